@@ -1,0 +1,34 @@
+# The two commands of README.md: `make run` and `make test`.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 5000
+WORKERS ?= 2
+
+.PHONY: run test install db openapi bench clean
+
+$(STAMP): requirements.txt requirements-dev.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $(STAMP)
+
+install: $(STAMP)
+
+db: $(STAMP)
+	$(BIN)/flask --app calendar_app init-db
+	$(BIN)/flask --app calendar_app seed-demo
+
+run: db
+	$(BIN)/gunicorn --bind $(HOST):$(PORT) --workers $(WORKERS) --access-logfile - wsgi:app
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+openapi: $(STAMP)
+	$(BIN)/flask --app calendar_app openapi write --format=json schema/openapi.json
+
+clean:
+	rm -rf $(VENV) .pytest_cache .hypothesis .schemathesis test-artifacts

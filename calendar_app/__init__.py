@@ -1,0 +1,21 @@
+"""calendar_app: events and signing ceremonies of coordination agreements, as JSON and iCalendar."""
+
+from pathlib import Path
+
+from flask import Flask
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the application: configuration, database, API, feeds, pages and CLI."""
+    instance_path = (config or {}).get("INSTANCE_PATH")  # tests point this at a temporary folder
+    app = Flask(__name__, instance_relative_config=True, instance_path=instance_path)
+    from . import api, cli, db, errors, settings
+
+    settings.load(app, config)
+    app.json.ensure_ascii = False  # Vietnamese text goes out as UTF-8, byte for byte
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    db.init_app(app)
+    errors.init_app(app)
+    api.init_app(app)
+    cli.init_app(app)
+    return app

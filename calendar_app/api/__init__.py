@@ -1,0 +1,82 @@
+"""The JSON API under /api/v1, its OpenAPI document and an offline docs page."""
+
+import os
+
+import flask_smorest.pagination
+import flask_swagger_ui
+from apispec.ext.marshmallow import MarshmallowPlugin
+from apispec.ext.marshmallow import resolver as default_resolver
+from flask import Blueprint, request, send_from_directory
+from flask_smorest import Api
+from flask_smorest.pagination import PaginationMetadataSchema
+
+from ..auth import require_write
+from ..errors import error_body, flatten_locations
+
+# flask-smorest documents X-Pagination as an object header but sends JSON; we do not use
+# its paginator, but keep the document honest should a view ever do.
+flask_smorest.pagination.PAGINATION_HEADER = {
+    "description": "Pagination metadata (JSON)",
+    "content": {"application/json": {"schema": PaginationMetadataSchema}},
+}
+
+API_PREFIX = "/api/v1"
+
+
+class CalendarApi(Api):
+    """flask-smorest's Api with our one error shape and the Allow header kept on 405."""
+
+    def handle_http_exception(self, error):
+        payload, code, headers = super().handle_http_exception(error)
+        data = getattr(error, "data", None) or {}
+        raw_errors = data.get("errors") or data.get("messages")
+        errors = flatten_locations(raw_errors) if raw_errors else None
+        message = data.get("message") or error.description or ""
+        if code == 422 and errors:
+            message = "Some fields are invalid."
+        if code == 400 and errors and "_request" in errors:
+            message = "; ".join(str(m) for m in errors.pop("_request")) or message
+            errors = errors or None
+        allow = dict(error.get_headers()).get("Allow")
+        headers = {**headers, "Allow": allow} if allow else headers
+        return error_body(code, message, errors), code, headers
+
+
+def schema_name(schema) -> str:
+    """Name a partial (PATCH) schema apart from the full one, so the document has both."""
+    name = default_resolver(schema)
+    return f"{name}Patch" if getattr(schema, "partial", False) else name
+
+
+docs_assets = Blueprint("docs_assets", __name__)
+
+
+@docs_assets.route(f"{API_PREFIX}/docs-assets/<path:name>")
+def docs_asset(name):
+    """Serve Swagger UI's files from the installed package, so the docs page works offline."""
+    return send_from_directory(os.path.join(os.path.dirname(flask_swagger_ui.__file__), "dist"), name)
+
+
+WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+def guard_writes():
+    """Authenticate writes before the body is parsed: no token, no validation feedback."""
+    if request.method in WRITE_METHODS and request.path.startswith(API_PREFIX + "/"):
+        require_write()
+
+
+def init_app(app) -> None:
+    """Create the Api and register every resource blueprint."""
+    from . import agreements, audit, events, organizations, tokens
+
+    api = CalendarApi(app, spec_kwargs={
+        "marshmallow_plugin": MarshmallowPlugin(schema_name_resolver=schema_name),
+        "info": {"description": "Events and signing ceremonies of coordination agreements between organizations."},
+    })
+    api.spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
+    for module in (organizations, agreements, events, tokens, audit):
+        api.register_blueprint(module.blp, url_prefix=API_PREFIX)
+    app.before_request(guard_writes)
+    app.register_blueprint(docs_assets)
+    app.extensions["calendar_api"] = api

@@ -1,0 +1,43 @@
+"""What every API view shares: the list envelope, ETags and the write transaction."""
+
+import hashlib
+import json
+from contextlib import contextmanager
+
+from flask import request, url_for
+
+from ..auth import require_write
+from ..db import get_db, write_transaction
+from ..errors import PreconditionFailed
+
+
+def envelope(items: list, total: int, query: dict) -> dict:
+    """Wrap a page as {"items", "total", "next"}; next is null on the last page."""
+    offset, limit = query["offset"], query["limit"]
+    next_url = None
+    if offset + len(items) < total:
+        args = request.args.to_dict()
+        args.update(offset=offset + limit, limit=limit)
+        next_url = url_for(request.endpoint, _external=True, **(request.view_args or {}), **args)
+    return {"items": items, "total": total, "next": next_url}
+
+
+def etag_of(representation: dict) -> str:
+    """A strong ETag: the quoted hash of the representation."""
+    digest = hashlib.sha256(json.dumps(representation, sort_keys=True, default=str).encode()).hexdigest()[:32]
+    return f'"{digest}"'
+
+
+def check_if_match(current: dict) -> None:
+    """Refuse a change made against a stale copy (412); no If-Match means last writer wins."""
+    if request.if_match and not request.if_match.contains(etag_of(current).strip('"')) and not request.if_match.star_tag:
+        raise PreconditionFailed("The resource changed since you read it; fetch it again (If-Match did not match).")
+
+
+@contextmanager
+def writing():
+    """Guard a write (401/403) and run it as one transaction; yields (db, identity)."""
+    identity = require_write()
+    db = get_db()
+    with write_transaction(db):
+        yield db, identity

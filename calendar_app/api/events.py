@@ -1,0 +1,158 @@
+"""/api/v1/events and /api/v1/occurrences: events by id, lists, nested reads, expansion."""
+
+from flask import current_app, request, url_for
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from ..auth import Identity, is_authenticated, require_organizations
+from ..db import get_db
+from ..errors import BadRequest, NotFoundError, ValidationFailed
+from ..links import absolute, event_ics_path
+from ..repositories import events
+from ..schemas.events import (EventInSchema, EventListSchema, EventQuerySchema, EventSchema,
+                              OccurrenceListSchema, OccurrenceQuerySchema)
+from .common import check_if_match, envelope, etag_of, writing
+
+blp = Blueprint("events", __name__, description="Ceremonies, workshops, volunteer programs and review meetings")
+
+INPUT_FIELDS = tuple(EventInSchema().fields)
+TIMED_ONLY, ALL_DAY_ONLY = ("starts_at", "ends_at"), ("start_date", "end_date")
+
+
+def with_links(event: dict) -> dict:
+    return {**event, "ics_url": absolute(event_ics_path(event["id"]))}
+
+
+def _filters(query: dict, **fixed) -> dict:
+    filters = {k: query.get(k) for k in ("organization", "agreement", "kind", "status", "q", "to")}
+    filters["from"] = query.get("from_")
+    filters["include_internal"] = is_authenticated()
+    filters.update(fixed)
+    return filters
+
+
+def _visible(db, event_id: int) -> dict:
+    """Read one event; internal events are invisible (404) to anonymous callers."""
+    event = events.get(db, event_id)
+    if event["visibility"] != "public" and not is_authenticated():
+        raise NotFoundError(f"No event with id {event_id}.")
+    return with_links(event)
+
+
+def _organizations_touched(db, fields: dict) -> set[str]:
+    """Slugs of every organization a write affects: participants and the agreement's parties."""
+    slugs = set(fields.get("organizations") or [])
+    if fields.get("agreement"):
+        slugs |= {r[0] for r in db.execute(
+            "select o.slug from agreement_parties p join organizations o on o.id = p.organization_id "
+            "join agreements a on a.id = p.agreement_id where a.slug = ?", [fields["agreement"]]).fetchall()}
+    return slugs
+
+
+def _check_scope(db, identity: Identity, fields: dict) -> None:
+    if identity.organizations is not None:
+        require_organizations(identity, _organizations_touched(db, fields))
+
+
+def _list_response(query: dict, **fixed) -> dict:
+    items, total = events.list_events(get_db(), _filters(query, **fixed), query["limit"], query["offset"])
+    return envelope([with_links(e) for e in items], total, query)
+
+
+@blp.route("/events")
+class Events(MethodView):
+    @blp.arguments(EventQuerySchema, location="query")
+    @blp.response(200, EventListSchema)
+    def get(self, query):
+        """List events, filtered; from/to keep events with an occurrence in the window"""
+        return _list_response(query)
+
+    @blp.arguments(EventInSchema)
+    @blp.response(201, EventSchema)
+    @blp.doc(security=[{"bearer": []}])
+    def post(self, fields):
+        """Create an event"""
+        with writing() as (db, identity):
+            _check_scope(db, identity, fields)
+            created = with_links(events.create(db, fields, identity.actor))
+        return created, 201, {"Location": url_for(".Event", event_id=created["id"], _external=True)}
+
+
+@blp.route("/events/<int:event_id>")
+class Event(MethodView):
+    @blp.response(200, EventSchema)
+    def get(self, event_id):
+        """Read one event"""
+        event = _visible(get_db(), event_id)
+        return event, 200, {"ETag": etag_of(event)}
+
+    @blp.arguments(EventInSchema(partial=True))
+    @blp.response(200, EventSchema)
+    @blp.doc(security=[{"bearer": []}])
+    def patch(self, _partial, event_id):
+        """Change some fields of an event (If-Match honoured); the result is validated whole"""
+        with writing() as (db, identity):
+            current = with_links(events.get(db, event_id))
+            check_if_match(current)
+            fields = _merged_fields(current, request.get_json())
+            _check_scope(db, identity, {"organizations": current["organizations"], "agreement": current["agreement"]})
+            _check_scope(db, identity, fields)
+            updated = with_links(events.update(db, event_id, fields, identity.actor))
+        return updated, 200, {"ETag": etag_of(updated)}
+
+    @blp.response(204)
+    @blp.doc(security=[{"bearer": []}])
+    def delete(self, event_id):
+        """Delete an event (to keep it in feeds as cancelled, PATCH status=cancelled instead)"""
+        with writing() as (db, identity):
+            current = events.get(db, event_id)
+            _check_scope(db, identity, current)
+            events.delete(db, event_id, identity.actor)
+        return None
+
+
+def _merged_fields(current: dict, changes: dict) -> dict:
+    """Lay the sent fields over the stored event and validate the whole (all errors at once)."""
+    merged = {k: current[k] for k in INPUT_FIELDS if k in current}
+    if "all_day" in changes and bool(changes["all_day"]) != current["all_day"]:
+        for key in (ALL_DAY_ONLY if current["all_day"] else TIMED_ONLY):
+            merged.pop(key, None)
+    merged.update(changes)
+    merged = {k: v for k, v in merged.items() if v is not None or k in changes}
+    errors = EventInSchema().validate(merged)
+    if errors:
+        raise ValidationFailed(errors)
+    return EventInSchema().load(merged)
+
+
+@blp.route("/organizations/<slug>/events")
+class OrganizationEvents(MethodView):
+    @blp.arguments(EventQuerySchema, location="query")
+    @blp.response(200, EventListSchema)
+    def get(self, query, slug):
+        """Events an organization takes part in, directly or through an agreement"""
+        return _list_response(query, organization=slug)
+
+
+@blp.route("/agreements/<slug>/events")
+class AgreementEvents(MethodView):
+    @blp.arguments(EventQuerySchema, location="query")
+    @blp.response(200, EventListSchema)
+    def get(self, query, slug):
+        """Events linked to an agreement"""
+        return _list_response(query, agreement=slug)
+
+
+@blp.route("/occurrences")
+class Occurrences(MethodView):
+    @blp.arguments(OccurrenceQuerySchema, location="query")
+    @blp.response(200, OccurrenceListSchema)
+    def get(self, query):
+        """Occurrences inside [from, to), recurring events expanded, sorted by start"""
+        max_days = current_app.config["OCCURRENCE_WINDOW_MAX_DAYS"]
+        if (query["to"] - query["from_"]).days > max_days:
+            raise BadRequest(f"The window is longer than {max_days} days; ask for a shorter one.",
+                             {"to": [f"At most {max_days} days after from."]})
+        items, total = events.list_occurrences(get_db(), _filters(query), query["limit"], query["offset"],
+                                               current_app.config.get("OCCURRENCE_MAX_RESULTS", 10000))
+        return envelope(items, total, query)

@@ -1,0 +1,76 @@
+"""Who is asking: API bearer tokens and signed-in editors, and the guards for writes."""
+
+from dataclasses import dataclass
+
+from flask import g, request, session
+
+from .db import get_db
+from .errors import ApiError, Forbidden
+from .repositories import tokens, users
+
+
+class Unauthorized(ApiError):
+    status = 401
+
+
+@dataclass(frozen=True)
+class Identity:
+    """An authenticated caller; organizations=None means every organization."""
+
+    actor: str
+    scope: str
+    organizations: tuple[str, ...] | None = None
+
+    @property
+    def can_write(self) -> bool:
+        return self.scope == "write"
+
+
+def current_identity() -> Identity | None:
+    """Resolve the caller once per request: a bearer token first, then the editor's session."""
+    if "identity" not in g:
+        g.identity = _resolve_identity()
+    return g.identity
+
+
+def _resolve_identity() -> Identity | None:
+    header = request.headers.get("Authorization", "")
+    if header:
+        scheme, _, value = header.partition(" ")
+        if scheme.lower() != "bearer" or not value.strip():
+            raise Unauthorized("Use 'Authorization: Bearer <token>'.")
+        token = tokens.verify(get_db(), value.strip())
+        if token is None:
+            raise Unauthorized("The token is unknown, expired or revoked.")
+        organizations = tuple(token["organizations"]) if token["organizations"] else None
+        return Identity(f"token:{token['name']}", token["scope"], organizations)
+    user_id = session.get("user_id")
+    if user_id is not None:
+        user = users.get(get_db(), user_id)
+        if user:
+            return Identity(f"user:{user['username']}", "write")
+    return None
+
+
+def is_authenticated() -> bool:
+    """Whether internal events may be shown."""
+    return current_identity() is not None
+
+
+def require_write() -> Identity:
+    """Refuse writes without a valid write-scoped identity (401) or with a read-only one (403)."""
+    identity = current_identity()
+    if identity is None:
+        raise Unauthorized("Authentication required: send 'Authorization: Bearer <token>'.")
+    if not identity.can_write:
+        raise Forbidden("This token is read-only.")
+    return identity
+
+
+def require_organizations(identity: Identity, slugs) -> None:
+    """Refuse a write touching organizations outside a token's named few."""
+    if identity.organizations is None:
+        return
+    outside = sorted(set(slugs) - set(identity.organizations))
+    if outside:
+        raise Forbidden("This token may not change data of: " + ", ".join(outside) + ".")

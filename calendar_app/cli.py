@@ -1,0 +1,70 @@
+"""Command-line tasks: demo data, API tokens and editor accounts."""
+
+import click
+
+from .db import get_db, write_transaction
+from .repositories import tokens, users
+
+
+@click.command("seed-demo")
+def seed_demo_command():
+    """Load the demo data from the two source articles (idempotent)."""
+    from .demo import seed
+
+    created = seed(get_db())
+    click.echo(f"Demo data ready ({created} records created).")
+
+
+@click.command("create-token")
+@click.argument("name")
+@click.option("--scope", type=click.Choice(tokens.SCOPES), default="write", show_default=True)
+@click.option("--organization", "organizations", multiple=True, help="Limit to this organization (repeatable).")
+@click.option("--expires-in-days", type=click.IntRange(1, 3650), default=365, show_default=True)
+def create_token_command(name, scope, organizations, expires_in_days):
+    """Create an API token and print it once (only its hash is stored)."""
+    db = get_db()
+    with write_transaction(db):
+        if organizations:
+            from .repositories.organizations import ids_for_slugs
+            ids_for_slugs(db, list(organizations), "organizations")
+        record, secret = tokens.create(db, name, scope, list(organizations) or None, expires_in_days)
+    click.echo(secret)
+    click.echo(f"(token #{record['id']} '{name}', scope {scope}, expires {record['expires_at']})", err=True)
+
+
+@click.command("list-tokens")
+def list_tokens_command():
+    """List API tokens without their secrets."""
+    for token in tokens.list_tokens(get_db()):
+        state = "revoked" if token["revoked_at"] else f"expires {token['expires_at'] or 'never'}"
+        scope = ",".join(token["organizations"]) if token["organizations"] else "all organizations"
+        click.echo(f"#{token['id']}\t{token['name']}\t{token['scope']}\t{scope}\t{state}")
+
+
+@click.command("revoke-token")
+@click.argument("token_id", type=int)
+def revoke_token_command(token_id):
+    """Revoke an API token at once."""
+    db = get_db()
+    with write_transaction(db):
+        tokens.revoke(db, token_id)
+    click.echo(f"Token #{token_id} revoked.")
+
+
+@click.command("create-user")
+@click.argument("username")
+@click.option("--display-name", default=None)
+@click.password_option()
+def create_user_command(username, display_name, password):
+    """Create an editor account for the web pages."""
+    db = get_db()
+    with write_transaction(db):
+        users.create(db, username, password, display_name)
+    click.echo(f"User '{username}' created.")
+
+
+def init_app(app) -> None:
+    """Register the commands on `flask --app calendar_app`."""
+    for command in (seed_demo_command, create_token_command, list_tokens_command, revoke_token_command,
+                    create_user_command):
+        app.cli.add_command(command)

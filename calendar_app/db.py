@@ -1,0 +1,124 @@
+"""One SQLite connection per request (or CLI call), with the schema migrated before use."""
+
+import importlib.util
+import sqlite3
+from contextlib import contextmanager
+from pathlib import Path
+
+import click
+from flask import current_app, g
+from sqlite_utils import Database, Migrations
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "schema" / "migrations"
+MIGRATION_SET = "calendar_app"
+
+
+class SchemaTooNewError(RuntimeError):
+    """The database carries migrations this code does not know: refuse rather than corrupt it."""
+
+
+def connect(path: str, busy_timeout_ms: int = 10000) -> Database:
+    """Open the database with foreign keys on, WAL journaling and a busy timeout."""
+    if path != ":memory:":
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+    conn = sqlite3.connect(path, timeout=busy_timeout_ms / 1000, check_same_thread=False)
+    db = Database(conn)
+    db.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
+    db.execute("PRAGMA foreign_keys = ON")
+    db.execute("PRAGMA synchronous = NORMAL")
+    if path != ":memory:":
+        db.enable_wal()
+    return db
+
+
+def load_migrations() -> Migrations:
+    """Register the numbered files of schema/migrations in order, each as one migration."""
+    migrations = Migrations(MIGRATION_SET)
+    for path in sorted(MIGRATIONS_DIR.glob("[0-9][0-9][0-9][0-9]_*.py")):
+        spec = importlib.util.spec_from_file_location(f"calendar_app_migration_{path.stem}", path)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        transactional = getattr(module, "TRANSACTIONAL", True)
+        migrations(name=path.stem, transactional=transactional)(module.migrate)
+    return migrations
+
+
+def check_not_newer(db: Database, migrations: Migrations) -> None:
+    """Raise when the database was migrated by newer code than this one."""
+    known = {m.name for m in migrations._migrations}
+    unknown = [m.name for m in migrations.applied(db) if m.name not in known]
+    if unknown:
+        raise SchemaTooNewError(
+            "The database was migrated by a newer calendar_app (unknown migrations: "
+            + ", ".join(unknown) + "). Upgrade the code or restore a matching backup."
+        )
+
+
+@contextmanager
+def write_transaction(db: Database):
+    """Run a write as one transaction that takes the write lock up front.
+
+    A deferred BEGIN that reads first and writes later can fail at once with
+    "database is locked" when another writer commits in between; BEGIN IMMEDIATE
+    waits for the busy timeout instead. Nested calls become savepoints.
+    """
+    if db.conn.in_transaction:
+        with db.atomic():
+            yield db
+        return
+    db.conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield db
+    except BaseException:
+        db.rollback()
+        raise
+    db.conn.execute("COMMIT")
+
+
+def migrate(db: Database) -> list[str]:
+    """Apply pending migrations under the write lock, so concurrent workers migrate once."""
+    migrations = load_migrations()
+    with write_transaction(db):
+        check_not_newer(db, migrations)
+        pending = [m.name for m in migrations.pending(db)]
+        if pending:
+            migrations.apply(db)
+    return pending
+
+
+def open_app_db(app) -> Database:
+    """Open the configured database for the application."""
+    return connect(app.config["DATABASE"], app.config["SQLITE_BUSY_TIMEOUT_MS"])
+
+
+def get_db() -> Database:
+    """Return the request's connection, opening it on first use."""
+    if "db" not in g:
+        g.db = open_app_db(current_app)
+    return g.db
+
+
+def close_db(_error=None) -> None:
+    """Close the request's connection at teardown."""
+    db = g.pop("db", None)
+    if db is not None:
+        db.close()
+
+
+def init_app(app) -> None:
+    """Migrate at start-up (refusing a newer schema) and register teardown and CLI."""
+    db = open_app_db(app)
+    try:
+        migrate(db)
+    finally:
+        db.close()
+    app.teardown_appcontext(close_db)
+    app.cli.add_command(init_db_command)
+
+
+@click.command("init-db")
+def init_db_command():
+    """Create the database or apply pending migrations."""
+    applied = migrate(get_db())
+    click.echo(f"Database ready at {current_app.config['DATABASE']}"
+               + (f" (applied: {', '.join(applied)})" if applied else " (up to date)"))

@@ -1,0 +1,75 @@
+"""The one JSON error shape, the named exceptions behind it, and their handlers."""
+
+from http import HTTPStatus
+
+from flask import jsonify
+
+
+class ApiError(Exception):
+    """An error the client can act on; carries its status and, optionally, per-field messages."""
+
+    status = 400
+
+    def __init__(self, message: str, errors: dict | None = None):
+        super().__init__(message)
+        self.message = message
+        self.errors = errors
+
+
+class NotFoundError(ApiError):
+    status = 404
+
+
+class ConflictError(ApiError):
+    status = 409
+
+
+class ValidationFailed(ApiError):
+    """Invalid fields: `errors` maps each field to its messages."""
+
+    status = 422
+
+    def __init__(self, errors: dict, message: str = "Some fields are invalid."):
+        super().__init__(message, errors)
+
+
+class PreconditionFailed(ApiError):
+    status = 412
+
+
+class Forbidden(ApiError):
+    status = 403
+
+
+class BadRequest(ApiError):
+    status = 400
+
+
+def error_body(status: int, message: str, errors: dict | None = None) -> dict:
+    """Build the JSON error body every endpoint answers with."""
+    body = {"code": status, "status": HTTPStatus(status).phrase, "message": message}
+    if errors:
+        body["errors"] = errors
+    return body
+
+
+def flatten_locations(errors: dict) -> dict:
+    """Drop webargs' location layer ({"json": {...}} -> {...}) so clients see field names only."""
+    flat = {}
+    for location, fields in errors.items():
+        if isinstance(fields, dict):
+            flat.update(fields)
+        else:
+            flat.setdefault("_request", []).extend(fields if isinstance(fields, list) else [fields])
+    return flat
+
+
+def handle_api_error(error: ApiError):
+    """Answer a named exception in the JSON error shape."""
+    headers = {"WWW-Authenticate": 'Bearer realm="calendar_app"'} if error.status == 401 else {}
+    return jsonify(error_body(error.status, error.message, error.errors)), error.status, headers
+
+
+def init_app(app) -> None:
+    """Register the handlers for the named exceptions (HTTP errors go through the Api class)."""
+    app.register_error_handler(ApiError, handle_api_error)

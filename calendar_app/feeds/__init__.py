@@ -1,0 +1,1 @@
+"""iCalendar feeds: routes, the pure builder and the feed cache."""

@@ -1,0 +1,360 @@
+"""Build RFC 5545 / RFC 7986 feeds from event rows: pure, deterministic, cacheable per event."""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, timezone, tzinfo
+from urllib.parse import quote
+from zoneinfo import ZoneInfo
+
+from icalendar import Alarm, Calendar, Event, Timezone, vDuration, vRecur, vText
+from icalendar.enums import CLASS, STATUS, TRANSP
+from icalendar.prop import vDDDTypes
+
+__all__ = [
+    "CALENDAR_FOOTER",
+    "CalendarMeta",
+    "build_calendar",
+    "calendar_header",
+    "event_to_ical",
+    "tzids_of",
+]
+
+PRODID = "-//calendar_app//Lịch phối hợp//VI"
+CALENDAR_FOOTER = b"END:VCALENDAR\r\n"
+# A VTIMEZONE only describes transitions inside its range; series run for years, so go wide.
+TZ_FIRST_DATE = date(1970, 1, 1)
+TZ_LAST_DATE = date(2100, 1, 1)
+
+KIND_LABELS = {
+    "signing_ceremony": "Lễ ký kết",
+    "joint_workshop": "Hội thảo",
+    "volunteer_program": "Chương trình tình nguyện",
+    "review_meeting": "Hội nghị giao ban",
+    "other": "Khác",
+}
+AGREEMENT_KIND_LABELS = {
+    "regulation": "Quy chế phối hợp",
+    "program": "Chương trình phối hợp",
+    "plan": "Kế hoạch phối hợp",
+}
+ROLE_LABELS = {"signatory": "bên ký kết", "party": "bên tham gia", "witness": "chứng kiến"}
+STATUSES = {"confirmed": STATUS.CONFIRMED, "tentative": STATUS.TENTATIVE, "cancelled": STATUS.CANCELLED}
+CLASSES = {"public": CLASS.PUBLIC, "internal": CLASS.PRIVATE}
+
+# RFC 5545 TEXT forbids these CONTROLs; icalendar writes them raw and strict parsers reject the feed.
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+# Everything RFC 3986 allows literally in a URI; the rest (space, quotes, controls, non-ASCII) is encoded.
+_URI_SAFE = "!#$%&'()*+,/:;=?@[]~-._"
+
+
+@dataclass(frozen=True)
+class CalendarMeta:
+    """What a feed says about itself (RFC 7986 and the X-WR-* fallbacks)."""
+
+    name: str
+    description: str
+    relcalid: str
+    refresh: timedelta = timedelta(hours=1)
+    timezone: str = "Asia/Ho_Chi_Minh"
+
+
+def build_calendar(meta: CalendarMeta, events: Iterable[dict], alarm: timedelta | None = None) -> bytes:
+    """Build a whole feed exactly as the cache layer rebuilds it from its parts."""
+    events = list(events)
+    tzids = set().union(*(tzids_of(e) for e in events))
+    body = b"".join(event_to_ical(e, alarm) for e in events)
+    return calendar_header(meta, tzids) + body + CALENDAR_FOOTER
+
+
+def calendar_header(meta: CalendarMeta, tzids: Iterable[str]) -> bytes:
+    """Serialise everything before the first VEVENT: calendar properties, then sorted VTIMEZONEs."""
+    properties = _calendar_properties(meta).to_ical()
+    if not properties.endswith(CALENDAR_FOOTER):  # the cache contract relies on cutting it off
+        raise RuntimeError("icalendar no longer ends a VCALENDAR with END:VCALENDAR")
+    zones = b"".join(_vtimezone(tzid) for tzid in sorted(set(tzids)))
+    return properties[: -len(CALENDAR_FOOTER)] + zones
+
+
+def tzids_of(event: Mapping) -> set[str]:
+    """Name the VTIMEZONEs an event needs: none for all-day or UTC events."""
+    if event["all_day"]:
+        return set()
+    tzid = _tzid_written_for(event["timezone"])
+    return {tzid} if tzid else set()
+
+
+def event_to_ical(event: Mapping, alarm: timedelta | None = None) -> bytes:
+    """Serialise the master VEVENT and one VEVENT per override; depends on the arguments only."""
+    if alarm is not None and alarm < timedelta(0):
+        raise ValueError("alarm must be a non-negative timedelta (how long before the start)")
+    series = _Series.of(event)
+    components = [_master_event(event, series, alarm)]
+    if event.get("rrule"):  # RECURRENCE-ID/EXDATE mean nothing without a rule to refer to
+        components += [_override_event(event, series, o, alarm) for o in _sorted_overrides(event, series)]
+    return b"".join(component.to_ical() for component in components)
+
+
+# --- calendar level ---------------------------------------------------------------------------
+
+
+def _calendar_properties(meta: CalendarMeta) -> Calendar:
+    """Build the VCALENDAR properties with a fixed UID so the header never changes by itself."""
+    cal = Calendar.new(prodid=PRODID, uid=meta.relcalid, calscale="GREGORIAN", method="PUBLISH")
+    # Not name=/description=: icalendar 7.3 types NAME, X-WR-CALNAME and X-WR-CALDESC as vUnknown
+    # and writes them unescaped (a newline is stopped only by an assert, gone under python -O).
+    for prop, value in [
+        ("NAME", meta.name),
+        ("X-WR-CALNAME", meta.name),
+        ("DESCRIPTION", meta.description),
+        ("X-WR-CALDESC", meta.description),
+        ("X-WR-TIMEZONE", meta.timezone),
+        ("X-WR-RELCALID", meta.relcalid),
+    ]:
+        cal.add(prop, vText(_text(value)))
+    # icalendar's refresh_interval= omits VALUE=DURATION, which RFC 7986 requires.
+    cal.add("REFRESH-INTERVAL", meta.refresh, parameters={"VALUE": "DURATION"})
+    # A bare timedelta would be written as "1:00:00"; vDuration writes "PT1H".
+    cal.add("X-PUBLISHED-TTL", vDuration(meta.refresh))
+    return cal
+
+
+@functools.lru_cache(maxsize=None)
+def _vtimezone(tzid: str) -> bytes:
+    """Generate a VTIMEZONE once per zone: it costs tens of milliseconds."""
+    return Timezone.from_tzid(tzid, first_date=TZ_FIRST_DATE, last_date=TZ_LAST_DATE).to_ical()
+
+
+@functools.lru_cache(maxsize=None)
+def _tzid_written_for(name: str) -> str | None:
+    """Ask icalendar which TZID it writes for a zone, so header and events always agree."""
+    return vDDDTypes(datetime(2000, 1, 1, tzinfo=ZoneInfo(name))).params.get("TZID")
+
+
+# --- one event --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Series:
+    """The normalised time data every VEVENT of one event is derived from."""
+
+    zone: ZoneInfo
+    all_day: bool
+    start: date | datetime
+    end: date | datetime | None  # exclusive; None only for a timed event without an end
+
+    @classmethod
+    def of(cls, event: Mapping) -> _Series:
+        """Normalise a row's start/end into the event's own IANA zone (or dates for all-day)."""
+        zone = ZoneInfo(event["timezone"])
+        if event["all_day"]:
+            start = event["start_date"]
+            return cls(zone, True, start, _exclusive_end(start, event.get("end_date")))
+        end = event.get("ends_at")
+        return cls(zone, False, _local(event["starts_at"], zone), end and _local(end, zone))
+
+    @property
+    def duration(self) -> timedelta | None:
+        """Give the series length (wall clock) that moved occurrences keep."""
+        return None if self.end is None else self.end - self.start
+
+    def point(self, value: date | datetime) -> date | datetime:
+        """Coerce a RECURRENCE-ID/EXDATE value to the type and zone of DTSTART."""
+        if self.all_day:
+            return _local(value, self.zone).date() if isinstance(value, datetime) else value
+        if isinstance(value, datetime):
+            return _local(value, self.zone)
+        return datetime.combine(value, self.start.time(), tzinfo=self.zone)
+
+
+def _master_event(event: Mapping, series: _Series, alarm: timedelta | None) -> Event:
+    """Build the series VEVENT with its rule, exceptions and optional reminder."""
+    ev = _vevent(
+        event,
+        start=series.start,
+        end=series.end,
+        title=event["title"],
+        location=event.get("location"),
+        description=event.get("description"),
+        status=event["status"],
+        sequence=event["sequence"],
+        updated_at=event["updated_at"],
+    )
+    if event.get("rrule"):
+        ev.add("RRULE", _rrule(event["rrule"], series))
+        exdates = sorted({series.point(value) for value in event.get("exdates") or ()})
+        if exdates:
+            ev.add("EXDATE", exdates)
+    _add_alarm(ev, alarm, event["title"], event["status"])
+    return ev
+
+
+def _override_event(event: Mapping, series: _Series, override: Mapping, alarm: timedelta | None) -> Event:
+    """Build the VEVENT that replaces one occurrence, falling back to the series for anything unset."""
+    recurrence_id = series.point(override["recurrence_id"])
+    start, end = _override_span(series, override, recurrence_id)
+    title = _fallback(override.get("title"), event["title"])
+    status = override.get("status") or event["status"]
+    ev = _vevent(
+        event,
+        start=start,
+        end=end,
+        title=title,
+        location=_fallback(override.get("location"), event.get("location")),
+        description=_fallback(override.get("description"), event.get("description")),
+        status=status,
+        sequence=override.get("sequence", event["sequence"]),
+        updated_at=override.get("updated_at") or event["updated_at"],
+    )
+    ev.add("RECURRENCE-ID", recurrence_id)
+    _add_alarm(ev, alarm, title, status)
+    return ev
+
+
+def _override_span(series: _Series, override: Mapping, recurrence_id: date | datetime):
+    """Take the override's new times, else the original occurrence, keeping the series length."""
+    if series.all_day:
+        start = override.get("start_date") or recurrence_id
+        end_date = override.get("end_date")
+        end = end_date + timedelta(days=1) if end_date else start + series.duration
+        return start, end
+    new_start, new_end = override.get("starts_at"), override.get("ends_at")
+    start = _local(new_start, series.zone) if new_start else recurrence_id
+    if new_end:
+        return start, _local(new_end, series.zone)
+    return start, (None if series.duration is None else start + series.duration)
+
+
+def _vevent(
+    event: Mapping, *, start, end, title, location, description, status, sequence, updated_at
+) -> Event:
+    """Build a VEVENT with the properties master and overrides share; text escaped by icalendar."""
+    stamp = _utc(updated_at)
+    return Event.new(
+        uid=event["uid"],
+        stamp=stamp,  # never "now": same data, same bytes
+        created=_utc(event["created_at"]),
+        last_modified=stamp,
+        sequence=sequence,
+        start=start,
+        end=end,
+        summary=_text(title),
+        description=_text(_description(event, description)),
+        location=_text(location) if location else None,
+        url=_uri(event.get("url") or event["page_url"]),
+        categories=[KIND_LABELS.get(event["kind"], KIND_LABELS["other"])],
+        status=_lookup(STATUSES, status, "status"),
+        classification=_lookup(CLASSES, event["visibility"], "visibility"),
+        transparency=TRANSP.TRANSPARENT,
+    )
+
+
+def _add_alarm(ev: Event, alarm: timedelta | None, title: str, status: str) -> None:
+    """Remind before the start, except for occurrences that will not happen."""
+    if alarm is not None and status != "cancelled":
+        ev.add_component(Alarm.new_display(description=_text(title), trigger=-alarm))
+
+
+def _rrule(value: str, series: _Series) -> vRecur:
+    """Parse the stored RRULE and make UNTIL the type RFC 5545 demands for this DTSTART."""
+    rule = vRecur.from_ical(value)
+    if "UNTIL" in rule:
+        rule["UNTIL"] = [_until(until, series) for until in rule["UNTIL"]]
+    return rule
+
+
+def _until(until: date | datetime, series: _Series) -> date | datetime:
+    """Give a DATE for all-day series, else UTC; a bare date keeps its whole (local) day."""
+    if not isinstance(until, datetime):
+        if series.all_day:
+            return until
+        until = datetime.combine(until, time(23, 59, 59))
+    if until.tzinfo is None:  # floating UNTIL: read it in the event's own zone
+        until = until.replace(tzinfo=series.zone)
+    return until.astimezone(series.zone).date() if series.all_day else until.astimezone(timezone.utc)
+
+
+def _sorted_overrides(event: Mapping, series: _Series) -> list[Mapping]:
+    """Order overrides by the occurrence they replace, so row order never changes the bytes."""
+    return sorted(event.get("overrides") or (), key=lambda o: series.point(o["recurrence_id"]))
+
+
+# --- text -------------------------------------------------------------------------------------
+
+
+def _description(event: Mapping, text: str | None) -> str:
+    """Append the agreement, the parties and the links to the event's own description."""
+    details = "\n".join(_detail_lines(event))
+    return "\n\n".join(part for part in (text, details) if part)
+
+
+def _detail_lines(event: Mapping) -> Iterable[str]:
+    """Describe the agreement context in Vietnamese, one fact per line."""
+    agreement = event.get("agreement")
+    if agreement:
+        kind = AGREEMENT_KIND_LABELS.get(agreement.get("kind"), agreement.get("kind"))
+        yield f"Văn bản: {agreement['title']}" + (f" ({kind})" if kind else "")
+    parties = event.get("parties") or ()
+    if parties:
+        yield "Các bên:"
+        yield from (f"- {_party(p)}" for p in parties)
+    organizations = [o["name"] for o in event.get("organizations") or ()]
+    if organizations:
+        yield "Đơn vị tham gia: " + ", ".join(organizations)
+    yield f"Chi tiết: {event['page_url']}"
+    if agreement and agreement.get("url"):
+        yield f"Toàn văn: {agreement['url']}"
+
+
+def _party(party: Mapping) -> str:
+    """Render "organization (role): title name" in the Vietnamese order."""
+    role = ROLE_LABELS.get(party.get("role"), party.get("role"))
+    line = f"{party['organization_name']} ({role})" if role else party["organization_name"]
+    person = " ".join(x for x in (party.get("signatory_title"), party.get("signatory_name")) if x)
+    return f"{line}: {person}" if person else line
+
+
+def _text(value: str) -> str:
+    """Make text representable in iCalendar TEXT: CR/CRLF become LF, other CONTROLs go."""
+    return _CONTROLS.sub("", value.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+def _uri(value: str) -> str:
+    """Percent-encode what a URI may not hold literally; icalendar writes URL values raw."""
+    return quote(value, safe=_URI_SAFE)
+
+
+def _fallback(value, default):
+    """Use the override's value unless it is None (None means same as the series)."""
+    return default if value is None else value
+
+
+def _lookup(table: Mapping, key: str, field: str):
+    """Map a stored enum value, naming the field when the row holds something unknown."""
+    try:
+        return table[key]
+    except KeyError:
+        raise ValueError(f"unknown {field} {key!r}; expected one of {sorted(table)}") from None
+
+
+# --- time -------------------------------------------------------------------------------------
+
+
+def _local(value: datetime, zone: tzinfo) -> datetime:
+    """Express an aware datetime in the event's IANA zone; fixed offsets would give bogus TZIDs."""
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ValueError(f"naive datetime {value!r} would become a floating time")
+    return value.astimezone(zone)
+
+
+def _utc(value: datetime) -> datetime:
+    """Give the UTC form DTSTAMP, CREATED and LAST-MODIFIED require."""
+    return _local(value, timezone.utc)
+
+
+def _exclusive_end(start: date, end_date: date | None) -> date:
+    """Turn the stored inclusive last day into DTEND's exclusive date (one day when absent)."""
+    return (end_date or start) + timedelta(days=1)

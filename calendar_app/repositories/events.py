@@ -1,0 +1,296 @@
+"""Events: ceremonies, workshops, volunteer programs and review meetings, with their links."""
+
+import uuid
+from datetime import date, datetime, timedelta
+
+from .. import eventtime
+from ..clock import now_stored, to_stored
+from ..errors import BadRequest, NotFoundError, ValidationFailed
+from ..recurrence import occurrences_between
+from ..text import fold
+from . import audit, feed_versions
+from .organizations import ids_for_slugs
+from .search import search_clause
+
+UID_DOMAIN = "calendar-app"
+TEXT_COLUMNS = ("title", "kind", "description", "location", "url", "status", "visibility", "timezone")
+# A change to any of these makes calendar clients treat the event as rescheduled (RFC 5545 SEQUENCE).
+SEQUENCE_FIELDS = ("starts_at", "ends_at", "start_date", "end_date", "all_day", "timezone",
+                   "location", "status", "rrule", "exdates")
+
+
+def new_uid() -> str:
+    """A UID that stays with the event for life and is unique across every feed."""
+    return f"{uuid.uuid4()}@{UID_DOMAIN}"
+
+
+def _search_text(fields: dict) -> str:
+    return fold(" ".join(filter(None, [fields.get("title"), fields.get("description"), fields.get("location")])))
+
+
+def _stored_fields(fields: dict) -> dict:
+    """Turn validated, typed event fields into column values."""
+    all_day = bool(fields["all_day"])
+    range_start, range_end = eventtime.stored_range(fields)
+    return {
+        **{k: fields.get(k) for k in TEXT_COLUMNS},
+        "all_day": int(all_day),
+        "starts_at": None if all_day else to_stored(fields["starts_at"]),
+        "ends_at": None if all_day else to_stored(fields["ends_at"]),
+        "start_date": fields["start_date"].isoformat() if all_day else None,
+        "end_date": fields["end_date"].isoformat() if all_day else None,
+        "rrule": fields.get("rrule"),
+        "exdates": eventtime.stored_exdates(fields.get("exdates") or [], all_day),
+        "range_start": range_start,
+        "range_end": range_end,
+        "search_text": _search_text(fields),
+    }
+
+
+def _row(db, event_id: int) -> dict:
+    rows = list(db.query("select * from events where id = ?", [event_id]))
+    if not rows:
+        raise NotFoundError(f"No event with id {event_id}.")
+    return rows[0]
+
+
+def get_row(db, event_id: int) -> dict:
+    """Return the stored row of one event."""
+    return _row(db, event_id)
+
+
+def represent_rows(db, rows: list[dict]) -> list[dict]:
+    """Turn stored rows into API representations, loading links for all rows in two queries."""
+    if not rows:
+        return []
+    ids = [r["id"] for r in rows]
+    placeholders = ",".join("?" * len(ids))
+    organizations: dict[int, list[str]] = {i: [] for i in ids}
+    for event_id, slug in db.execute(
+            f"select eo.event_id, o.slug from event_organizations eo join organizations o "
+            f"on o.id = eo.organization_id where eo.event_id in ({placeholders}) order by o.slug", ids).fetchall():
+        organizations[event_id].append(slug)
+    agreement_ids = list({r["agreement_id"] for r in rows if r["agreement_id"] is not None})
+    agreements = {}
+    if agreement_ids:
+        marks = ",".join("?" * len(agreement_ids))
+        agreements = dict(db.execute(f"select id, slug from agreements where id in ({marks})", agreement_ids).fetchall())
+    return [_represent(row, agreements.get(row["agreement_id"]), organizations[row["id"]]) for row in rows]
+
+
+def _represent(row: dict, agreement_slug: str | None, organization_slugs: list[str]) -> dict:
+    all_day = bool(row["all_day"])
+    return {
+        "id": row["id"], "uid": row["uid"], "title": row["title"], "kind": row["kind"],
+        "agreement": agreement_slug, "organizations": organization_slugs,
+        "description": row["description"], "location": row["location"], "url": row["url"],
+        "status": row["status"], "visibility": row["visibility"], "sequence": row["sequence"],
+        "all_day": all_day,
+        "starts_at": None if all_day else eventtime.local_iso(eventtime.start_of(row)),
+        "ends_at": None if all_day else eventtime.local_iso(eventtime.end_of(row)),
+        "timezone": row["timezone"],
+        "start_date": row["start_date"], "end_date": row["end_date"],
+        "rrule": row["rrule"],
+        "exdates": [eventtime.local_iso(v) for v in eventtime.exdates_of(row)],
+        "created_at": row["created_at"], "updated_at": row["updated_at"],
+    }
+
+
+def get(db, event_id: int) -> dict:
+    """Return one event's API representation."""
+    return represent_rows(db, [_row(db, event_id)])[0]
+
+
+def _resolve_links(db, fields: dict) -> tuple[int | None, list[int]]:
+    """Resolve the agreement and organization slugs, reporting every unknown one at once."""
+    errors = {}
+    agreement_id = None
+    if fields.get("agreement"):
+        found = db.execute("select id from agreements where slug = ?", [fields["agreement"]]).fetchone()
+        if found:
+            agreement_id = found[0]
+        else:
+            errors["agreement"] = [f"Unknown agreement '{fields['agreement']}'."]
+    organization_ids = []
+    try:
+        organization_ids = list(ids_for_slugs(db, fields.get("organizations") or [], "organizations").values())
+    except ValidationFailed as error:
+        errors.update(error.errors)
+    if errors:
+        raise ValidationFailed(errors)
+    return agreement_id, organization_ids
+
+
+def create(db, fields: dict, actor: str) -> dict:
+    """Insert an event and its organization links (caller holds the write transaction)."""
+    agreement_id, organization_ids = _resolve_links(db, fields)
+    now = now_stored()
+    row = {**_stored_fields(fields), "uid": fields.get("uid") or new_uid(), "agreement_id": agreement_id,
+           "sequence": 0, "created_at": now, "updated_at": now,
+           "cancelled_at": now if fields.get("status") == "cancelled" else None}
+    event_id = db["events"].insert(row).last_pk
+    db["event_organizations"].insert_all({"event_id": event_id, "organization_id": o} for o in organization_ids)
+    created = get(db, event_id)
+    audit.record(db, actor, "event", event_id, created["uid"], "create", None, created)
+    feed_versions.bump(db, feed_versions.scopes_for_events(db, {event_id}))
+    return created
+
+
+def update(db, event_id: int, fields: dict, actor: str) -> dict:
+    """Replace an event's fields with a validated whole; bump SEQUENCE when clients must reschedule."""
+    before_row = _row(db, event_id)
+    before = get(db, event_id)
+    scopes_before = feed_versions.scopes_for_events(db, {event_id})
+    agreement_id, organization_ids = _resolve_links(db, fields)
+    values = _stored_fields(fields)
+    rescheduled = any(values.get(k) != before_row.get(k) for k in SEQUENCE_FIELDS)
+    values.update(agreement_id=agreement_id, updated_at=now_stored(),
+                  sequence=before_row["sequence"] + (1 if rescheduled else 0))
+    if values["status"] == "cancelled" and before_row["status"] != "cancelled":
+        values["cancelled_at"] = values["updated_at"]
+    elif values["status"] != "cancelled":
+        values["cancelled_at"] = None
+    db["events"].update(event_id, values)
+    db.execute("delete from event_organizations where event_id = ?", [event_id])
+    db["event_organizations"].insert_all({"event_id": event_id, "organization_id": o} for o in organization_ids)
+    after = get(db, event_id)
+    audit.record(db, actor, "event", event_id, after["uid"], "update", before, after)
+    feed_versions.bump(db, scopes_before | feed_versions.scopes_for_events(db, {event_id}))
+    return after
+
+
+def delete(db, event_id: int, actor: str) -> None:
+    """Delete an event with its links and overrides."""
+    before = get(db, event_id)
+    scopes = feed_versions.scopes_for_events(db, {event_id})
+    db.execute("delete from event_organizations where event_id = ?", [event_id])
+    db.execute("delete from occurrence_overrides where event_id = ?", [event_id])
+    db.execute("delete from events where id = ?", [event_id])
+    audit.record(db, actor, "event", event_id, before["uid"], "delete", before, None)
+    feed_versions.bump(db, scopes)
+
+
+def _filters(db, filters: dict) -> tuple[list[str], list]:
+    """Build WHERE clauses for the list filters shared by events and occurrences."""
+    where, params = [], []
+    if not filters.get("include_internal"):
+        where.append("events.visibility = 'public'")
+    if filters.get("organization"):
+        organization_id = _id_or_404(db, "organizations", filters["organization"], "organization")
+        where.append(
+            "(events.id in (select event_id from event_organizations where organization_id = ?)"
+            " or events.agreement_id in (select agreement_id from agreement_parties where organization_id = ?))")
+        params += [organization_id, organization_id]
+    if filters.get("agreement"):
+        where.append("events.agreement_id = ?")
+        params.append(_id_or_404(db, "agreements", filters["agreement"], "agreement"))
+    for column in ("kind", "status"):
+        values = filters.get(column)
+        if values:
+            where.append(f"events.{column} in ({','.join('?' * len(values))})")
+            params += list(values)
+    if filters.get("q"):
+        clause, clause_params = search_clause("events", filters["q"])
+        where.append(clause)
+        params += clause_params
+    if filters.get("from"):
+        where.append("(events.range_end is null or events.range_end > ?)")
+        params.append(to_stored(filters["from"]))
+    if filters.get("to"):
+        where.append("events.range_start < ?")
+        params.append(to_stored(filters["to"]))
+    return where, params
+
+
+def _id_or_404(db, table: str, slug: str, label: str) -> int:
+    found = db.execute(f"select id from {table} where slug = ?", [slug]).fetchone()
+    if not found:
+        raise NotFoundError(f"No {label} with slug '{slug}'.")
+    return found[0]
+
+
+def list_events(db, filters: dict, limit: int, offset: int) -> tuple[list[dict], int]:
+    """Return a page of events overlapping the window (recurrences included) and the total."""
+    where, params = _filters(db, filters)
+    clause = (" where " + " and ".join(where)) if where else ""
+    order = " order by events.range_start, events.id"
+    if not (filters.get("from") or filters.get("to")):
+        total = db.execute(f"select count(*) from events{clause}", params).fetchone()[0]
+        rows = list(db.query(f"select * from events{clause}{order} limit ? offset ?", [*params, limit, offset]))
+        return represent_rows(db, rows), total
+    # Series are candidates by their whole span; keep those with an occurrence in the window.
+    candidates = db.execute(
+        f"select id, rrule, all_day, starts_at, ends_at, start_date, end_date, timezone, exdates "
+        f"from events{clause}{order}", params).fetchall()
+    names = ("id", "rrule", "all_day", "starts_at", "ends_at", "start_date", "end_date", "timezone", "exdates")
+    window = (filters.get("from") or _EARLIEST, filters.get("to") or _LATEST)
+    matching = [c[0] for c in candidates if c[1] is None or _has_occurrence(dict(zip(names, c)), window)]
+    page_ids = matching[offset:offset + limit]
+    return _rows_in_order(db, page_ids), len(matching)
+
+
+def _rows_in_order(db, ids: list[int]) -> list[dict]:
+    if not ids:
+        return []
+    by_id = {r["id"]: r for r in db.query(f"select * from events where id in ({','.join('?' * len(ids))})", ids)}
+    return represent_rows(db, [by_id[i] for i in ids])
+
+
+def _has_occurrence(row: dict, window: tuple[datetime, datetime]) -> bool:
+    return bool(occurrences_between(eventtime.start_of(row), eventtime.duration_of(row), row["rrule"],
+                                    eventtime.exdates_of(row), window[0], window[1], limit=1_000_000)[:1])
+
+
+_EARLIEST = datetime(1, 1, 2).replace(tzinfo=eventtime.zone("UTC"))
+_LATEST = datetime(9999, 12, 30).replace(tzinfo=eventtime.zone("UTC"))
+
+
+def list_occurrences(db, filters: dict, limit: int, offset: int, max_occurrences: int) -> tuple[list[dict], int]:
+    """Expand every matching event inside [from, to) and return a page of occurrences by start."""
+    where, params = _filters(db, filters)
+    clause = (" where " + " and ".join(where)) if where else ""
+    rows = list(db.query(f"select * from events{clause}", params))
+    found = []
+    for row in rows:
+        for occurrence in occurrences_between(eventtime.start_of(row), eventtime.duration_of(row), row["rrule"],
+                                              eventtime.exdates_of(row), filters["from"], filters["to"],
+                                              limit=max_occurrences):
+            found.append((_sort_key(occurrence.start, row["timezone"]), row["id"], occurrence))
+        if len(found) > max_occurrences:
+            raise BadRequest(f"The window holds more than {max_occurrences} occurrences; "
+                             "ask for a shorter window or narrower filters.")
+    found.sort(key=lambda item: (item[0], item[1]))
+    page = found[offset:offset + limit]
+    events = {e["id"]: e for e in represent_rows(db, [r for r in rows if r["id"] in {p[1] for p in page}])}
+    return [_represent_occurrence(events[event_id], occurrence) for _, event_id, occurrence in page], len(found)
+
+
+def _sort_key(value: datetime | date, tz: str) -> datetime:
+    if isinstance(value, datetime):
+        return value
+    return eventtime.day_start(value, tz)
+
+
+def _represent_occurrence(event: dict, occurrence) -> dict:
+    all_day = event["all_day"]
+    return {
+        "event_id": event["id"], "uid": event["uid"], "title": event["title"], "kind": event["kind"],
+        "status": event["status"], "agreement": event["agreement"], "organizations": event["organizations"],
+        "location": event["location"], "all_day": all_day, "timezone": event["timezone"],
+        "start": occurrence.start.isoformat(),
+        # All-day occurrences report their inclusive last day, as events do.
+        "end": (occurrence.end - timedelta(days=1) if all_day else occurrence.end).isoformat(),
+        "recurrence_id": occurrence.recurrence_id.isoformat(),
+    }
+
+
+def stored_to_fields(row: dict) -> dict:
+    """Typed fields of a stored event, in the shape create() and update() take."""
+    return {
+        **{k: row[k] for k in TEXT_COLUMNS}, "all_day": bool(row["all_day"]),
+        "starts_at": None if row["all_day"] else eventtime.start_of(row),
+        "ends_at": None if row["all_day"] else eventtime.end_of(row),
+        "start_date": date.fromisoformat(row["start_date"]) if row["all_day"] else None,
+        "end_date": date.fromisoformat(row["end_date"]) if row["all_day"] else None,
+        "rrule": row["rrule"], "exdates": eventtime.exdates_of(row),
+    }

@@ -1,0 +1,75 @@
+"""API tokens: shown once, stored as a hash, looked up by id and compared in constant time."""
+
+import hashlib
+import hmac
+import json
+import secrets
+from datetime import timedelta
+
+from ..clock import now_stored, to_stored, utc_now
+from ..errors import NotFoundError
+
+PREFIX = "cal"
+SCOPES = ("read", "write")
+
+
+def _hash(secret: str) -> str:
+    # The secret is 256 random bits, so a fast hash is enough: no dictionary to attack.
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def create(db, name: str, scope: str = "write", organizations: list[str] | None = None,
+           expires_in_days: int | None = 365) -> tuple[dict, str]:
+    """Store a new token and return (its record, the plain token to show once)."""
+    if scope not in SCOPES:
+        raise ValueError(f"scope must be one of {SCOPES}")
+    secret = secrets.token_urlsafe(32)
+    expires_at = to_stored(utc_now() + timedelta(days=expires_in_days)) if expires_in_days else None
+    token_id = db["api_tokens"].insert({
+        "name": name, "secret_hash": _hash(secret), "scope": scope,
+        "organizations": json.dumps(organizations) if organizations else None,
+        "created_at": now_stored(), "expires_at": expires_at,
+    }).last_pk
+    return get(db, token_id), f"{PREFIX}_{token_id}_{secret}"
+
+
+def _represent(row: dict) -> dict:
+    return {
+        "id": row["id"], "name": row["name"], "scope": row["scope"],
+        "organizations": json.loads(row["organizations"]) if row["organizations"] else None,
+        "created_at": row["created_at"], "expires_at": row["expires_at"],
+        "revoked_at": row["revoked_at"], "last_used_at": row["last_used_at"],
+    }
+
+
+def get(db, token_id: int) -> dict:
+    rows = list(db.query("select * from api_tokens where id = ?", [token_id]))
+    if not rows:
+        raise NotFoundError(f"No token with id {token_id}.")
+    return _represent(rows[0])
+
+
+def list_tokens(db) -> list[dict]:
+    """Every token, newest first, without secrets."""
+    return [_represent(r) for r in db.query("select * from api_tokens order by id desc")]
+
+
+def revoke(db, token_id: int) -> dict:
+    """Revoke a token at once."""
+    get(db, token_id)
+    db["api_tokens"].update(token_id, {"revoked_at": now_stored()})
+    return get(db, token_id)
+
+
+def verify(db, presented: str) -> dict | None:
+    """Return the token's record when the presented value is valid, unexpired and unrevoked."""
+    parts = presented.split("_", 2)
+    if len(parts) != 3 or parts[0] != PREFIX or not parts[1].isdigit():
+        return None
+    rows = list(db.query("select * from api_tokens where id = ?", [int(parts[1])]))
+    if not rows or not hmac.compare_digest(rows[0]["secret_hash"], _hash(parts[2])):
+        return None
+    row = rows[0]
+    if row["revoked_at"] or (row["expires_at"] and row["expires_at"] <= now_stored()):
+        return None
+    return _represent(row)

@@ -1,0 +1,1 @@
+"""marshmallow schemas: what comes in, what goes out, and query arguments."""

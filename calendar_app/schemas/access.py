@@ -1,0 +1,56 @@
+"""API tokens, private feed tokens and the audit trail as the API shows them."""
+
+from marshmallow import Schema, fields, validate
+
+from .common import ListEnvelopeSchema, PageQuerySchema, Slug, Text
+
+ENTITIES = ("organization", "agreement", "event")
+
+
+class TokenInSchema(Schema):
+    name = Text(required=True, min_length=1, max_length=100)
+    scope = fields.String(load_default="write", validate=validate.OneOf(("read", "write")))
+    organizations = fields.List(Slug(), allow_none=True, load_default=None,
+                                metadata={"description": "Limit the token to these organizations; null = all"})
+    expires_in_days = fields.Integer(load_default=365, validate=validate.Range(min=1, max=3650))
+
+
+class TokenSchema(Schema):
+    id = fields.Integer(required=True)
+    name = fields.String(required=True)
+    scope = fields.String(required=True)
+    organizations = fields.List(fields.String(), allow_none=True)
+    created_at = fields.String(required=True)
+    expires_at = fields.String(allow_none=True)
+    revoked_at = fields.String(allow_none=True)
+    last_used_at = fields.String(allow_none=True)
+    token = fields.String(metadata={"description": "The secret, shown only in the answer to its creation"})
+
+
+class TokenListSchema(Schema):
+    items = fields.List(fields.Nested(TokenSchema), required=True)
+
+
+class FeedTokenSchema(Schema):
+    token = fields.String(required=True)
+    feeds = fields.Dict(required=True, metadata={"description": "Private feed links (https, webcal, google)"})
+
+
+class AuditQuerySchema(PageQuerySchema):
+    entity = fields.String(validate=validate.OneOf(ENTITIES))
+    entity_id = fields.Integer(validate=validate.Range(min=1))
+
+
+class AuditEntrySchema(Schema):
+    id = fields.Integer(required=True)
+    at = fields.String(required=True)
+    actor = fields.String(required=True)
+    entity = fields.String(required=True)
+    entity_id = fields.Integer(required=True)
+    entity_key = fields.String(allow_none=True)
+    action = fields.String(required=True)
+    changes = fields.Dict(required=True, metadata={"description": "{field: [old, new]}"})
+
+
+class AuditListSchema(ListEnvelopeSchema):
+    items = fields.List(fields.Nested(AuditEntrySchema), required=True)

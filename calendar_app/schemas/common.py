@@ -1,0 +1,94 @@
+"""Fields and schemas shared by every resource: clean text, slugs, list envelopes, paging."""
+
+import re
+from datetime import date
+
+from marshmallow import Schema, ValidationError, fields, validate
+
+from ..text import has_control_characters, nfc
+
+SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+EARLIEST_YEAR, LATEST_YEAR = 1900, 2200
+
+
+class Text(fields.String):
+    """A string stored as NFC, trimmed, without control characters (newlines only where allowed)."""
+
+    def __init__(self, *args, multiline: bool = False, max_length: int = 200, min_length: int = 0, **kwargs):
+        self.multiline = multiline
+        validators = list(kwargs.pop("validate", []) or [])
+        validators.append(validate.Length(min=min_length, max=max_length))
+        super().__init__(*args, validate=validators, **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = super()._deserialize(value, attr, data, **kwargs)
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError as error:
+            raise ValidationError("Contains characters that are not valid Unicode (lone surrogates).") from error
+        text = nfc(text).strip()
+        if has_control_characters(text, allow_newlines=self.multiline):
+            raise ValidationError("Must not contain control characters"
+                                  + ("." if self.multiline else " or line breaks."))
+        return text
+
+
+class Slug(fields.String):
+    """A lower-case ASCII slug such as 'tap-chi-cong-san'."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("metadata", {}).setdefault("example", "tap-chi-cong-san")
+        super().__init__(*args, validate=[validate.Length(min=1, max=80), validate.Regexp(
+            SLUG_PATTERN, error="Use lower-case letters a-z, digits and single hyphens.")], **kwargs)
+
+
+class WebUrl(fields.Url):
+    """An http(s) URL of reasonable length."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, schemes={"http", "https"}, validate=validate.Length(max=2000), **kwargs)
+
+
+class Day(fields.Date):
+    """A calendar date within the years the calendar handles."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        day = super()._deserialize(value, attr, data, **kwargs)
+        check_year(day)
+        return day
+
+
+def check_year(value: date) -> None:
+    """Refuse dates far outside any agreement's life (and the range SQLite text sorts safely)."""
+    if not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
+        raise ValidationError(f"Must be between the years {EARLIEST_YEAR} and {LATEST_YEAR}.")
+
+
+class CommaList(fields.Field):
+    """A query argument such as kind=a,b that may also be repeated; each item checked by `choices`."""
+
+    def __init__(self, choices, **kwargs):
+        self.choices = tuple(choices)
+        kwargs.setdefault("metadata", {})["description"] = "Comma-separated, any of: " + ", ".join(self.choices)
+        super().__init__(**kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        items = [item.strip() for item in str(value).split(",") if item.strip()]
+        unknown = [item for item in items if item not in self.choices]
+        if unknown:
+            raise ValidationError(f"Unknown value(s): {', '.join(unknown)}. Use any of: {', '.join(self.choices)}.")
+        return items
+
+
+class PageQuerySchema(Schema):
+    """limit/offset paging shared by every list."""
+
+    limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))
+    offset = fields.Integer(load_default=0, validate=validate.Range(min=0, max=10_000_000))
+
+
+class ListEnvelopeSchema(Schema):
+    """{"items": [...], "total": N, "next": URL-or-null}"""
+
+    total = fields.Integer(required=True)
+    next = fields.String(allow_none=True, required=True, metadata={"description": "URL of the next page, or null"})

@@ -1,0 +1,225 @@
+"""Events in and out of the API, with the cross-field rules of time, zone and recurrence."""
+
+from datetime import date, datetime
+
+from marshmallow import Schema, ValidationError, fields, post_load, validate, validates_schema
+
+from ..eventtime import known_timezones, zone
+from ..recurrence import RecurrenceError, normalize_rrule
+from .common import (EARLIEST_YEAR, LATEST_YEAR, CommaList, Day, ListEnvelopeSchema, PageQuerySchema, Slug, Text,
+                     WebUrl, check_year)
+
+EVENT_KINDS = ("signing_ceremony", "joint_workshop", "volunteer_program", "review_meeting", "other")
+EVENT_STATUSES = ("confirmed", "tentative", "cancelled")
+VISIBILITIES = ("public", "internal")
+DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
+
+
+class Instant(fields.AwareDateTime):
+    """An ISO 8601 date-time with an offset, within the years the calendar handles."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        moment = super()._deserialize(value, attr, data, **kwargs)
+        check_year(moment)
+        return moment
+
+
+class EventInSchema(Schema):
+    """An event as a client sends it. Timed events give starts_at/ends_at, all-day ones dates."""
+
+    title = Text(required=True, min_length=1, max_length=300, metadata={"example": "Lễ ký kết chương trình phối hợp"})
+    kind = fields.String(required=True, validate=validate.OneOf(EVENT_KINDS))
+    agreement = Slug(allow_none=True)
+    organizations = fields.List(Slug(), load_default=list, validate=validate.Length(max=100))
+    description = Text(allow_none=True, multiline=True, max_length=20000)
+    location = Text(allow_none=True, max_length=500)
+    url = WebUrl(allow_none=True)
+    status = fields.String(load_default="confirmed", validate=validate.OneOf(EVENT_STATUSES))
+    visibility = fields.String(load_default="public", validate=validate.OneOf(VISIBILITIES))
+    all_day = fields.Boolean(load_default=False)
+    starts_at = Instant(allow_none=True, metadata={"example": "2020-03-05T14:00:00+07:00"})
+    ends_at = Instant(allow_none=True, metadata={"example": "2020-03-05T16:00:00+07:00"})
+    timezone = fields.String(load_default=DEFAULT_TIMEZONE, validate=validate.Length(max=64),
+                             metadata={"description": "IANA time zone name", "example": DEFAULT_TIMEZONE})
+    start_date = Day(allow_none=True)
+    end_date = Day(allow_none=True, metadata={"description": "Last day, inclusive"})
+    rrule = fields.String(allow_none=True, validate=validate.Length(max=500),
+                          metadata={"example": "FREQ=MONTHLY;INTERVAL=6;UNTIL=20250305T000000Z"})
+    exdates = fields.List(fields.String(validate=validate.Length(max=40)), load_default=list,
+                          validate=validate.Length(max=1000),
+                          metadata={"description": "Skipped occurrences: date-times (timed) or dates (all-day)"})
+
+    @validates_schema
+    def check_whole(self, data, partial=None, **_kwargs):
+        """Check time, zone and recurrence together; report every problem at once."""
+        if partial:
+            return  # a PATCH is checked again whole, once merged with the stored event
+        errors = {}
+        tz_name = data.get("timezone", DEFAULT_TIMEZONE)
+        if tz_name not in known_timezones():
+            errors["timezone"] = [f"Unknown time zone '{tz_name}'; use an IANA name such as {DEFAULT_TIMEZONE}."]
+        if data.get("all_day"):
+            errors.update(_check_all_day(data))
+        else:
+            errors.update(_check_timed(data))
+        if errors:
+            raise ValidationError(errors)
+        start = data["start_date"] if data.get("all_day") else data["starts_at"].astimezone(zone(tz_name))
+        recurrence_errors = _check_recurrence(data, start, tz_name)
+        if recurrence_errors:
+            raise ValidationError(recurrence_errors)
+
+    @post_load
+    def to_fields(self, data, partial=None, **_kwargs):
+        """Return the typed fields repositories take: local times in the event's own zone."""
+        if partial:
+            return data
+        tz = zone(data["timezone"])
+        all_day = data["all_day"]
+        if all_day:
+            data["end_date"] = data.get("end_date") or data["start_date"]
+            data["starts_at"] = data["ends_at"] = None
+            start = data["start_date"]
+        else:
+            data["starts_at"] = data["starts_at"].astimezone(tz)
+            data["ends_at"] = data["ends_at"].astimezone(tz)
+            data["start_date"] = data["end_date"] = None
+            start = data["starts_at"]
+        data["exdates"] = [_parse_exdate(v, all_day, tz) for v in data.get("exdates") or []]
+        data["rrule"] = normalize_rrule(data["rrule"], start) if data.get("rrule") else None
+        for key in ("description", "location", "url", "agreement"):
+            data[key] = data.get(key) or None
+        return data
+
+
+def _check_all_day(data: dict) -> dict:
+    errors = {}
+    if not data.get("start_date"):
+        errors["start_date"] = ["Required for an all-day event."]
+    elif data.get("end_date") and data["end_date"] < data["start_date"]:
+        errors["end_date"] = ["Must not be before start_date."]
+    for key in ("starts_at", "ends_at"):
+        if data.get(key):
+            errors[key] = ["Leave empty for an all-day event; use start_date and end_date."]
+    return errors
+
+
+def _check_timed(data: dict) -> dict:
+    errors = {}
+    for key in ("starts_at", "ends_at"):
+        if not data.get(key):
+            errors[key] = ["Required unless all_day is true."]
+    if not errors and data["ends_at"] <= data["starts_at"]:
+        errors["ends_at"] = ["Must be after starts_at."]
+    for key in ("start_date", "end_date"):
+        if data.get(key):
+            errors[key] = ["Only for all-day events; use starts_at and ends_at."]
+    return errors
+
+
+def _check_recurrence(data: dict, start, tz_name: str) -> dict:
+    errors = {}
+    if data.get("rrule"):
+        try:
+            normalize_rrule(data["rrule"], start)
+        except RecurrenceError as error:
+            errors["rrule"] = [str(error)]
+    bad = {}
+    for index, value in enumerate(data.get("exdates") or []):
+        try:
+            _parse_exdate(value, data.get("all_day"), zone(tz_name))
+        except ValueError:
+            bad[index] = ["Not a valid " + ("date (YYYY-MM-DD)." if data.get("all_day")
+                                            else "date-time (YYYY-MM-DDTHH:MM:SS+07:00).")]
+    if bad:
+        errors["exdates"] = bad
+    if data.get("exdates") and not data.get("rrule"):
+        errors.setdefault("exdates", ["Only a recurring event (with rrule) can skip occurrences."])
+    return errors
+
+
+def _parse_exdate(value: str, all_day: bool, tz) -> date | datetime:
+    """Read one skipped occurrence; naive date-times are in the event's zone."""
+    if all_day:
+        return date.fromisoformat(value)
+    moment = datetime.fromisoformat(value)
+    if not EARLIEST_YEAR <= moment.year <= LATEST_YEAR:
+        raise ValueError("year out of range")
+    return moment.replace(tzinfo=tz) if moment.tzinfo is None else moment.astimezone(tz)
+
+
+class EventSchema(Schema):
+    """An event as the API returns it; times in the event's own zone."""
+
+    id = fields.Integer(required=True)
+    uid = fields.String(required=True)
+    title = fields.String(required=True)
+    kind = fields.String(required=True)
+    agreement = fields.String(allow_none=True)
+    organizations = fields.List(fields.String(), required=True)
+    description = fields.String(allow_none=True)
+    location = fields.String(allow_none=True)
+    url = fields.String(allow_none=True)
+    status = fields.String(required=True)
+    visibility = fields.String(required=True)
+    sequence = fields.Integer(required=True)
+    all_day = fields.Boolean(required=True)
+    starts_at = fields.String(allow_none=True)
+    ends_at = fields.String(allow_none=True)
+    timezone = fields.String(required=True)
+    start_date = fields.String(allow_none=True)
+    end_date = fields.String(allow_none=True)
+    rrule = fields.String(allow_none=True)
+    exdates = fields.List(fields.String(), required=True)
+    created_at = fields.String(required=True)
+    updated_at = fields.String(required=True)
+    ics_url = fields.String(required=True)
+
+
+class EventListSchema(ListEnvelopeSchema):
+    items = fields.List(fields.Nested(EventSchema), required=True)
+
+
+class EventQuerySchema(PageQuerySchema):
+    """Filters shared by event lists and occurrences."""
+
+    organization = Slug(metadata={"description": "Direct participant or party of the linked agreement"})
+    agreement = Slug()
+    kind = CommaList(EVENT_KINDS)
+    status = CommaList(EVENT_STATUSES)
+    q = Text(max_length=200, metadata={"description": "Search, insensitive to case and diacritics"})
+    from_ = Instant(data_key="from", metadata={"description": "Window start (events overlapping the window)"})
+    to = Instant(metadata={"description": "Window end, exclusive"})
+
+    @validates_schema
+    def check_window(self, data, **_kwargs):
+        """A window that ends before it starts is a client mistake, not an empty answer."""
+        if data.get("from_") and data.get("to") and data["to"] <= data["from_"]:
+            raise ValidationError({"to": ["Must be after from."]})
+
+
+class OccurrenceQuerySchema(EventQuerySchema):
+    from_ = Instant(data_key="from", required=True)
+    to = Instant(required=True)
+
+
+class OccurrenceSchema(Schema):
+    """One occurrence of an event inside the asked window."""
+
+    event_id = fields.Integer(required=True)
+    uid = fields.String(required=True)
+    title = fields.String(required=True)
+    kind = fields.String(required=True)
+    status = fields.String(required=True)
+    agreement = fields.String(allow_none=True)
+    organizations = fields.List(fields.String(), required=True)
+    location = fields.String(allow_none=True)
+    all_day = fields.Boolean(required=True)
+    timezone = fields.String(required=True)
+    start = fields.String(required=True)
+    end = fields.String(required=True, metadata={"description": "Exclusive end; for all-day, the last day"})
+    recurrence_id = fields.String(required=True)
+
+
+class OccurrenceListSchema(ListEnvelopeSchema):
+    items = fields.List(fields.Nested(OccurrenceSchema), required=True)

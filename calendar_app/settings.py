@@ -1,0 +1,58 @@
+"""Configuration defaults, overridable from instance/config.py and CALENDAR_APP_* variables."""
+
+import os
+import secrets
+from pathlib import Path
+
+DEFAULTS = {
+    "DATABASE": None,  # resolved to <instance>/calendar_app.sqlite3 when left empty
+    "DEFAULT_TIMEZONE": "Asia/Ho_Chi_Minh",
+    "MAX_CONTENT_LENGTH": 1024 * 1024,
+    "LIST_LIMIT_DEFAULT": 50,
+    "LIST_LIMIT_MAX": 500,
+    "FEED_MAX_AGE_SECONDS": 900,
+    "FEED_PAST_DAYS": 365,
+    "FEED_CANCELLED_RETENTION_DAYS": 30,
+    "OCCURRENCE_WINDOW_MAX_DAYS": 3660,
+    "PUBLIC_BASE_URL": None,  # e.g. https://lich.example.vn; None = the request's host
+    "SQLITE_BUSY_TIMEOUT_MS": 10000,
+    "JSON_SORT_KEYS": False,
+    "BABEL_DEFAULT_LOCALE": "vi",
+    # flask-smorest / OpenAPI
+    "API_TITLE": "calendar_app API",
+    "API_VERSION": "v1",
+    "OPENAPI_VERSION": "3.0.3",
+    "OPENAPI_URL_PREFIX": "/api/v1",
+    "OPENAPI_JSON_PATH": "openapi.json",
+    "OPENAPI_SWAGGER_UI_PATH": "/docs",
+    "OPENAPI_SWAGGER_UI_URL": "/api/v1/docs-assets/",
+}
+
+ENV_PREFIX = "CALENDAR_APP"
+
+
+def load(app, config: dict | None) -> None:
+    """Layer the configuration: defaults, instance/config.py, environment, then the caller's dict."""
+    app.config.from_mapping(DEFAULTS)
+    if config is None:
+        app.config.from_pyfile("config.py", silent=True)
+        app.config.from_prefixed_env(ENV_PREFIX)
+    else:
+        app.config.from_mapping(config)
+    if not app.config.get("DATABASE"):
+        app.config["DATABASE"] = str(Path(app.instance_path) / "calendar_app.sqlite3")
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _instance_secret_key(Path(app.instance_path))
+
+
+def _instance_secret_key(instance: Path) -> str:
+    """Generate a secret key into the instance folder once, so sessions survive restarts."""
+    path = instance / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    instance.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(key)
+    return key

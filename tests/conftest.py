@@ -1,0 +1,96 @@
+"""Fixtures: an app from the factory with a temporary instance folder, clients, tokens, factories."""
+
+import itertools
+
+import pytest
+
+from calendar_app import create_app
+from calendar_app.db import get_db, write_transaction
+from calendar_app.repositories import tokens
+
+_counter = itertools.count(1)
+
+
+@pytest.fixture
+def app(tmp_path):
+    """A fresh application and database per test."""
+    instance = tmp_path / "instance"
+    app = create_app({"INSTANCE_PATH": str(instance), "TESTING": True, "SECRET_KEY": "test-secret",
+                      "DATABASE": str(instance / "test.sqlite3")})
+    yield app
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def db(app):
+    """The database, inside an application context."""
+    with app.app_context():
+        yield get_db()
+
+
+def make_token(app, scope="write", organizations=None, expires_in_days=365) -> str:
+    """Create an API token directly in the database and return its secret."""
+    with app.app_context():
+        database = get_db()
+        with write_transaction(database):
+            _record, secret = tokens.create(database, f"test-{next(_counter)}", scope, organizations, expires_in_days)
+    return secret
+
+
+@pytest.fixture
+def auth(app):
+    """Headers of a write token for every organization."""
+    return {"Authorization": f"Bearer {make_token(app)}"}
+
+
+@pytest.fixture
+def seeded(app):
+    """The demo data set loaded."""
+    from calendar_app.demo import seed
+
+    with app.app_context():
+        seed(get_db())
+    return app
+
+
+class Factory:
+    """Create records through the API, so tests exercise the same path clients use."""
+
+    def __init__(self, client, auth):
+        self.client, self.auth = client, auth
+
+    def _post(self, path, body):
+        response = self.client.post(path, json=body, headers=self.auth)
+        assert response.status_code == 201, response.get_json()
+        return response.get_json()
+
+    def organization(self, **fields):
+        n = next(_counter)
+        return self._post("/api/v1/organizations", {"slug": f"org-{n}", "name": f"Tổ chức số {n}", **fields})
+
+    def agreement(self, parties=None, **fields):
+        n = next(_counter)
+        if parties is None:
+            a, b = self.organization(), self.organization()
+            parties = [{"organization": a["slug"], "role": "signatory"}, {"organization": b["slug"], "role": "party"}]
+        return self._post("/api/v1/agreements", {"slug": f"agreement-{n}", "title": f"Quy chế phối hợp số {n}",
+                                                 "kind": "regulation", "parties": parties, **fields})
+
+    def event(self, **fields):
+        body = {"title": "Hội thảo khoa học", "kind": "joint_workshop",
+                "starts_at": "2026-12-15T08:30:00+07:00", "ends_at": "2026-12-15T11:00:00+07:00", **fields}
+        return self._post("/api/v1/events", body)
+
+
+@pytest.fixture
+def make(client, auth):
+    return Factory(client, auth)
