@@ -9,7 +9,7 @@ def create_app(config: dict | None = None) -> Flask:
     """Build the application: configuration, database, API, feeds, pages and CLI."""
     instance_path = (config or {}).get("INSTANCE_PATH")  # tests point this at a temporary folder
     app = Flask(__name__, instance_relative_config=True, instance_path=instance_path)
-    from . import api, cli, db, errors, settings
+    from . import api, cli, db, errors, feeds, settings, web
 
     settings.load(app, config)
     app.json.ensure_ascii = False  # Vietnamese text goes out as UTF-8, byte for byte
@@ -17,5 +17,7 @@ def create_app(config: dict | None = None) -> Flask:
     db.init_app(app)
     errors.init_app(app)
     api.init_app(app)
+    feeds.init_app(app)
+    web.init_app(app)
     cli.init_app(app)
     return app
