@@ -198,39 +198,52 @@ def occurrences_between(start: datetime | date, duration: timedelta, rrule: str 
     ``zone`` is the event's zone for an all-day event (default: window_start's zone, as RFC 5545
     treats DATE values as floating); a timed event uses its start's zone.
     """
+    if limit < 0:
+        raise ValueError("limit must not be negative")
+    found: list[Occurrence] = []
+    for occurrence in _overlapping(start, duration, rrule, exdates, window_start, window_end, zone, limit):
+        if len(found) == limit:
+            raise TooManyOccurrences(limit)
+        found.append(occurrence)
+    return found
+
+
+def first_occurrence_between(start: datetime | date, duration: timedelta, rrule: str | None, exdates,
+                             window_start: datetime, window_end: datetime, *,
+                             zone: tzinfo | None = None) -> Occurrence | None:
+    """The first occurrence overlapping the window, or None: answers "does the series touch it?" for any window."""
+    return next(_overlapping(start, duration, rrule, exdates, window_start, window_end, zone, None), None)
+
+
+def _overlapping(start, duration, rrule, exdates, window_start, window_end, zone, limit):
+    """Yield the occurrences overlapping the window lazily; `limit` None skips the window-size check."""
     _check_start(start)
     _check_duration(start, duration)
     for name, moment in (("window_start", window_start), ("window_end", window_end)):
         if not isinstance(moment, datetime) or moment.utcoffset() is None:
             raise TypeError(f"{name} must be an aware datetime")
-    if limit < 0:
-        raise ValueError("limit must not be negative")
     if window_end < window_start:
         raise ValueError("window_end is before window_start")
     all_day = not isinstance(start, datetime)
     event_zone = (zone or window_start.tzinfo) if all_day else start.tzinfo
     window = (window_start.astimezone(_UTC), window_end.astimezone(_UTC))
     if window[0] == window[1]:
-        return []
+        return
     excluded = _excluded(exdates, start)
     if not rrule:
         candidates = [Occurrence(start, start + duration, start)]
     else:
         series = _compile(rrule, *_start_key(start))
         local_window = (_local(window_start, event_zone), _local(window_end, event_zone))
-        _check_periods(series, *local_window, limit)
+        if limit is not None:
+            _check_periods(series, *local_window, limit)
         # Slack of a day on each side covers DST offsets between the window and local time.
         lo = _moved(_moved(local_window[0], -duration), -timedelta(days=1))
         hi = _moved(local_window[1], timedelta(days=1))
         candidates = (_occurrence(local, start, duration) for local in _expand(series, lo, hi))
-    found: list[Occurrence] = []
     for occurrence in candidates:
-        if _key(occurrence.start) in excluded or not _overlaps(occurrence, event_zone, window):
-            continue
-        if len(found) == limit:
-            raise TooManyOccurrences(limit)
-        found.append(occurrence)
-    return found
+        if _key(occurrence.start) not in excluded and _overlaps(occurrence, event_zone, window):
+            yield occurrence
 
 
 # Parsing and canonical form
@@ -631,10 +644,12 @@ def _quote(text: str) -> str:
 
 
 def _show(local: datetime, series: _Series) -> str:
+    """A naive local occurrence as a message shows it: the date, or date and time."""
     return local.date().isoformat() if series.zone is None else local.isoformat(sep=" ", timespec="minutes")
 
 
 def _show_value(value: datetime | date, zone: tzinfo | None) -> str:
+    """An UNTIL or DTSTART as a message shows it, in the event's zone."""
     if isinstance(value, datetime):
         return value.astimezone(zone).isoformat(sep=" ", timespec="minutes")
     return value.isoformat()

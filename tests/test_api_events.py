@@ -148,3 +148,10 @@ def test_delete_removes_the_event(client, make, auth):
     event = make.event()
     assert client.delete(f"/api/v1/events/{event['id']}", headers=auth).status_code == 204
     assert client.get(f"/api/v1/events/{event['id']}").status_code == 404
+
+
+def test_open_ended_daily_series_matches_a_from_only_filter(client, make):
+    make.event(title="Trực ban", starts_at="2020-03-05T08:00:00+07:00", ends_at="2020-03-05T09:00:00+07:00",
+               rrule="FREQ=DAILY")
+    found = client.get("/api/v1/events", query_string={"from": "2030-01-01T00:00:00+07:00"}).get_json()
+    assert [e["title"] for e in found["items"]] == ["Trực ban"]

@@ -6,7 +6,7 @@ from datetime import date, datetime, timedelta
 from .. import eventtime
 from ..clock import now_stored, to_stored
 from ..errors import BadRequest, NotFoundError, ValidationFailed
-from ..recurrence import occurrences_between
+from ..recurrence import TooManyOccurrences, first_occurrence_between, occurrences_between
 from ..text import fold
 from . import audit, feed_versions
 from .organizations import ids_for_slugs
@@ -237,8 +237,9 @@ def _rows_in_order(db, ids: list[int]) -> list[dict]:
 
 
 def _has_occurrence(row: dict, window: tuple[datetime, datetime]) -> bool:
-    return bool(occurrences_between(eventtime.start_of(row), eventtime.duration_of(row), row["rrule"],
-                                    eventtime.exdates_of(row), window[0], window[1], limit=1_000_000)[:1])
+    return first_occurrence_between(eventtime.start_of(row), eventtime.duration_of(row), row["rrule"],
+                                    eventtime.exdates_of(row), window[0], window[1],
+                                    zone=eventtime.zone(row["timezone"])) is not None
 
 
 _EARLIEST = datetime(1, 1, 2).replace(tzinfo=eventtime.zone("UTC"))
@@ -252,9 +253,13 @@ def list_occurrences(db, filters: dict, limit: int, offset: int, max_occurrences
     rows = list(db.query(f"select * from events{clause}", params))
     found = []
     for row in rows:
-        for occurrence in occurrences_between(eventtime.start_of(row), eventtime.duration_of(row), row["rrule"],
-                                              eventtime.exdates_of(row), filters["from"], filters["to"],
-                                              limit=max_occurrences):
+        try:
+            expanded = occurrences_between(eventtime.start_of(row), eventtime.duration_of(row), row["rrule"],
+                                           eventtime.exdates_of(row), filters["from"], filters["to"],
+                                           limit=max_occurrences, zone=eventtime.zone(row["timezone"]))
+        except TooManyOccurrences as error:
+            raise BadRequest(f"{error} Ask for a shorter window or narrower filters.") from error
+        for occurrence in expanded:
             found.append((_sort_key(occurrence.start, row["timezone"]), row["id"], occurrence))
         if len(found) > max_occurrences:
             raise BadRequest(f"The window holds more than {max_occurrences} occurrences; "
