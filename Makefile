@@ -19,7 +19,7 @@ install: $(STAMP)
 
 db: $(STAMP)
 	$(BIN)/flask --app calendar_app init-db
-	$(BIN)/flask --app calendar_app seed-demo
+	$(BIN)/flask --app calendar_app seed-demo --if-empty
 
 run: db
 	$(BIN)/gunicorn --bind $(HOST):$(PORT) --workers $(WORKERS) --access-logfile - wsgi:app

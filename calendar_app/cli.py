@@ -1,21 +1,44 @@
 """Command-line tasks: demo data, API tokens and editor accounts."""
 
-import click
+from contextlib import contextmanager
 
+import click
+from flask.cli import with_appcontext
+
+from .backup import backup_command
 from .db import get_db, write_transaction
+from .errors import ApiError
 from .repositories import tokens, users
 
 
+@contextmanager
+def _refusals_as_messages():
+    """Show a refused change (unknown slug, taken name) as a one-line error, not a traceback."""
+    try:
+        yield
+    except ApiError as error:
+        details = "; ".join(str(m) for messages in (error.errors or {}).values()
+                            for m in (messages if isinstance(messages, list) else [messages]))
+        raise click.ClickException(details or error.message) from error
+
+
 @click.command("seed-demo")
-def seed_demo_command():
+@with_appcontext
+@click.option("--if-empty", is_flag=True, help="Only load into a database that holds no organization yet.")
+def seed_demo_command(if_empty):
     """Load the demo data from the two source articles (idempotent)."""
     from .demo import seed
 
-    created = seed(get_db())
+    db = get_db()
+    if if_empty and db["organizations"].count:
+        click.echo("The database already holds data; demo data not loaded.")
+        return
+    created = seed(db)
     click.echo(f"Demo data ready ({created} records created).")
 
 
 @click.command("create-token")
+@with_appcontext
 @click.argument("name")
 @click.option("--scope", type=click.Choice(tokens.SCOPES), default="write", show_default=True)
 @click.option("--organization", "organizations", multiple=True, help="Limit to this organization (repeatable).")
@@ -23,7 +46,7 @@ def seed_demo_command():
 def create_token_command(name, scope, organizations, expires_in_days):
     """Create an API token and print it once (only its hash is stored)."""
     db = get_db()
-    with write_transaction(db):
+    with _refusals_as_messages(), write_transaction(db):
         if organizations:
             from .repositories.organizations import ids_for_slugs
             ids_for_slugs(db, list(organizations), "organizations")
@@ -33,6 +56,7 @@ def create_token_command(name, scope, organizations, expires_in_days):
 
 
 @click.command("list-tokens")
+@with_appcontext
 def list_tokens_command():
     """List API tokens without their secrets."""
     for token in tokens.list_tokens(get_db()):
@@ -42,23 +66,25 @@ def list_tokens_command():
 
 
 @click.command("revoke-token")
+@with_appcontext
 @click.argument("token_id", type=int)
 def revoke_token_command(token_id):
     """Revoke an API token at once."""
     db = get_db()
-    with write_transaction(db):
+    with _refusals_as_messages(), write_transaction(db):
         tokens.revoke(db, token_id)
     click.echo(f"Token #{token_id} revoked.")
 
 
 @click.command("create-user")
+@with_appcontext
 @click.argument("username")
 @click.option("--display-name", default=None)
 @click.password_option()
 def create_user_command(username, display_name, password):
     """Create an editor account for the web pages."""
     db = get_db()
-    with write_transaction(db):
+    with _refusals_as_messages(), write_transaction(db):
         users.create(db, username, password, display_name)
     click.echo(f"User '{username}' created.")
 
@@ -66,5 +92,5 @@ def create_user_command(username, display_name, password):
 def init_app(app) -> None:
     """Register the commands on `flask --app calendar_app`."""
     for command in (seed_demo_command, create_token_command, list_tokens_command, revoke_token_command,
-                    create_user_command):
+                    create_user_command, backup_command):
         app.cli.add_command(command)

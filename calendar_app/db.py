@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 from flask import current_app, g
+from flask.cli import with_appcontext
 from sqlite_utils import Database, Migrations
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "schema" / "migrations"
@@ -109,7 +110,7 @@ def init_app(app) -> None:
     """Migrate at start-up (refusing a newer schema) and register teardown and CLI."""
     db = open_app_db(app)
     try:
-        migrate(db)
+        app.extensions["calendar_migrations_applied"] = migrate(db)
     finally:
         db.close()
     app.teardown_appcontext(close_db)
@@ -117,8 +118,10 @@ def init_app(app) -> None:
 
 
 @click.command("init-db")
+@with_appcontext
 def init_db_command():
     """Create the database or apply pending migrations."""
-    applied = migrate(get_db())
+    # The app factory has already migrated at start-up; report what it applied then.
+    applied = current_app.extensions.pop("calendar_migrations_applied", []) + migrate(get_db())
     click.echo(f"Database ready at {current_app.config['DATABASE']}"
                + (f" (applied: {', '.join(applied)})" if applied else " (up to date)"))

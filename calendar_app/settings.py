@@ -26,6 +26,8 @@ DEFAULTS = {
     "OPENAPI_JSON_PATH": "openapi.json",
     "OPENAPI_SWAGGER_UI_PATH": "/docs",
     "OPENAPI_SWAGGER_UI_URL": "/api/v1/docs-assets/",
+    # Swagger UI's validator badge (standalone layout) would call validator.swagger.io: keep the page offline.
+    "OPENAPI_SWAGGER_UI_CONFIG": {"validatorUrl": None},
 }
 
 ENV_PREFIX = "CALENDAR_APP"

@@ -9,9 +9,12 @@ from apispec.ext.marshmallow import resolver as default_resolver
 from flask import Blueprint, request, send_from_directory
 from flask_smorest import Api
 from flask_smorest.pagination import PaginationMetadataSchema
+from webargs.flaskparser import FlaskParser
+from werkzeug.routing import IntegerConverter
 
 from ..auth import require_write
 from ..errors import error_body, flatten_locations
+from . import list_cache
 
 # flask-smorest documents X-Pagination as an object header but sends JSON; we do not use
 # its paginator, but keep the document honest should a view ever do.
@@ -20,6 +23,20 @@ flask_smorest.pagination.PAGINATION_HEADER = {
     "content": {"application/json": {"schema": PaginationMetadataSchema}},
 }
 
+
+class BoundedJSONParser(FlaskParser):
+    """webargs' parser, answering deeply nested JSON ([[[[…]]]]) with 400 instead of a RecursionError (500)."""
+
+    def _raw_load_json(self, req):
+        try:
+            return super()._raw_load_json(req)
+        except RecursionError as error:
+            self._handle_invalid_json_error(error, req)
+
+
+# Set before the resource modules are imported: flask-smorest binds the parser when views are decorated.
+flask_smorest.Blueprint.ARGUMENTS_PARSER = BoundedJSONParser()
+
 API_PREFIX = "/api/v1"
 
 
@@ -27,6 +44,10 @@ class CalendarApi(Api):
     """flask-smorest's Api with our one error shape and the Allow header kept on 405."""
 
     def handle_http_exception(self, error):
+        from ..web.errors import http_error_page, wants_html  # pages answer in HTML; /api/ and /feeds/ in JSON
+
+        if wants_html():
+            return http_error_page(error)
         payload, code, headers = super().handle_http_exception(error)
         data = getattr(error, "data", None) or {}
         raw_errors = data.get("errors") or data.get("messages")
@@ -57,26 +78,38 @@ def docs_asset(name):
     return send_from_directory(os.path.join(os.path.dirname(flask_swagger_ui.__file__), "dist"), name)
 
 
+class SqliteIdConverter(IntegerConverter):
+    """<int:…> limited to SQLite's 64-bit range: a larger id is a 404, not an OverflowError (500)."""
+
+    def __init__(self, map, *args, **kwargs):
+        kwargs.setdefault("max", 2**63 - 1)
+        super().__init__(map, *args, **kwargs)
+
+
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
 def guard_writes():
     """Authenticate writes before the body is parsed: no token, no validation feedback."""
+    if request.routing_exception is not None:
+        return  # no such route or method: let it answer 404/405 (with Allow), nothing can be written
     if request.method in WRITE_METHODS and request.path.startswith(API_PREFIX + "/"):
         require_write()
 
 
 def init_app(app) -> None:
     """Create the Api and register every resource blueprint."""
-    from . import agreements, audit, events, organizations, tokens
+    from . import agreements, audit, events, imports, organizations, overrides, tokens
 
+    app.url_map.converters["int"] = SqliteIdConverter  # before any route; feeds and pages register later
     api = CalendarApi(app, spec_kwargs={
         "marshmallow_plugin": MarshmallowPlugin(schema_name_resolver=schema_name),
         "info": {"description": "Events and signing ceremonies of coordination agreements between organizations."},
     })
     api.spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
-    for module in (organizations, agreements, events, tokens, audit):
+    for module in (organizations, agreements, events, overrides, imports, tokens, audit):
         api.register_blueprint(module.blp, url_prefix=API_PREFIX)
     app.before_request(guard_writes)
+    list_cache.init_app(app)  # after guard_writes: a cached answer is still a request that passed it
     app.register_blueprint(docs_assets)
     app.extensions["calendar_api"] = api

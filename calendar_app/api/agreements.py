@@ -14,6 +14,10 @@ from .common import check_if_match, envelope, etag_of, writing
 
 blp = Blueprint("agreements", __name__, description="Coordination agreements: regulations, programs, yearly plans")
 
+# PATCH may leave out any top-level field, but each party it sends must be whole: partial=True
+# would also reach into the nested parties and let a party without organization or role through.
+PATCHABLE = tuple(AgreementInSchema().fields)
+
 
 def with_links(agreement: dict) -> dict:
     return {**agreement, "feeds": feed_links(agreement_feed_path(agreement["slug"]))}
@@ -54,7 +58,7 @@ class Agreement(MethodView):
         agreement = with_links(agreements.get(get_db(), slug))
         return agreement, 200, {"ETag": etag_of(agreement)}
 
-    @blp.arguments(AgreementInSchema(partial=True))
+    @blp.arguments(AgreementInSchema(partial=PATCHABLE))
     @blp.response(200, AgreementSchema)
     @blp.doc(security=[{"bearer": []}])
     def patch(self, changes, slug):

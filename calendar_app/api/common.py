@@ -9,6 +9,7 @@ from flask import request, url_for
 from ..auth import require_write
 from ..db import get_db, write_transaction
 from ..errors import PreconditionFailed
+from ..links import absolute
 
 
 def envelope(items: list, total: int, query: dict) -> dict:
@@ -18,7 +19,8 @@ def envelope(items: list, total: int, query: dict) -> dict:
     if offset + len(items) < total:
         args = request.args.to_dict()
         args.update(offset=offset + limit, limit=limit)
-        next_url = url_for(request.endpoint, _external=True, **(request.view_args or {}), **args)
+        # Behind a proxy the request's own host is not the public one: PUBLIC_BASE_URL, as for feed links.
+        next_url = absolute(url_for(request.endpoint, **(request.view_args or {}), **args))
     return {"items": items, "total": total, "next": next_url}
 
 

@@ -4,11 +4,13 @@ import uuid
 from datetime import date, datetime, timedelta
 
 from .. import eventtime
-from ..clock import now_stored, to_stored
+from ..clock import from_stored, now_stored, to_stored
 from ..errors import BadRequest, NotFoundError, ValidationFailed
-from ..recurrence import TooManyOccurrences, first_occurrence_between, occurrences_between
+from ..recurrence import (MAX_OCCURRENCES_PER_QUERY, Occurrence, TooManyOccurrences, first_occurrence_between,
+                          occurrences_between)
 from ..text import fold
-from . import audit, feed_versions
+from . import audit, feed_versions, occurrence_index
+from . import overrides as occurrence_overrides
 from .organizations import ids_for_slugs
 from .search import search_clause
 
@@ -130,6 +132,7 @@ def create(db, fields: dict, actor: str) -> dict:
            "cancelled_at": now if fields.get("status") == "cancelled" else None}
     event_id = db["events"].insert(row).last_pk
     db["event_organizations"].insert_all({"event_id": event_id, "organization_id": o} for o in organization_ids)
+    occurrence_index.refresh(db, event_id)
     created = get(db, event_id)
     audit.record(db, actor, "event", event_id, created["uid"], "create", None, created)
     feed_versions.bump(db, feed_versions.scopes_for_events(db, {event_id}))
@@ -153,6 +156,7 @@ def update(db, event_id: int, fields: dict, actor: str) -> dict:
     db["events"].update(event_id, values)
     db.execute("delete from event_organizations where event_id = ?", [event_id])
     db["event_organizations"].insert_all({"event_id": event_id, "organization_id": o} for o in organization_ids)
+    occurrence_index.refresh(db, event_id)
     after = get(db, event_id)
     audit.record(db, actor, "event", event_id, after["uid"], "update", before, after)
     feed_versions.bump(db, scopes_before | feed_versions.scopes_for_events(db, {event_id}))
@@ -218,15 +222,27 @@ def list_events(db, filters: dict, limit: int, offset: int) -> tuple[list[dict],
         total = db.execute(f"select count(*) from events{clause}", params).fetchone()[0]
         rows = list(db.query(f"select * from events{clause}{order} limit ? offset ?", [*params, limit, offset]))
         return represent_rows(db, rows), total
-    # Series are candidates by their whole span; keep those with an occurrence in the window.
-    candidates = db.execute(
-        f"select id, rrule, all_day, starts_at, ends_at, start_date, end_date, timezone, exdates "
-        f"from events{clause}{order}", params).fetchall()
-    names = ("id", "rrule", "all_day", "starts_at", "ends_at", "start_date", "end_date", "timezone", "exdates")
+    # The occurrence index names the events with an occurrence in the window; the few series it
+    # only spans as a whole (open-ended or very long) are expanded to check.
+    where, params = _filters(db, {**filters, "from": None, "to": None})
+    starts_of, unsure = {}, {}
+    for event_id, _starts, exact, range_start in occurrence_index.overlapping(
+            db, where, params, filters.get("from"), filters.get("to")):
+        (starts_of if exact else unsure)[event_id] = range_start
     window = (filters.get("from") or _EARLIEST, filters.get("to") or _LATEST)
-    matching = [c[0] for c in candidates if c[1] is None or _has_occurrence(dict(zip(names, c)), window)]
+    for row in _rows_by_id(db, set(unsure) - set(starts_of)).values():
+        if _has_occurrence(row, window):
+            starts_of[row["id"]] = row["range_start"]
+    matching = sorted(starts_of, key=lambda i: (starts_of[i], i))
     page_ids = matching[offset:offset + limit]
     return _rows_in_order(db, page_ids), len(matching)
+
+
+def _rows_by_id(db, ids) -> dict[int, dict]:
+    ids = list(ids)
+    if not ids:
+        return {}
+    return {r["id"]: r for r in db.query(f"select * from events where id in ({','.join('?' * len(ids))})", ids)}
 
 
 def _rows_in_order(db, ids: list[int]) -> list[dict]:
@@ -247,27 +263,74 @@ _LATEST = datetime(9999, 12, 30).replace(tzinfo=eventtime.zone("UTC"))
 
 
 def list_occurrences(db, filters: dict, limit: int, offset: int, max_occurrences: int) -> tuple[list[dict], int]:
-    """Expand every matching event inside [from, to) and return a page of occurrences by start."""
-    where, params = _filters(db, filters)
-    clause = (" where " + " and ".join(where)) if where else ""
-    rows = list(db.query(f"select * from events{clause}", params))
-    found = []
-    for row in rows:
-        try:
-            expanded = occurrences_between(eventtime.start_of(row), eventtime.duration_of(row), row["rrule"],
-                                           eventtime.exdates_of(row), filters["from"], filters["to"],
-                                           limit=max_occurrences, zone=eventtime.zone(row["timezone"]))
-        except TooManyOccurrences as error:
-            raise BadRequest(f"{error} Ask for a shorter window or narrower filters.") from error
-        for occurrence in expanded:
-            found.append((_sort_key(occurrence.start, row["timezone"]), row["id"], occurrence))
-        if len(found) > max_occurrences:
-            raise BadRequest(f"The window holds more than {max_occurrences} occurrences; "
-                             "ask for a shorter window or narrower filters.")
+    """Return a page of the occurrences inside [from, to) of the matching events, by start.
+
+    The occurrence index gives (start, event) pairs in SQL; only the page is turned into
+    occurrences, and only open-ended or very long series are expanded over the whole window.
+    """
+    where, params = _filters(db, {**filters, "from": None, "to": None})
+    found, envelopes = [], {}  # found: (UTC start text, event id, occurrence or None)
+    for event_id, starts, exact, _range_start in occurrence_index.overlapping(
+            db, where, params, filters["from"], filters["to"]):
+        if exact:
+            found.append((starts, event_id, None))
+        else:
+            envelopes[event_id] = starts
+    for row in _rows_by_id(db, envelopes).values():
+        for occurrence in _expand(row, filters["from"], filters["to"], max_occurrences):
+            starts = occurrence_index.utc_span(occurrence.start, occurrence.end, row["timezone"])[0]
+            if starts >= envelopes[row["id"]]:  # earlier ones are indexed one by one
+                found.append((starts, row["id"], occurrence))
+        _check_count(found, max_occurrences)
+    _check_count(found, max_occurrences)
+    # Single occurrences moved, changed or cancelled through the overrides API (issue 3).
+    found = occurrence_overrides.apply_to_occurrences(db, found, where, params, filters["from"], filters["to"])
     found.sort(key=lambda item: (item[0], item[1]))
     page = found[offset:offset + limit]
-    events = {e["id"]: e for e in represent_rows(db, [r for r in rows if r["id"] in {p[1] for p in page}])}
-    return [_represent_occurrence(events[event_id], occurrence) for _, event_id, occurrence in page], len(found)
+    rows = _rows_by_id(db, {event_id for _, event_id, _ in page})
+    events = {e["id"]: e for e in represent_rows(db, list(rows.values()))}
+    return [occurrence_overrides.overlay(
+                _represent_occurrence(events[event_id], occurrence or _occurrence_at(rows[event_id], starts)),
+                occurrence)
+            for starts, event_id, occurrence in page], len(found)
+
+
+def _expand(row: dict, window_start: datetime, window_end: datetime, limit: int):
+    """The occurrences of one stored event overlapping the window; too many is the client's 400."""
+    try:
+        return occurrences_between(eventtime.start_of(row), eventtime.duration_of(row), row["rrule"],
+                                   eventtime.exdates_of(row), window_start, window_end,
+                                   limit=limit, zone=eventtime.zone(row["timezone"]))
+    except TooManyOccurrences as error:
+        raise BadRequest(f"{error} Ask for a shorter window or narrower filters.") from error
+
+
+def _check_count(found: list, max_occurrences: int) -> None:
+    if len(found) > max_occurrences:
+        raise BadRequest(f"The window holds more than {max_occurrences} occurrences; "
+                         "ask for a shorter window or narrower filters.")
+
+
+_DAY = timedelta(days=1)
+
+
+def _occurrence_at(row: dict, starts: str):
+    """The occurrence of a stored event that starts at an indexed UTC instant."""
+    if not row["rrule"]:
+        first = eventtime.start_of(row)
+        return Occurrence(first, first + eventtime.duration_of(row), first)
+    start = from_stored(starts)
+    tz = eventtime.zone(row["timezone"])
+    local = start.astimezone(tz)
+    if row["all_day"] or local.utcoffset() == (start - _DAY).astimezone(tz).utcoffset() == (
+            start + _DAY).astimezone(tz).utcoffset():
+        # No offset change within a day: the wall time round-trips, so dateutil is not needed.
+        first = local.date() if row["all_day"] else local
+        return Occurrence(first, first + eventtime.duration_of(row), first)
+    for occurrence in _expand(row, start, start + timedelta(seconds=1), MAX_OCCURRENCES_PER_QUERY):
+        if occurrence_index.utc_span(occurrence.start, occurrence.end, row["timezone"])[0] == starts:
+            return occurrence
+    raise LookupError(f"event {row['id']} has no occurrence at {starts}: the occurrence index is stale")
 
 
 def _sort_key(value: datetime | date, tz: str) -> datetime:

@@ -13,14 +13,21 @@ MEETING_START, MEETING_LENGTH = time(14, 0), timedelta(hours=2)
 
 
 def series_fields(agreement: dict, organization_slugs: list[str], tz_name: str = DEFAULT_TIMEZONE) -> dict:
-    """Event fields for 'a review meeting every N months over the term', first one N months in."""
+    """Event fields for 'a review meeting every N months over the term', first one N months in.
+
+    Each meeting reviews the N months before it, so the last one falls when the term closes:
+    for a term valid_from 2020-03-05, valid_until 2025-03-04 (its last day), that is
+    2025-03-05, one day after valid_until. UNTIL therefore ends with the day after
+    valid_until, and a 5-year term with 6-monthly reviews has 10 meetings, not 9.
+    """
     months = agreement["review_every_months"]
     valid_from = date.fromisoformat(str(agreement["valid_from"]))
     tz = zone(tz_name)
     first = datetime.combine(valid_from + relativedelta(months=months), MEETING_START, tz)
     rrule = f"FREQ=MONTHLY;INTERVAL={months}"
     if agreement.get("valid_until"):
-        until = datetime.combine(date.fromisoformat(str(agreement["valid_until"])), time(23, 59, 59), tz)
+        closing_day = date.fromisoformat(str(agreement["valid_until"])) + timedelta(days=1)
+        until = datetime.combine(closing_day, time(23, 59, 59), tz)
         rrule += ";UNTIL=" + until.astimezone(zone("UTC")).strftime("%Y%m%dT%H%M%SZ")
     return {
         "title": f"Hội nghị giao ban {months} tháng — {agreement['title']}"[:300],

@@ -64,7 +64,9 @@ def revoke(db, token_id: int) -> dict:
 def verify(db, presented: str) -> dict | None:
     """Return the token's record when the presented value is valid, unexpired and unrevoked."""
     parts = presented.split("_", 2)
-    if len(parts) != 3 or parts[0] != PREFIX or not parts[1].isdigit():
+    # ASCII digits within SQLite's INTEGER range: "²" or a 30-digit id must be a 401, not a 500.
+    if (len(parts) != 3 or parts[0] != PREFIX or not (parts[1].isascii() and parts[1].isdigit())
+            or int(parts[1]) > 2**63 - 1):
         return None
     rows = list(db.query("select * from api_tokens where id = ?", [int(parts[1])]))
     if not rows or not hmac.compare_digest(rows[0]["secret_hash"], _hash(parts[2])):

@@ -38,7 +38,7 @@ class FeedTokenSchema(Schema):
 
 class AuditQuerySchema(PageQuerySchema):
     entity = fields.String(validate=validate.OneOf(ENTITIES))
-    entity_id = fields.Integer(validate=validate.Range(min=1))
+    entity_id = fields.Integer(validate=validate.Range(min=1, max=2**63 - 1))  # SQLite's INTEGER range
 
 
 class AuditEntrySchema(Schema):

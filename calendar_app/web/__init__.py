@@ -1,5 +1,49 @@
 """Server-rendered pages and the forms staff use to add events."""
 
+from datetime import date
+
+from flask import g, request, url_for
+from flask_wtf.csrf import CSRFError
+
+from . import security
+from .blueprint import bp, current_user
+from .errors import http_error_page, wants_html
+from .i18n import current_language, format_date, format_datetime, gettext, remember_language
+from .labels import choices, label
+
+PAGE_DEFAULTS = {"LOGIN_MAX_FAILURES": 5, "LOGIN_FAILURE_WINDOW_SECONDS": 900,
+                 "SESSION_COOKIE_SAMESITE": "Lax"}  # the session cookie stays home on cross-site posts
+
+
+def language_url(language: str) -> str:
+    """This page in another language (the choice is then kept in a cookie)."""
+    args = request.args.to_dict()
+    args["lang"] = language
+    return url_for(request.endpoint or "web.home", **(request.view_args or {}), **args)
+
+
+def page_context() -> dict:
+    """What every template may use: the language, the signed-in editor, the words for codes."""
+    user = None if g.get("rendering_error") else current_user()
+    return {"language": current_language(), "user": user, "language_url": language_url}
+
+
+def csrf_error(error: CSRFError):
+    """A refused form (missing or stale CSRF token) as a page; nothing outside pages raises it."""
+    return http_error_page(error) if wants_html() else (error.description, 400)
+
 
 def init_app(app) -> None:
-    """Register the pages."""
+    """Register the pages, their CSRF protection, headers, language and error pages."""
+    from . import account, editing, pages  # noqa: F401  (they add their routes to bp)
+
+    for key, value in PAGE_DEFAULTS.items():
+        app.config.setdefault(key, value)
+    security.init_app(app)
+    app.register_blueprint(bp)
+    app.register_error_handler(CSRFError, csrf_error)
+    app.after_request(remember_language)
+    app.context_processor(page_context)
+    app.jinja_env.globals.update(_=gettext, label=label, choices=choices)
+    app.jinja_env.filters.update(vdate=format_date, vdatetime=format_datetime, isodate=date.fromisoformat,
+                                 zip=lambda left, right: list(zip(left, right)))

@@ -1,0 +1,49 @@
+"""/api/v1/import: bring events in from an iCalendar file, all or nothing."""
+
+from flask import current_app, request
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from ..auth import require_organizations
+from ..errors import ApiError
+from ..importer import MAX_BYTES, import_calendar
+from ..schemas.imports import ImportQuerySchema, ImportResultSchema
+from .common import writing
+
+blp = Blueprint("imports", __name__, description="Import from iCalendar files")
+
+
+class UnsupportedMediaType(ApiError):
+    status = 415
+
+
+@blp.route("/import")
+class Import(MethodView):
+    @blp.arguments(ImportQuerySchema, location="query")
+    @blp.response(200, ImportResultSchema)
+    @blp.doc(security=[{"bearer": []}], requestBody={
+        "required": True, "content": {"text/calendar": {"schema": {"type": "string"}}}})
+    def post(self, query):
+        """Import a text/calendar body: UIDs kept, importing again updates; any error writes nothing"""
+        if request.mimetype != "text/calendar":
+            raise UnsupportedMediaType("Send the file as 'Content-Type: text/calendar'.")
+        data = request.get_data(cache=False)
+        with writing() as (db, identity):
+            require_organizations(identity, [query["organization"]])
+            if identity.organizations is not None:
+                _check_existing(db, identity, data)
+            result = import_calendar(db, data, query["organization"], query.get("agreement"), identity.actor,
+                                     current_app.config.get("IMPORT_MAX_BYTES", MAX_BYTES))
+        return result
+
+
+def _check_existing(db, identity, data: bytes) -> None:
+    """A token limited to some organizations may not update events of others through their UIDs."""
+    from ..importer import parse
+    from ..repositories import events
+
+    for component in parse(data):
+        uid = component.event.get("UID")
+        row = db.execute("select id from events where uid = ?", [str(uid)]).fetchone() if uid else None
+        if row:
+            require_organizations(identity, events.get(db, row[0])["organizations"])

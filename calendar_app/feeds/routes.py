@@ -1,0 +1,241 @@
+"""Feed URLs: look the scope and its version up, answer 304 or cached bytes, build on a miss."""
+
+import hmac
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Callable
+
+from flask import Blueprint, Response, current_app, request
+from werkzeug.http import http_date
+
+from ..auth import is_authenticated
+from ..clock import from_stored
+from ..db import get_db
+from ..errors import NotFoundError
+from ..links import absolute
+from ..repositories import feed_rows
+from . import cache, window
+from .ical_builder import CalendarMeta
+from .params import FeedParams, parse
+
+bp = Blueprint("feeds", __name__)
+UID_DOMAIN = "calendar-app"
+
+
+@dataclass
+class Target:
+    """One feed as a request names it: its cache key, versions and how to build it."""
+
+    key: str
+    versions: tuple
+    changed_at: list[str | None]
+    filename: str
+    private: bool
+    windowed: bool
+    meta: Callable[[], CalendarMeta]
+    selection: Callable[[], dict]
+
+
+def _cache() -> cache.FeedCache:
+    return current_app.extensions["feed_cache"]
+
+
+def _base_url() -> str:
+    return absolute("")
+
+
+def _meta(name: str, description: str, relcalid: str, params: FeedParams) -> CalendarMeta:
+    """Calendar properties; a filtered subscription is a calendar of its own for clients."""
+    if params.narrowed:
+        relcalid += "-" + cache.etag_for(params.key()).strip('"')[:10]
+    return CalendarMeta(
+        name=name, description=description, relcalid=f"{relcalid}@{UID_DOMAIN}",
+        refresh=timedelta(seconds=current_app.config.get("FEED_REFRESH_SECONDS", 3600)),
+        timezone=current_app.config["DEFAULT_TIMEZONE"],
+    )
+
+
+def _versions_of(db, scopes: list[str]) -> tuple[tuple, list[str | None]]:
+    marks = ",".join("?" * len(scopes))
+    found = {r[0]: (r[1], r[2]) for r in db.execute(
+        f"select scope, version, changed_at from feed_versions where scope in ({marks})", scopes).fetchall()}
+    return tuple(found.get(s, (0, None))[0] for s in scopes), [found.get(s, (0, None))[1] for s in scopes]
+
+
+def _no_token() -> None:
+    """Only organization feeds have private variants: any token elsewhere is a wrong one."""
+    if "token" in request.args:
+        raise NotFoundError("No such feed.")
+
+
+def _descendants(db, organization_ids: list[int]) -> tuple[int, ...]:
+    marks = ",".join("?" * len(organization_ids))
+    rows = db.execute(
+        f"""with recursive down(id) as (select id from organizations where id in ({marks})
+            union select o.id from organizations o join down on o.parent_id = down.id) select id from down""",
+        organization_ids).fetchall()
+    return tuple(sorted(r[0] for r in rows))
+
+
+def _window_selection(params: FeedParams, day, **fixed) -> dict:
+    config = current_app.config
+    return {
+        **fixed,
+        "kinds": params.kinds, "hide_cancelled": params.hide_cancelled, "hide_tentative": params.hide_tentative,
+        "range_end_from": window.past_cutoff(day, config["FEED_PAST_DAYS"], params.since, config["DEFAULT_TIMEZONE"]),
+        "cancelled_since": window.cancelled_cutoff(day, config["FEED_CANCELLED_RETENTION_DAYS"]),
+    }
+
+
+@bp.get("/feeds/organizations/<slug>.ics")
+def organization_feed(slug: str):
+    """An organization's events, directly or through its agreements; ?token= adds internal ones."""
+    params = parse(request.args)
+    db = get_db()
+    row = db.execute(
+        "select o.id, o.name, o.feed_token, v.version, v.changed_at from organizations o "
+        "left join feed_versions v on v.scope = 'organization:' || o.id where o.slug = ?", [slug]).fetchone()
+    if row is None:
+        raise NotFoundError(f"No organization with slug '{slug}'.")
+    organization_id, name, feed_token, version, changed_at = row
+    token = request.args.get("token")
+    private = token is not None
+    if private and not hmac.compare_digest(token.encode(), feed_token.encode()):
+        raise NotFoundError(f"No organization with slug '{slug}'.")  # never the public feed instead
+    day = window.today()
+
+    def selection():
+        ids = _descendants(db, [organization_id]) if params.include_children else (organization_id,)
+        return _window_selection(params, day, organization_ids=ids, include_internal=private)
+
+    title = f"Lịch phối hợp — {name}" + (" (nội bộ)" if private else "")
+    return _serve(Target(
+        key=f"organization:{organization_id}:{int(private)}", versions=(version or 0,), changed_at=[changed_at],
+        filename=f"{slug}.ics", private=private, windowed=True,
+        meta=lambda: _meta(title, f"Lễ ký kết, hội thảo, giao ban và hoạt động phối hợp của {name}",
+                           f"organization-{organization_id}" + ("-internal" if private else ""), params),
+        selection=selection), params, day)
+
+
+@bp.get("/feeds/agreements/<slug>.ics")
+def agreement_feed(slug: str):
+    """The public events of one agreement."""
+    _no_token()
+    params = parse(request.args)
+    db = get_db()
+    row = db.execute(
+        "select a.id, a.title, v.version, v.changed_at from agreements a "
+        "left join feed_versions v on v.scope = 'agreement:' || a.id where a.slug = ?", [slug]).fetchone()
+    if row is None:
+        raise NotFoundError(f"No agreement with slug '{slug}'.")
+    agreement_id, title, version, changed_at = row
+    day = window.today()
+    return _serve(Target(
+        key=f"agreement:{agreement_id}", versions=(version or 0,), changed_at=[changed_at],
+        filename=f"{slug}.ics", private=False, windowed=True,
+        meta=lambda: _meta(title, f"Các sự kiện thực hiện văn bản: {title}", f"agreement-{agreement_id}", params),
+        selection=lambda: _window_selection(params, day, agreement_id=agreement_id)), params, day)
+
+
+@bp.get("/feeds/all.ics")
+def all_feed():
+    """Every public event, or those of the organizations named in ?organizations=a,b."""
+    _no_token()
+    params = parse(request.args, allow_organizations=True)
+    db = get_db()
+    day = window.today()
+    if not params.organizations:
+        versions, changed = _versions_of(db, ["all"])
+        return _serve(Target(
+            key="all", versions=versions, changed_at=changed, filename="all.ics", private=False, windowed=True,
+            meta=lambda: _meta("Lịch phối hợp — tất cả đơn vị", "Mọi sự kiện công khai của các văn bản phối hợp",
+                               "all", params),
+            selection=lambda: _window_selection(params, day)), params, day)
+    marks = ",".join("?" * len(params.organizations))
+    rows = db.execute(
+        f"select o.slug, o.id, o.name, v.version, v.changed_at from organizations o left join feed_versions v "
+        f"on v.scope = 'organization:' || o.id where o.slug in ({marks}) order by o.slug",
+        list(params.organizations)).fetchall()
+    missing = sorted(set(params.organizations) - {r[0] for r in rows})
+    if missing:
+        raise NotFoundError("No organization with slug " + ", ".join(f"'{s}'" for s in missing) + ".")
+    ids = [r[1] for r in rows]
+    names = ", ".join(r[2] for r in rows)
+
+    def selection():
+        chosen = _descendants(db, ids) if params.include_children else tuple(ids)
+        return _window_selection(params, day, organization_ids=chosen)
+
+    return _serve(Target(
+        key="organizations:" + ",".join(map(str, ids)), versions=tuple(r[3] or 0 for r in rows),
+        changed_at=[r[4] for r in rows], filename="organizations.ics", private=False, windowed=True,
+        meta=lambda: _meta(f"Lịch phối hợp — {names}", f"Sự kiện của {names}",
+                           "organizations-" + "-".join(map(str, ids)), params),
+        selection=selection), params, day)
+
+
+@bp.get("/events/<int:event_id>.ics")
+def event_feed(event_id: int):
+    """One event (its series and overrides) for 'add to my calendar' links."""
+    _no_token()
+    params = parse(request.args)
+    db = get_db()
+    row = db.execute(
+        "select e.title, e.visibility, v.version, v.changed_at from events e "
+        "left join feed_versions v on v.scope = 'event:' || e.id where e.id = ?", [event_id]).fetchone()
+    if row is None or (row[1] != "public" and not is_authenticated()):
+        raise NotFoundError(f"No event with id {event_id}.")
+    title, visibility, version, changed_at = row
+    private = visibility != "public"
+    return _serve(Target(
+        key=f"event:{event_id}", versions=(version or 0,), changed_at=[changed_at],
+        filename=f"event-{event_id}.ics", private=private, windowed=False,
+        meta=lambda: _meta(title, "Sự kiện phối hợp", f"event-{event_id}", params),
+        selection=lambda: {"event_id": event_id, "include_internal": private, "kinds": params.kinds,
+                           "hide_cancelled": params.hide_cancelled, "hide_tentative": params.hide_tentative}),
+        params, None)
+
+
+def _serve(target: Target, params: FeedParams, day) -> Response:
+    """Answer from the validators first (304), then from the cache, building only on a miss."""
+    base = _base_url()
+    key = f"{target.key}|{params.key()}|{day}|{base}"
+    feeds = _cache()
+    entry = feeds.get(key, target.versions)
+    if entry is not None:
+        etag, last_modified = entry.etag, entry.last_modified
+    else:
+        etag = cache.etag_for(key, target.versions, int(target.private))
+        last_modified = _last_modified(target, day)
+    headers = {
+        "ETag": etag,
+        "Last-Modified": http_date(last_modified),
+        "Cache-Control": ("private, no-store" if target.private
+                          else f"public, max-age={current_app.config['FEED_MAX_AGE_SECONDS']}"),
+    }
+    if _not_modified(etag, last_modified):
+        return Response(status=304, headers=headers)
+    if entry is None:
+        body, _built = cache.assemble(get_db(), target.meta(), feed_rows.Selection(**target.selection()), base,
+                                      params.alarm, params.hide_cancelled)
+        entry = cache.Entry(target.versions, etag, last_modified, body)
+        feeds.put(key, entry)
+    headers["Content-Disposition"] = f'inline; filename="{target.filename}"'
+    return Response(entry.body, status=200, headers=headers, content_type="text/calendar; charset=utf-8")
+
+
+def _last_modified(target: Target, day) -> datetime:
+    """The latest write to the feed's scopes; a windowed feed also changes at midnight UTC."""
+    moments = [from_stored(c) for c in target.changed_at if c]
+    if target.windowed:
+        moments.append(window.day_start(day))
+    return max(moments) if moments else window.day_start(window.today())
+
+
+def _not_modified(etag: str, last_modified: datetime) -> bool:
+    """RFC 9110: If-None-Match decides when present; If-Modified-Since only otherwise."""
+    if request.if_none_match:
+        return request.if_none_match.contains_weak(etag.strip('"')) or request.if_none_match.star_tag
+    since = request.if_modified_since
+    return since is not None and last_modified <= since
+

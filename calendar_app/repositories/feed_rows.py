@@ -1,0 +1,185 @@
+"""Events as feeds need them: which events a feed holds, and builder dicts loaded in batch."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from .. import eventtime
+from ..clock import from_stored
+from . import overrides as overrides_repo
+
+# SQLite allows 32766 host parameters; stay well below it per batch.
+_BATCH = 5000
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Which events a feed holds; every value is already validated and normalised."""
+
+    organization_ids: tuple[int, ...] | None = None  # None: not an organization feed
+    agreement_id: int | None = None
+    event_id: int | None = None
+    include_internal: bool = False
+    kinds: tuple[str, ...] = ()
+    hide_cancelled: bool = False
+    hide_tentative: bool = False
+    range_end_from: str | None = None  # stored UTC text: events ending before it are left out
+    cancelled_since: str | None = None  # stored UTC text: events cancelled before it are left out
+
+
+def _where(selection: Selection) -> tuple[list[str], list]:
+    """Translate a selection into WHERE clauses over `events e`."""
+    where, params = [], []
+    if selection.event_id is not None:
+        where.append("e.id = ?")
+        params.append(selection.event_id)
+    if selection.agreement_id is not None:
+        where.append("e.agreement_id = ?")
+        params.append(selection.agreement_id)
+    if selection.organization_ids is not None:
+        marks = ",".join("?" * len(selection.organization_ids)) or "null"
+        where.append(
+            f"(e.id in (select event_id from event_organizations where organization_id in ({marks}))"
+            f" or e.agreement_id in (select agreement_id from agreement_parties where organization_id in ({marks})))")
+        params += [*selection.organization_ids, *selection.organization_ids]
+    if not selection.include_internal:
+        where.append("e.visibility = 'public'")
+    if selection.kinds:
+        where.append(f"e.kind in ({','.join('?' * len(selection.kinds))})")
+        params += list(selection.kinds)
+    if selection.hide_cancelled:
+        where.append("e.status != 'cancelled'")
+    if selection.hide_tentative:
+        where.append("e.status != 'tentative'")
+    if selection.range_end_from is not None:
+        where.append("(e.range_end is null or e.range_end >= ?)")
+        params.append(selection.range_end_from)
+    if selection.cancelled_since is not None:
+        where.append("(e.status != 'cancelled' or coalesce(e.cancelled_at, e.updated_at) >= ?)")
+        params.append(selection.cancelled_since)
+    return where, params
+
+
+def select_feed_events(db, selection: Selection, variant: str) -> list[tuple]:
+    """Return (id, all_day, timezone, version, cached body or None) per event, in feed order.
+
+    One statement, so each body is matched against the version read with it.
+    """
+    where, params = _where(selection)
+    clause = " where " + " and ".join(where) if where else ""
+    sql = (
+        "select e.id, e.all_day, e.timezone, coalesce(v.version, 0) as version, c.body "
+        "from events e "
+        "left join feed_versions v on v.scope = 'event:' || e.id "
+        "left join event_ical_cache c on c.event_id = e.id and c.variant = ? and c.version = coalesce(v.version, 0)"
+        f"{clause} order by e.range_start, e.id"
+    )
+    return db.execute(sql, [variant, *params]).fetchall()
+
+
+def store_cached(db, build: str, variant: str, items: list[tuple[int, int, bytes]]) -> None:
+    """Keep freshly built VEVENT bytes as (event_id, version, body) under a variant."""
+    db.conn.executemany(
+        "insert into event_ical_cache (event_id, variant, version, build, body) values (?, ?, ?, ?, ?) "
+        "on conflict(event_id, variant) do update set version = excluded.version, build = excluded.build, "
+        "body = excluded.body",
+        [(event_id, variant, version, build, body) for event_id, version, body in items])
+
+
+def prune_cached(db, build: str) -> None:
+    """Drop VEVENT bytes written by other builds: no request of this build can match them."""
+    db.execute("delete from event_ical_cache where build != ?", [build])
+
+
+def _chunks(ids: list[int]):
+    for start in range(0, len(ids), _BATCH):
+        yield ids[start:start + _BATCH]
+
+
+def builder_dicts(db, event_ids: list[int], base_url: str,
+                  hide_cancelled_occurrences: bool = False) -> dict[int, dict]:
+    """Load events with their agreement, parties, organizations and overrides as ical_builder dicts."""
+    result: dict[int, dict] = {}
+    for chunk in _chunks(list(event_ids)):
+        result.update(_load_chunk(db, chunk, base_url, hide_cancelled_occurrences))
+    return result
+
+
+def _load_chunk(db, ids: list[int], base_url: str, hide_cancelled_occurrences: bool) -> dict[int, dict]:
+    marks = ",".join("?" * len(ids))
+    rows = list(db.query(f"select * from events where id in ({marks})", ids))
+    agreement_ids = sorted({r["agreement_id"] for r in rows if r["agreement_id"] is not None})
+    agreements, parties = _agreements(db, agreement_ids, base_url)
+    organizations: dict[int, list[dict]] = {i: [] for i in ids}
+    for event_id, slug, name in db.execute(
+            f"select eo.event_id, o.slug, o.name from event_organizations eo join organizations o "
+            f"on o.id = eo.organization_id where eo.event_id in ({marks}) order by o.name, o.slug", ids).fetchall():
+        organizations[event_id].append({"slug": slug, "name": name})
+    overrides = overrides_repo.for_events(db, ids)
+    result = {}
+    for row in rows:
+        event = to_builder(row, base_url)
+        event["agreement"] = agreements.get(row["agreement_id"])
+        event["parties"] = parties.get(row["agreement_id"], [])
+        event["organizations"] = organizations[row["id"]]
+        event["overrides"], skipped = _builder_overrides(row, overrides.get(row["id"], []), hide_cancelled_occurrences)
+        event["exdates"] = event["exdates"] + skipped
+        result[row["id"]] = event
+    return result
+
+
+def _agreements(db, agreement_ids: list[int], base_url: str) -> tuple[dict, dict]:
+    if not agreement_ids:
+        return {}, {}
+    marks = ",".join("?" * len(agreement_ids))
+    agreements = {r[0]: {"slug": r[1], "title": r[2], "kind": r[3], "url": f"{base_url}/agreements/{r[1]}"}
+                  for r in db.execute(f"select id, slug, title, kind from agreements where id in ({marks})",
+                                      agreement_ids).fetchall()}
+    parties: dict[int, list[dict]] = {}
+    for agreement_id, name, role, signatory_name, signatory_title in db.execute(
+            f"select p.agreement_id, o.name, p.role, p.signatory_name, p.signatory_title from agreement_parties p "
+            f"join organizations o on o.id = p.organization_id where p.agreement_id in ({marks}) "
+            f"order by p.agreement_id, p.position", agreement_ids).fetchall():
+        parties.setdefault(agreement_id, []).append({
+            "organization_name": name, "role": role,
+            "signatory_name": signatory_name, "signatory_title": signatory_title})
+    return agreements, parties
+
+
+def to_builder(row: dict, base_url: str) -> dict:
+    """Turn a stored event row into the typed values ical_builder takes (links left empty)."""
+    all_day = bool(row["all_day"])
+    return {
+        "id": row["id"], "uid": row["uid"], "title": row["title"], "kind": row["kind"],
+        "description": row["description"], "location": row["location"], "url": row["url"],
+        "status": row["status"], "visibility": row["visibility"], "sequence": row["sequence"],
+        "all_day": all_day,
+        "starts_at": None if all_day else eventtime.start_of(row),
+        "ends_at": None if all_day else eventtime.end_of(row),
+        "timezone": row["timezone"],
+        "start_date": date.fromisoformat(row["start_date"]) if all_day else None,
+        "end_date": date.fromisoformat(row["end_date"]) if all_day else None,
+        "rrule": row["rrule"], "exdates": eventtime.exdates_of(row),
+        "created_at": from_stored(row["created_at"]), "updated_at": from_stored(row["updated_at"]),
+        "agreement": None, "parties": [], "organizations": [], "overrides": [],
+        "page_url": f"{base_url}/events/{row['id']}",
+    }
+
+
+def _builder_overrides(row: dict, stored: list[dict], hide_cancelled: bool) -> tuple[list[dict], list]:
+    """Return (overrides, extra exdates): only real occurrences; cancelled ones become EXDATEs when hidden."""
+    if not row["rrule"] or not stored:
+        return [], []
+    kept, skipped = [], []
+    valid = overrides_repo.existing_recurrence_ids(row, [o["recurrence_id"] for o in stored])
+    for override in stored:
+        value = overrides_repo.recurrence_value(row, override["recurrence_id"])
+        if value not in valid:
+            continue  # the series was rescheduled since: this occurrence no longer exists
+        if hide_cancelled and override["status"] == "cancelled":
+            skipped.append(value)
+            continue
+        typed = overrides_repo.typed(row, override)
+        # A client keeps the highest SEQUENCE per instance; the series may have moved past it.
+        typed["sequence"] = max(typed["sequence"], row["sequence"])
+        kept.append(typed)
+    return kept, skipped

@@ -1,0 +1,107 @@
+"""The occurrence index: when each event happens, in UTC, so that window queries are range scans.
+
+One row per occurrence (start, end) of every event, kept in the event's write transaction. A
+window [from, to) is then two index range scans instead of a scan of every event and an
+expansion of every series: rows no longer than SHORT_SPAN are found between from - SHORT_SPAN and
+to; the few longer rows by start alone.
+
+A series is indexed occurrence by occurrence for HORIZON from its start; what may follow (a
+series without end) is one "envelope" row (exact = 0) starting at the horizon, and a series with
+more than MAX_INDEXED occurrences in that time is one envelope from its start. Readers expand
+envelopes on the fly, keeping the occurrences that start at or after the envelope's start.
+"""
+
+from datetime import datetime, timedelta
+
+from .. import eventtime
+from ..clock import from_stored, to_stored
+from ..recurrence import TooManyOccurrences, occurrences_between
+
+SHORT_SPAN = timedelta(days=7)
+MAX_INDEXED = 1000
+HORIZON = timedelta(days=20 * 366)  # series are indexed this far from their start; the rest is an envelope
+OPEN_END = "9999-12-31T23:59:59Z"
+_SECOND = timedelta(seconds=1)
+
+
+def index_rows(row: dict) -> list[tuple[str, str, int, int]]:
+    """(starts, ends, exact, short) of a stored event row, in UTC text."""
+    if not row["rrule"]:
+        return [_entry(row["range_start"], row["range_end"], 1)]
+    first = from_stored(row["range_start"])
+    try:
+        horizon = first + HORIZON
+    except OverflowError:
+        return [(row["range_start"], row["range_end"] or OPEN_END, 0, 0)]
+    last = from_stored(row["range_end"]) if row["range_end"] else None
+    indexed_until = horizon if last is None or last > horizon else last
+    try:
+        found = occurrences_between(eventtime.start_of(row), eventtime.duration_of(row), row["rrule"],
+                                    eventtime.exdates_of(row), first, indexed_until, limit=MAX_INDEXED,
+                                    zone=eventtime.zone(row["timezone"]))
+    except TooManyOccurrences:
+        return [(row["range_start"], row["range_end"] or OPEN_END, 0, 0)]
+    # Every occurrence starting before indexed_until overlaps [first, indexed_until): all are here.
+    entries = [_entry(*utc_span(o.start, o.end, row["timezone"]), 1) for o in found]
+    if indexed_until is horizon:
+        entries.append((to_stored(horizon), row["range_end"] or OPEN_END, 0, 0))
+    return entries
+
+
+def utc_span(start, end, tz: str) -> tuple[str, str]:
+    """An occurrence's [start, end) as stored UTC text; all-day dates are local midnights."""
+    if not isinstance(start, datetime):
+        start, end = eventtime.day_start(start, tz), eventtime.day_start(end, tz)
+    return to_stored(start), to_stored(end)
+
+
+def _entry(starts: str, ends: str, exact: int) -> tuple[str, str, int, int]:
+    short = int(from_stored(ends) - from_stored(starts) <= SHORT_SPAN)
+    return starts, ends, exact, short
+
+
+def refresh(db, event_id: int) -> None:
+    """Rewrite the index rows of one event from its stored row (caller holds the transaction)."""
+    db.execute("delete from event_occurrences where event_id = ?", [event_id])
+    rows = list(db.query("select * from events where id = ?", [event_id]))
+    if rows:
+        db.conn.executemany(
+            "insert into event_occurrences (event_id, starts, ends, exact, short) values (?, ?, ?, ?, ?)",
+            [(event_id, *entry) for entry in index_rows(rows[0])])
+
+
+def rebuild(db) -> int:
+    """Index every event again (migration, or after SHORT_SPAN/MAX_INDEXED change); return the row count."""
+    db.execute("delete from event_occurrences")
+    count = 0
+    for row in db.query("select * from events"):
+        entries = index_rows(row)
+        db.conn.executemany(
+            "insert into event_occurrences (event_id, starts, ends, exact, short) values (?, ?, ?, ?, ?)",
+            [(row["id"], *entry) for entry in entries])
+        count += len(entries)
+    return count
+
+
+def window_bounds(window_from: datetime | None, window_to: datetime | None) -> tuple[str, str, str]:
+    """(lowest short start, from, to) as stored text; to is rounded up so whole-second starts compare exactly."""
+    low = to_stored(window_from - SHORT_SPAN) if window_from else ""
+    start = to_stored(window_from) if window_from else ""
+    if window_to is None:
+        end = OPEN_END
+    else:
+        end = to_stored(window_to if not window_to.microsecond else window_to.replace(microsecond=0) + _SECOND)
+    return low, start, end
+
+
+def overlapping(db, where: list[str], params: list, window_from: datetime | None,
+                window_to: datetime | None) -> list[tuple[int, str, int, str]]:
+    """(event_id, starts, exact, event range_start) of index rows overlapping the window, for events
+    matching the WHERE fragments (which name the events table)."""
+    low, start, end = window_bounds(window_from, window_to)
+    extra = "".join(f" and {clause}" for clause in where)
+    select = ("select o.event_id, o.starts, o.exact, events.range_start from event_occurrences o "
+              "join events on events.id = o.event_id where ")
+    sql = (f"{select}o.short = 1 and o.starts >= ? and o.starts < ? and o.ends > ?{extra} union all "
+           f"{select}o.short = 0 and o.starts < ? and o.ends > ?{extra}")
+    return db.execute(sql, [low, end, start, *params, end, start, *params]).fetchall()

@@ -1,0 +1,44 @@
+"""HTML error pages for the site's paths; /api/, /feeds/ and .ics keep the JSON error shape."""
+
+from flask import g, render_template, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from .i18n import gettext as _
+
+TITLES = {400: "The request could not be understood", 403: "Not allowed", 404: "Page not found",
+          405: "Not allowed here", 413: "Too much data", 429: "Too many attempts",
+          500: "Something went wrong on our side"}
+MESSAGES = {404: "There is nothing at this address. It may have been moved or mistyped.",
+            500: "The error has been noted. Please try again in a moment."}
+CSRF_MESSAGE = "The form expired or was sent from elsewhere. Go back, reload the page and send it again."
+JSON_PREFIXES = ("/api/", "/feeds/")
+
+
+def wants_html() -> bool:
+    """Whether this request's errors should be a page rather than JSON."""
+    return not request.path.startswith(JSON_PREFIXES) and not request.path.endswith(".ics")
+
+
+def error_page(status: int, message: str | None = None, headers: dict | None = None):
+    """Render an error page in the site's style (never a traceback)."""
+    g.rendering_error = True  # the page chrome must not touch the database again
+    title = _(TITLES.get(status, "Something went wrong"))
+    body = render_template("error.html", status=status, title=title, message=message)
+    return body, status, headers or {}
+
+
+def http_error_page(error: HTTPException):
+    """Answer an HTTP error (404, 405, CSRF 400, 500…) with a page, keeping headers such as Allow."""
+    status = error.code or 500
+    headers = {k: v for k, v in error.get_headers() if k.lower() != "content-type"}
+    message = _(MESSAGES[status]) if status in MESSAGES else None
+    if isinstance(error, CSRFError):
+        message = _(CSRF_MESSAGE)
+    return error_page(status, message, headers)
+
+
+def api_error_page(error):
+    """Answer a named exception raised while building a page (unknown slug, window too large…)."""
+    message = _(MESSAGES[404]) if error.status == 404 else error.message
+    return error_page(error.status, message)

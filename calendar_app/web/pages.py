@@ -1,0 +1,233 @@
+"""The pages everyone reads: coming events with the month, one event, organizations and agreements."""
+
+import calendar
+import re
+from datetime import date, datetime, timedelta
+
+from flask import current_app, render_template, request, url_for
+
+from .. import links
+from ..clock import utc_now
+from ..db import get_db
+from ..errors import BadRequest, NotFoundError
+from ..eventtime import day_start, duration_of, exdates_of, start_of, zone
+from ..recurrence import RecurrenceError, occurrences_between
+from ..repositories import agreements, events, organizations
+from ..schemas.events import DEFAULT_TIMEZONE, EVENT_KINDS
+from .blueprint import bp, current_user
+from .forms import repeat_values
+from .i18n import format_month, format_span
+from .i18n import gettext as _
+
+MONTH_ARG = re.compile(r"^([0-9]{4})-([0-9]{2})$")
+COMING_DAYS = 365
+COMING_LIMIT = 20
+MONTH_LIMIT = 2000
+REPETITION_WORDS = {"weekly": ("Every week", "Every {n} weeks"), "monthly": ("Every month", "Every {n} months"),
+                    "yearly": ("Every year", "Every {n} years")}
+
+
+def signed_in() -> bool:
+    """Whether internal events may be shown."""
+    return current_user() is not None
+
+
+def today() -> date:
+    """Today in the calendar's home zone."""
+    return utc_now().astimezone(zone(current_app.config["DEFAULT_TIMEZONE"])).date()
+
+
+def occurrence_view(item: dict) -> dict:
+    """An occurrence with typed times, the days it covers and its time in words."""
+    if item["all_day"]:
+        start, end = date.fromisoformat(item["start"]), date.fromisoformat(item["end"])
+        first, last = start, end
+    else:
+        start, end = datetime.fromisoformat(item["start"]), datetime.fromisoformat(item["end"])
+        first = start.date()
+        last = max(first, (end - timedelta(microseconds=1)).date())
+    return {**item, "first_day": first, "last_day": last, "when": format_span(start, end),
+            "cancelled": item["status"] == "cancelled"}
+
+
+def find_occurrences(filters: dict, start: datetime, end: datetime, limit: int) -> tuple[list[dict], str | None]:
+    """Occurrences in [start, end) by start, or none and a message when the window holds too many."""
+    query = {**filters, "from": start, "to": end, "include_internal": signed_in()}
+    try:
+        items, _total = events.list_occurrences(get_db(), query, limit, 0,
+                                                current_app.config.get("OCCURRENCE_MAX_RESULTS", 10000))
+    except BadRequest:
+        return [], _("Too many events to show at once; choose an organization, agreement or kind.")
+    return [occurrence_view(item) for item in items], None
+
+
+def describe_repetition(rrule: str | None, tz_name: str) -> str | None:
+    """'Every 6 months until 05/03/2025' in the interface language."""
+    if not rrule:
+        return None
+    values = repeat_values(rrule, tz_name)
+    if values["repeat"] == "custom":
+        return _("Repeats by the rule {rule}", rule=rrule)
+    n = int(values["interval"])
+    words = REPETITION_WORDS[values["repeat"]]
+    text = _(words[0]) if n == 1 else _(words[1], n=n)
+    if values["until"]:
+        text += " " + _("until {day}", day=date.fromisoformat(values["until"]).strftime("%d/%m/%Y"))
+    return text
+
+
+def filter_args() -> tuple[dict, dict]:
+    """The list filters chosen on the home page: (for the repository, for links and the form)."""
+    chosen = {key: (request.args.get(key) or "").strip() for key in ("organization", "agreement", "kind")}
+    if chosen["kind"] not in EVENT_KINDS:
+        chosen["kind"] = ""
+    filters = {"organization": chosen["organization"] or None, "agreement": chosen["agreement"] or None,
+               "kind": [chosen["kind"]] if chosen["kind"] else None}
+    return filters, {k: v for k, v in chosen.items() if v}
+
+
+def month_arg(default: date) -> tuple[int, int]:
+    """The month asked for with ?month=YYYY-MM, or this month."""
+    match = MONTH_ARG.match(request.args.get("month", ""))
+    if match and 1900 <= int(match[1]) <= 2200 and 1 <= int(match[2]) <= 12:
+        return int(match[1]), int(match[2])
+    return default.year, default.month
+
+
+def month_grid(year: int, month: int, filters: dict) -> tuple[list[list[dict]], str | None]:
+    """Weeks (Monday first) of day cells, each with the occurrences that touch that day."""
+    first = date(year, month, 1)
+    grid_start = first - timedelta(days=first.weekday())
+    last = date(year, month, calendar.monthrange(year, month)[1])
+    grid_end = last + timedelta(days=7 - last.weekday())  # exclusive
+    home = current_app.config["DEFAULT_TIMEZONE"]
+    # A day's margin each side: events kept in other zones may fall on a grid day locally.
+    items, problem = find_occurrences(filters, day_start(grid_start - timedelta(days=1), home),
+                                      day_start(grid_end + timedelta(days=1), home), MONTH_LIMIT)
+    by_day = {grid_start + timedelta(days=n): [] for n in range((grid_end - grid_start).days)}
+    for item in items:
+        day = max(item["first_day"], grid_start)
+        while day <= item["last_day"] and day < grid_end:
+            by_day[day].append(item)
+            day += timedelta(days=1)
+    now = today()
+    cells = [{"day": day, "events": found, "outside": day.month != month, "today": day == now}
+             for day, found in by_day.items()]
+    return [cells[i:i + 7] for i in range(0, len(cells), 7)], problem
+
+
+def shifted(year: int, month: int, step: int) -> str:
+    index = year * 12 + month - 1 + step
+    return f"{index // 12:04d}-{index % 12 + 1:02d}"
+
+
+@bp.route("/")
+def home():
+    """Coming events and the month view, filtered by organization, agreement and kind."""
+    db = get_db()
+    filters, chosen = filter_args()
+    year, month = month_arg(today())
+    weeks, problem = month_grid(year, month, filters)
+    now = utc_now()
+    coming, coming_problem = find_occurrences(filters, now, now + timedelta(days=COMING_DAYS), COMING_LIMIT)
+    return render_template(
+        "home.html", weeks=weeks, coming=coming, problem=problem or coming_problem,
+        month_title=format_month(year, month), month_value=f"{year:04d}-{month:02d}",
+        previous_url=url_for("web.home", month=shifted(year, month, -1), **chosen),
+        next_url=url_for("web.home", month=shifted(year, month, 1), **chosen),
+        this_month_url=url_for("web.home", **chosen), chosen=chosen,
+        organizations=organizations.list_organizations(db, limit=500)[0],
+        agreements=agreements.list_agreements(db, {}, 500, 0)[0])
+
+
+def visible_event(event_id: int) -> dict:
+    """One event; internal ones do not exist for visitors who are not signed in."""
+    event = events.get(get_db(), event_id)
+    if event["visibility"] != "public" and not signed_in():
+        raise NotFoundError(f"No event with id {event_id}.")
+    return event
+
+
+def event_when(event: dict) -> str:
+    """The first occurrence's time in words, in the event's own zone."""
+    if event["all_day"]:
+        return format_span(date.fromisoformat(event["start_date"]), date.fromisoformat(event["end_date"]))
+    return format_span(datetime.fromisoformat(event["starts_at"]), datetime.fromisoformat(event["ends_at"]))
+
+
+def next_occurrences(row: dict, count: int) -> list[str]:
+    """The next few occurrences of a series, in words."""
+    now = utc_now()
+    try:
+        found = occurrences_between(start_of(row), duration_of(row), row["rrule"], exdates_of(row), now,
+                                    now + timedelta(days=2 * COMING_DAYS), limit=1000)
+    except RecurrenceError:
+        return []
+    one_day = timedelta(days=1)
+    return [format_span(o.start, o.end - one_day if row["all_day"] else o.end) for o in found[:count]]
+
+
+@bp.route("/events/<int:event_id>")
+def event_page(event_id):
+    """One event with its agreement, organizations, time in its zone and an .ics link."""
+    db = get_db()
+    event = visible_event(event_id)
+    agreement = agreements.get(db, event["agreement"]) if event["agreement"] else None
+    members = [organizations.get(db, slug) for slug in event["organizations"]]
+    upcoming = next_occurrences(events.get_row(db, event_id), 10) if event["rrule"] else []
+    return render_template("event.html", event=event, agreement=agreement, members=members,
+                           when=event_when(event), repetition=describe_repetition(event["rrule"], event["timezone"]),
+                           upcoming=upcoming, ics_url=links.event_ics_path(event_id),
+                           default_timezone=DEFAULT_TIMEZONE)
+
+
+def feed_box(path: str) -> dict:
+    """The subscribe links of a feed."""
+    return links.feed_links(path)
+
+
+@bp.route("/organizations")
+def organization_list():
+    """Every organization, with a link to its page and feed."""
+    items, _total = organizations.list_organizations(get_db(), limit=500)
+    return render_template("organizations.html", organizations=items)
+
+
+@bp.route("/organizations/<slug>")
+def organization_page(slug):
+    """An organization's agreements, coming events and subscribe links (private ones for editors)."""
+    db = get_db()
+    organization = organizations.get(db, slug)
+    parent = organizations.get(db, organization["parent"]) if organization["parent"] else None
+    signed, _total = agreements.list_agreements(db, {"organization": slug}, 200, 0)
+    now = utc_now()
+    coming, problem = find_occurrences({"organization": slug}, now, now + timedelta(days=COMING_DAYS), COMING_LIMIT)
+    private = None
+    if signed_in():
+        token = organizations.get_row(db, slug)["feed_token"]
+        private = links.feed_links(links.organization_feed_path(slug) + "?token=" + token)
+    return render_template("organization.html", organization=organization, parent=parent, agreements=signed,
+                           coming=coming, problem=problem, feeds=feed_box(links.organization_feed_path(slug)),
+                           private=private)
+
+
+@bp.route("/agreements")
+def agreement_list():
+    """Every agreement, newest first."""
+    items, _total = agreements.list_agreements(get_db(), {}, 500, 0)
+    return render_template("agreements.html", agreements=items)
+
+
+@bp.route("/agreements/<slug>")
+def agreement_page(slug):
+    """An agreement's parties, signatories and witnesses, term, timeline of events and feed links."""
+    db = get_db()
+    agreement = agreements.get(db, slug)
+    parent = agreements.get(db, agreement["parent"]) if agreement["parent"] else None
+    items, _total = events.list_events(db, {"agreement": slug, "include_internal": signed_in()}, 500, 0)
+    timeline = [{**e, "when": event_when(e), "repetition": describe_repetition(e["rrule"], e["timezone"]),
+                 "cancelled": e["status"] == "cancelled"} for e in items]
+    return render_template("agreement.html", agreement=agreement, parent=parent, timeline=timeline,
+                           signing=[p for p in agreement["parties"] if p["role"] != "witness"],
+                           witnesses=[p for p in agreement["parties"] if p["role"] == "witness"],
+                           feeds=feed_box(links.agreement_feed_path(slug)))

@@ -1,0 +1,265 @@
+"""Access: hashed tokens with scope, expiry and revocation; internal events invisible to anonymous callers."""
+
+import hmac
+import re
+
+import pytest
+
+from calendar_app import create_app
+from calendar_app.db import get_db, write_transaction
+
+from conftest import make_token
+
+INTERNAL = "Họp nội bộ chuẩn bị giaoban"
+PUBLIC = "Hội nghị giaoban công khai"
+
+
+def bearer(secret: str) -> dict:
+    return {"Authorization": f"Bearer {secret}"}
+
+
+def _token_id(secret: str) -> int:
+    return int(secret.split("_")[1])
+
+
+# --- tokens -------------------------------------------------------------------------------------
+
+def test_tokens_are_stored_hashed_and_listed_without_secrets(app, client, auth):
+    created = client.post("/api/v1/tokens", json={"name": "cổng thông tin", "scope": "read"}, headers=auth)
+    assert created.status_code == 201
+    secret = created.get_json()["token"]
+    prefix, token_id, random_part = secret.split("_", 2)
+    assert prefix == "cal" and int(token_id) == created.get_json()["id"] and len(random_part) >= 43
+    with app.app_context():
+        row = list(get_db().query("select * from api_tokens where id = ?", [int(token_id)]))[0]
+    assert random_part not in " ".join(str(v) for v in row.values())
+    assert len(row["secret_hash"]) == 64 and row["expires_at"]
+    listed = client.get("/api/v1/tokens", headers=auth).get_json()["items"]
+    assert {"token", "secret_hash"} & {key for item in listed for key in item} == set()
+    assert random_part not in client.get("/api/v1/tokens", headers=auth).get_data(as_text=True)
+
+
+def test_token_comparison_is_constant_time(app, client, monkeypatch):
+    secret = make_token(app)
+    calls = []
+    real = hmac.compare_digest
+    monkeypatch.setattr(hmac, "compare_digest", lambda a, b: calls.append((a, b)) or real(a, b))
+    assert client.post("/api/v1/organizations", json={"name": "Một"}, headers=bearer(secret[:-1] + "x")).status_code == 401
+    assert client.post("/api/v1/organizations", json={"name": "Hai"}, headers=bearer(secret)).status_code == 201
+    assert len(calls) == 2 and all(len(a) == len(b) == 64 for a, b in calls)
+
+
+@pytest.mark.parametrize("method,path,body", [
+    ("post", "/api/v1/organizations", {"name": "Sở Tư pháp"}),
+    ("post", "/api/v1/tokens", {"name": "x"}),
+    ("get", "/api/v1/tokens", None),
+    ("get", "/api/v1/audit", None),
+])
+def test_read_only_token_cannot_write_or_manage(app, client, method, path, body):
+    response = getattr(client, method)(path, json=body, headers=bearer(make_token(app, scope="read")))
+    assert response.status_code == 403
+    assert response.get_json()["message"] == "This token is read-only."
+
+
+def test_expired_token_is_refused(app, client):
+    secret = make_token(app)
+    with app.app_context():
+        db = get_db()
+        with write_transaction(db):
+            db.execute("update api_tokens set expires_at = '2020-01-01T00:00:00Z' where id = ?", [_token_id(secret)])
+    response = client.post("/api/v1/organizations", json={"name": "Hết hạn"}, headers=bearer(secret))
+    assert response.status_code == 401
+    assert response.get_json() == {"code": 401, "status": "Unauthorized",
+                                   "message": "The token is unknown, expired or revoked."}
+
+
+def test_revoked_token_stops_at_once_through_the_api(app, client, auth):
+    secret = make_token(app)
+    assert client.post("/api/v1/organizations", json={"name": "Trước"}, headers=bearer(secret)).status_code == 201
+    revoked = client.delete(f"/api/v1/tokens/{_token_id(secret)}", headers=auth)
+    assert revoked.status_code == 200 and revoked.get_json()["revoked_at"]
+    assert client.post("/api/v1/organizations", json={"name": "Sau"}, headers=bearer(secret)).status_code == 401
+    assert client.get("/api/v1/events", headers=bearer(secret)).status_code == 401
+
+
+def test_revoke_token_command(app, client, runner):
+    secret = make_token(app)
+    result = runner.invoke(args=["revoke-token", str(_token_id(secret))])
+    assert result.exit_code == 0, result.output
+    assert client.post("/api/v1/organizations", json={"name": "Sau"}, headers=bearer(secret)).status_code == 401
+    listed = runner.invoke(args=["list-tokens"]).output
+    assert f"#{_token_id(secret)}\t" in listed and "revoked" in listed
+
+
+def test_token_for_one_organization_cannot_touch_another(app, client, make):
+    mine, theirs, third = make.organization(), make.organization(), make.organization()
+    shared = make.agreement(parties=[{"organization": mine["slug"], "role": "signatory"},
+                                     {"organization": third["slug"], "role": "party"}])
+    foreign = make.agreement(parties=[{"organization": theirs["slug"], "role": "signatory"},
+                                      {"organization": third["slug"], "role": "party"}])
+    their_event = make.event(organizations=[theirs["slug"]])
+    their_agreement_event = make.event(agreement=foreign["slug"])
+    headers = bearer(make_token(app, organizations=[mine["slug"]]))
+    refused = [
+        client.post("/api/v1/events", json={"title": "x", "kind": "other", "organizations": [theirs["slug"]],
+                                            "starts_at": "2026-12-15T08:30:00+07:00",
+                                            "ends_at": "2026-12-15T09:30:00+07:00"}, headers=headers),
+        client.post("/api/v1/events", json={"title": "x", "kind": "other", "agreement": foreign["slug"],
+                                            "starts_at": "2026-12-15T08:30:00+07:00",
+                                            "ends_at": "2026-12-15T09:30:00+07:00"}, headers=headers),
+        client.patch(f"/api/v1/events/{their_event['id']}", json={"title": "chiếm"}, headers=headers),
+        client.patch(f"/api/v1/events/{their_event['id']}", json={"organizations": [mine["slug"]]}, headers=headers),
+        client.delete(f"/api/v1/events/{their_agreement_event['id']}", headers=headers),
+        client.patch(f"/api/v1/organizations/{theirs['slug']}", json={"name": "chiếm"}, headers=headers),
+        client.delete(f"/api/v1/organizations/{theirs['slug']}", headers=headers),
+        client.patch(f"/api/v1/agreements/{foreign['slug']}", json={"title": "chiếm"}, headers=headers),
+        client.patch(f"/api/v1/agreements/{shared['slug']}", json={"parties": [
+            {"organization": mine["slug"], "role": "signatory"}, {"organization": theirs["slug"], "role": "party"}]},
+            headers=headers),
+        client.delete(f"/api/v1/agreements/{foreign['slug']}", headers=headers),
+        client.get(f"/api/v1/organizations/{theirs['slug']}/feed-token", headers=headers),
+        client.post(f"/api/v1/organizations/{theirs['slug']}/feed-token", headers=headers),
+        client.get("/api/v1/tokens", headers=headers),
+        client.post("/api/v1/tokens", json={"name": "leo thang"}, headers=headers),
+    ]
+    assert [r.status_code for r in refused] == [403] * len(refused)
+    assert client.get(f"/api/v1/events/{their_event['id']}").get_json() == their_event
+    own = client.post("/api/v1/events", json={"title": "Của tôi", "kind": "other", "organizations": [mine["slug"]],
+                                              "starts_at": "2026-12-15T08:30:00+07:00",
+                                              "ends_at": "2026-12-15T09:30:00+07:00"}, headers=headers)
+    assert own.status_code == 201
+    assert client.patch(f"/api/v1/organizations/{mine['slug']}", json={"short_name": "MINE"},
+                        headers=headers).status_code == 200
+
+
+def test_private_feed_tokens_are_long_random_and_rotate(client, auth, make):
+    organization = make.organization()
+    first = client.get(f"/api/v1/organizations/{organization['slug']}/feed-token", headers=auth).get_json()["token"]
+    other = make.organization()
+    other_token = client.get(f"/api/v1/organizations/{other['slug']}/feed-token", headers=auth).get_json()["token"]
+    assert len(first) >= 32 and first != other_token
+    rotated = client.post(f"/api/v1/organizations/{organization['slug']}/feed-token", headers=auth).get_json()["token"]
+    assert len(rotated) >= 32 and rotated != first
+    path = f"/feeds/organizations/{organization['slug']}.ics"
+    assert client.get(path, query_string={"token": rotated}).status_code == 200
+    assert client.get(path, query_string={"token": first}).status_code == 404
+    assert client.get(path, query_string={"token": other_token}).status_code == 404
+    assert client.get(f"/api/v1/organizations/{organization['slug']}/feed-token").status_code == 401
+
+
+# --- internal events never leak -----------------------------------------------------------------
+
+@pytest.fixture
+def mixed(make):
+    """One organization and agreement with a public and an internal (recurring) event."""
+    a, b = make.organization(), make.organization()
+    agreement = make.agreement(parties=[{"organization": a["slug"], "role": "signatory"},
+                                        {"organization": b["slug"], "role": "party"}])
+    public = make.event(title=PUBLIC, agreement=agreement["slug"], organizations=[a["slug"]])
+    internal = make.event(title=INTERNAL, agreement=agreement["slug"], organizations=[a["slug"]],
+                          visibility="internal", rrule="FREQ=WEEKLY;COUNT=4", description="mật")
+    return {"organization": a, "agreement": agreement, "public": public, "internal": internal}
+
+
+def _anonymous_reads(mixed) -> dict[str, str]:
+    slug, agreement = mixed["organization"]["slug"], mixed["agreement"]["slug"]
+    window = "from=2026-12-01T00:00:00Z&to=2027-02-01T00:00:00Z"
+    return {
+        "list": "/api/v1/events",
+        "list_window": f"/api/v1/events?{window}",
+        "search": "/api/v1/events?q=giaoban",
+        "search_internal_words": "/api/v1/events?q=noi%20bo%20chuan%20bi",
+        "kind_filter": "/api/v1/events?kind=joint_workshop&status=confirmed",
+        "occurrences": f"/api/v1/occurrences?{window}",
+        "occurrences_search": f"/api/v1/occurrences?{window}&q=giaoban",
+        "organization_events": f"/api/v1/organizations/{slug}/events",
+        "agreement_events": f"/api/v1/agreements/{agreement}/events",
+        "organization_feed": f"/feeds/organizations/{slug}.ics",
+        "agreement_feed": f"/feeds/agreements/{agreement}.ics",
+        "all_feed": "/feeds/all.ics",
+        "organizations_feed": f"/feeds/all.ics?organizations={slug}",
+    }
+
+
+def test_internal_events_never_leak_to_anonymous_readers(client, mixed):
+    for name, path in _anonymous_reads(mixed).items():
+        response = client.get(path)
+        assert response.status_code == 200, (name, response.get_data(as_text=True)[:300])
+        text = response.get_data(as_text=True)
+        assert INTERNAL not in text and mixed["internal"]["uid"] not in text, name
+        if response.mimetype == "application/json":
+            body = response.get_json()
+            expected = 0 if name == "search_internal_words" else 1
+            assert body["total"] == len(body["items"]) == expected, name
+            assert {item.get("event_id", item.get("id")) for item in body["items"]} <= {mixed["public"]["id"]}, name
+        else:
+            assert PUBLIC in text, name
+
+
+def test_internal_event_by_id_is_404_for_anonymous(client, mixed):
+    event_id = mixed["internal"]["id"]
+    for path in (f"/api/v1/events/{event_id}", f"/events/{event_id}.ics", f"/events/{event_id}"):
+        assert client.get(path).status_code == 404, path
+    missing = client.get(f"/api/v1/events/{event_id}").get_json()
+    assert missing == client.get("/api/v1/events/99999").get_json() | {"message": f"No event with id {event_id}."}
+
+
+def test_authenticated_readers_see_internal_events(app, client, mixed):
+    headers = bearer(make_token(app, scope="read"))
+    body = client.get("/api/v1/events", headers=headers).get_json()
+    assert body["total"] == 2 and {e["title"] for e in body["items"]} == {PUBLIC, INTERNAL}
+    occurrences = client.get("/api/v1/occurrences?from=2026-12-01T00:00:00Z&to=2027-02-01T00:00:00Z",
+                             headers=headers).get_json()
+    assert occurrences["total"] == 5
+    assert client.get(f"/api/v1/events/{mixed['internal']['id']}", headers=headers).status_code == 200
+
+
+def test_audit_trail_is_not_public(client, mixed):
+    response = client.get("/api/v1/audit")
+    assert response.status_code == 401 and INTERNAL not in response.get_data(as_text=True)
+
+
+# --- no debug, no stack traces -------------------------------------------------------------------
+
+def test_unexpected_errors_answer_without_stack_traces(tmp_path, monkeypatch):
+    """A crash in a view is a bare 500 in the error shape: no traceback, no debugger, no source."""
+    for name in ("FLASK_DEBUG", "FLASK_ENV"):
+        monkeypatch.delenv(name, raising=False)
+    app = create_app({"INSTANCE_PATH": str(tmp_path), "SECRET_KEY": "x"})
+    assert app.debug is False and app.testing is False
+    from calendar_app.repositories import events
+
+    def explode(*_args, **_kwargs):
+        raise RuntimeError("secret detail /srv/calendar_app.sqlite3")
+
+    monkeypatch.setattr(events, "list_events", explode)
+    app.logger.disabled = True
+    for path in ("/api/v1/events", "/api/v1/organizations/x/events"):
+        response = app.test_client().get(path)
+        assert response.status_code == 500
+        text = response.get_data(as_text=True)
+        assert "Traceback" not in text and "secret detail" not in text and "sqlite3" not in text
+        assert response.get_json()["code"] == 500
+
+
+def test_security_headers_on_html_pages(client):
+    response = client.get("/login")
+    if response.status_code == 404:
+        pytest.skip("no sign-in page yet")
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
+
+
+def test_sign_in_failures_are_rate_limited(app, client):
+    from calendar_app.repositories import users
+    with app.app_context():
+        db = get_db()
+        with write_transaction(db):
+            users.create(db, "bientap", "mat-khau-dung-123", "Biên tập")
+    form = client.get("/login").get_data(as_text=True)
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', form).group(1)
+    statuses = [client.post("/login", data={"username": "bientap", "password": f"sai-{n}", "csrf_token": csrf}
+                            ).status_code for n in range(8)]
+    assert statuses[0] == 401 and statuses[-1] == 429
+    right = client.post("/login", data={"username": "bientap", "password": "mat-khau-dung-123", "csrf_token": csrf})
+    assert right.status_code == 429  # even the right password waits out the window

@@ -1,0 +1,196 @@
+"""The feed cache: validators follow every change that reaches a feed, and nothing else; bytes are reused."""
+
+from datetime import date
+
+import pytest
+
+from calendar_app import create_app
+from calendar_app.feeds import cache, ical_builder, window
+
+
+@pytest.fixture(autouse=True)
+def fixed_today(monkeypatch):
+    monkeypatch.setattr(window, "today", lambda: date(2026, 11, 1))
+
+
+@pytest.fixture
+def world(make):
+    """Agreement A between p and q with one event; organization r on its own with one event."""
+    p, q, r, s = (make.organization(name="Tạp chí Cộng sản"), make.organization(), make.organization(),
+                  make.organization())
+    agreement = make.agreement(parties=[{"organization": p["slug"], "role": "signatory"},
+                                        {"organization": s["slug"], "role": "party"},
+                                        {"organization": q["slug"], "role": "witness"}])
+    linked = make.event(title="Lễ ký kết", agreement=agreement["slug"])
+    own = make.event(title="Sự kiện riêng của r", organizations=[r["slug"]])
+    return {"p": p, "q": q, "r": r, "s": s, "agreement": agreement, "linked": linked, "own": own}
+
+
+def feed_urls(world) -> dict[str, str]:
+    return {
+        "p": f"/feeds/organizations/{world['p']['slug']}.ics",
+        "q": f"/feeds/organizations/{world['q']['slug']}.ics",
+        "r": f"/feeds/organizations/{world['r']['slug']}.ics",
+        "agreement": f"/feeds/agreements/{world['agreement']['slug']}.ics",
+        "all": "/feeds/all.ics",
+        "pr": f"/feeds/all.ics?organizations={world['p']['slug']},{world['r']['slug']}",
+        "linked": f"/events/{world['linked']['id']}.ics",
+        "own": f"/events/{world['own']['id']}.ics",
+    }
+
+
+def etags(client, urls: dict[str, str]) -> dict[str, str]:
+    found = {}
+    for name, url in urls.items():
+        response = client.get(url)
+        found[name] = response.headers["ETag"] if response.status_code == 200 else response.status_code
+    return found
+
+
+def change_event(client, auth, world):
+    assert client.patch(f"/api/v1/events/{world['linked']['id']}", json={"location": "Hà Nội"},
+                        headers=auth).status_code == 200
+
+
+def change_agreement(client, auth, world):
+    assert client.patch(f"/api/v1/agreements/{world['agreement']['slug']}", json={"title": "Quy chế mới"},
+                        headers=auth).status_code == 200
+
+
+def rename_party(client, auth, world):
+    assert client.patch(f"/api/v1/organizations/{world['q']['slug']}", json={"name": "Đảng ủy Khối DN TƯ"},
+                        headers=auth).status_code == 200
+
+
+def drop_witness(client, auth, world):
+    parties = [{"organization": world["p"]["slug"], "role": "signatory"},
+               {"organization": world["s"]["slug"], "role": "party"}]
+    assert client.patch(f"/api/v1/agreements/{world['agreement']['slug']}", json={"parties": parties},
+                        headers=auth).status_code == 200
+
+
+def delete_event(client, auth, world):
+    assert client.delete(f"/api/v1/events/{world['linked']['id']}", headers=auth).status_code == 204
+
+
+def change_own(client, auth, world):
+    assert client.patch(f"/api/v1/events/{world['own']['id']}", json={"title": "Đổi tên"},
+                        headers=auth).status_code == 200
+
+
+def create_unrelated_organization(client, auth, world):
+    """A write that touches none of the feeds (a new organization without events)."""
+    assert client.post("/api/v1/organizations", json={"slug": "moi", "name": "Mới"}, headers=auth).status_code == 201
+
+
+@pytest.mark.parametrize("change, changed", [
+    (change_event, {"p", "q", "agreement", "all", "pr", "linked"}),
+    (change_agreement, {"p", "q", "agreement", "all", "pr", "linked"}),
+    (rename_party, {"p", "q", "agreement", "all", "pr", "linked"}),
+    (drop_witness, {"p", "q", "agreement", "all", "pr", "linked"}),
+    (delete_event, {"p", "q", "agreement", "all", "pr", "linked"}),
+    (change_own, {"r", "all", "pr", "own"}),
+    (create_unrelated_organization, {"all"}),
+])
+def test_each_change_moves_exactly_the_feeds_it_reaches(client, auth, world, change, changed):
+    """ETags change for every feed whose bytes change (links and deletions included), and only those."""
+    urls = feed_urls(world)
+    before = etags(client, urls)
+    bodies = {name: client.get(url).data for name, url in urls.items()}
+    change(client, auth, world)
+    after = etags(client, urls)
+    assert {name for name in urls if before[name] != after[name]} == changed
+    for name in set(urls) - changed:  # an unchanged ETag must mean unchanged bytes
+        assert client.get(urls[name]).data == bodies[name]
+
+
+def test_rename_of_a_party_reaches_the_description(client, auth, world):
+    rename_party(client, auth, world)
+    body = client.get(f"/events/{world['linked']['id']}.ics").data.replace(b"\r\n ", b"")
+    assert "Đảng ủy Khối DN TƯ (chứng kiến)".encode() in body
+
+
+def test_warm_request_does_not_build(client, world, monkeypatch):
+    """The second request is a version lookup and a dictionary hit: assemble must not run."""
+    url = feed_urls(world)["p"]
+    first = client.get(url)
+    monkeypatch.setattr(cache, "assemble", lambda *a, **k: pytest.fail("rebuilt a warm feed"))
+    again = client.get(url)
+    assert again.data == first.data and again.headers["ETag"] == first.headers["ETag"]
+
+
+def test_304_after_restart_reads_no_rows(app, client, world, monkeypatch):
+    """A fresh worker answers If-None-Match from the version lookup alone."""
+    url = feed_urls(world)["p"]
+    etag = client.get(url).headers["ETag"]
+    restarted = create_app({"INSTANCE_PATH": app.instance_path, "TESTING": True, "SECRET_KEY": "test-secret",
+                            "DATABASE": app.config["DATABASE"]})
+    monkeypatch.setattr(cache, "assemble", lambda *a, **k: pytest.fail("built a feed for a 304"))
+    assert restarted.test_client().get(url, headers={"If-None-Match": etag}).status_code == 304
+
+
+def count_serialisations(monkeypatch) -> list:
+    calls = []
+    original = ical_builder.event_to_ical
+
+    def counting(event, alarm=None):
+        calls.append(event["id"])
+        return original(event, alarm)
+
+    monkeypatch.setattr(ical_builder, "event_to_ical", counting)
+    return calls
+
+
+def test_only_changed_events_are_serialised_again(client, auth, make, world, monkeypatch):
+    r = world["r"]["slug"]
+    extra = [make.event(title=f"Sự kiện {n}", organizations=[r]) for n in range(3)]
+    url = feed_urls(world)["r"]
+    calls = count_serialisations(monkeypatch)
+    client.get(url)
+    assert sorted(calls) == sorted([world["own"]["id"], *(e["id"] for e in extra)])
+    calls.clear()
+    assert client.patch(f"/api/v1/events/{extra[1]['id']}", json={"title": "Đổi"}, headers=auth).status_code == 200
+    client.get(url)
+    assert calls == [extra[1]["id"]]
+    calls.clear()
+    client.get("/feeds/all.ics")  # another feed reuses the bytes of the same variant
+    assert sorted(calls) == sorted([world["linked"]["id"]])
+
+
+def test_cold_start_reuses_stored_event_bytes(app, client, world, monkeypatch):
+    """After a restart the feed is assembled from event_ical_cache: same bytes, nothing serialised."""
+    url = feed_urls(world)["p"]
+    first = client.get(url)
+    restarted = create_app({"INSTANCE_PATH": app.instance_path, "TESTING": True, "SECRET_KEY": "test-secret",
+                            "DATABASE": app.config["DATABASE"]})
+    calls = count_serialisations(monkeypatch)
+    again = restarted.test_client().get(url)
+    assert calls == []
+    assert again.data == first.data and again.headers["ETag"] == first.headers["ETag"]
+
+
+def test_alarm_variant_is_cached_apart(client, world, monkeypatch):
+    url = feed_urls(world)["p"]
+    client.get(url)
+    calls = count_serialisations(monkeypatch)
+    assert b"BEGIN:VALARM" in client.get(url + "?alarm=PT1H").data
+    assert calls == [world["linked"]["id"]]
+    assert b"BEGIN:VALARM" not in client.get(url).data
+
+
+def test_deleting_an_event_drops_its_cached_bytes(client, auth, world, db):
+    client.get(feed_urls(world)["p"])
+    event_id = world["linked"]["id"]
+    assert db.execute("select count(*) from event_ical_cache where event_id = ?", [event_id]).fetchone()[0] == 1
+    delete_event(client, auth, world)
+    assert db.execute("select count(*) from event_ical_cache where event_id = ?", [event_id]).fetchone()[0] == 0
+
+
+def test_feed_cache_is_bounded():
+    feeds = cache.FeedCache(max_entries=2, max_bytes=10)
+    for key in "abc":
+        feeds.put(key, cache.Entry((1,), '"e"', None, b"1234"))
+    assert feeds.get("a", (1,)) is None and feeds.get("c", (1,)) is not None
+    feeds.put("big", cache.Entry((1,), '"e"', None, b"x" * 11))
+    assert feeds.get("big", (1,)) is None
+    assert feeds.get("c", (2,)) is None  # another version is a miss

@@ -1,0 +1,303 @@
+"""Hostile input: each gets a clear 4xx in the one JSON error shape and nothing is written."""
+
+import json
+
+import pytest
+
+TABLES = ("organizations", "agreements", "agreement_parties", "events", "event_organizations", "audit_log")
+EVENT = {"title": "Hội thảo khoa học", "kind": "joint_workshop",
+         "starts_at": "2026-12-15T08:30:00+07:00", "ends_at": "2026-12-15T11:00:00+07:00"}
+
+
+@pytest.fixture
+def counts(app):
+    """Row counts of every table a write could touch."""
+    def snapshot():
+        from calendar_app.db import get_db
+        with app.app_context():
+            db = get_db()
+            return {t: db.execute(f"select count(*) from {t}").fetchone()[0] for t in TABLES}
+    return snapshot
+
+
+def assert_error(response, status, fields=None):
+    """The answer is our JSON error shape with this status and, when given, exactly these fields in error."""
+    assert response.status_code == status, response.get_data(as_text=True)[:500]
+    assert response.mimetype == "application/json"
+    body = response.get_json()
+    assert body["code"] == status and body["status"] and body["message"]
+    assert "Traceback" not in response.get_data(as_text=True)
+    if fields is not None:
+        assert sorted(body.get("errors", {})) == sorted(fields), body
+    return body
+
+
+RAW_BODIES = [
+    ("malformed", b'{"title": "x",', 400),
+    ("deep_array", b"[" * 100_000 + b"]" * 100_000, 400),
+    ("deep_object_in_field", b'{"title": ' + b'{"a":' * 50_000 + b"1" + b"}" * 50_000 + b"}", 400),
+    ("invalid_utf8", b'{"title": "\xff\xfe", "kind": "other"}', 400),
+    ("null_body", b"null", 422),
+    ("array_body", b"[]", 422),
+    ("string_body", b'"title"', 422),
+    ("number_body", b"1e400", 422),
+    ("lone_surrogate_title", b'{"title": "H\\u1ed9i\\ud800", "kind": "other", "starts_at": "2026-12-15T08:30:00+07:00",'
+                             b' "ends_at": "2026-12-15T11:00:00+07:00"}', 422),
+]
+
+
+@pytest.mark.parametrize("name,body,status", RAW_BODIES, ids=[r[0] for r in RAW_BODIES])
+def test_malformed_bodies_are_refused(client, auth, counts, name, body, status):
+    before = counts()
+    assert_error(client.post("/api/v1/events", data=body, headers=auth, content_type="application/json"), status)
+    assert counts() == before
+
+
+FIELD_CASES = [
+    ("title_10000_chars", {"title": "Đ" * 10_000}, ["title"]),
+    ("title_empty", {"title": ""}, ["title"]),
+    ("title_blank", {"title": "   "}, ["title"]),
+    ("title_wrong_type", {"title": 12}, ["title"]),
+    ("title_object", {"title": {"$ne": ""}}, ["title"]),
+    ("title_control_char", {"title": "Lễ ký\x00kết"}, ["title"]),
+    ("title_escape_char", {"title": "Lễ \x1b[31mký kết"}, ["title"]),
+    ("title_crlf_injection", {"title": "Họp\r\nATTENDEE:mailto:evil@example.com"}, ["title"]),
+    ("location_newline", {"location": "Hà Nội\nX-INJ:1"}, ["location"]),
+    ("kind_unknown", {"kind": "party"}, ["kind"]),
+    ("all_day_string", {"all_day": "maybe"}, ["all_day"]),
+    ("organizations_not_list", {"organizations": "tap-chi-cong-san"}, ["organizations"]),
+    ("organizations_bad_slug", {"organizations": ["'; DROP TABLE events;--"]}, ["organizations"]),
+    ("organizations_too_many", {"organizations": [f"org-{n}" for n in range(101)]}, ["organizations"]),
+    ("unknown_field", {"is_admin": True}, ["is_admin"]),
+    ("starts_at_naive", {"starts_at": "2026-12-15T08:30:00"}, ["starts_at"]),
+    ("starts_at_year_99999", {"starts_at": "99999-01-01T00:00:00Z"}, ["starts_at"]),
+    ("starts_at_year_1", {"starts_at": "0001-01-01T00:00:00Z", "ends_at": "0001-01-01T01:00:00Z"},
+     ["starts_at", "ends_at"]),
+    ("ends_before_start", {"ends_at": "2026-12-15T08:00:00+07:00"}, ["ends_at"]),
+    ("date_year_9999", {"all_day": True, "starts_at": None, "ends_at": None, "start_date": "9999-12-31"},
+     ["start_date"]),
+    ("date_feb_30", {"all_day": True, "starts_at": None, "ends_at": None, "start_date": "2026-02-30"},
+     ["start_date"]),
+    ("timezone_unknown", {"timezone": "Mars/Olympus"}, ["timezone"]),
+    ("timezone_path", {"timezone": "../../../../etc/passwd"}, ["timezone"]),
+    ("timezone_fixed_offset", {"timezone": "+07:00"}, ["timezone"]),
+    ("url_javascript", {"url": "javascript:alert(1)"}, ["url"]),
+    ("url_file", {"url": "file:///etc/passwd"}, ["url"]),
+    ("rrule_secondly", {"rrule": "FREQ=SECONDLY"}, ["rrule"]),
+    ("rrule_minutely", {"rrule": "FREQ=MINUTELY;INTERVAL=1"}, ["rrule"]),
+    ("rrule_huge_count", {"rrule": "FREQ=DAILY;COUNT=100000000"}, ["rrule"]),
+    ("rrule_count_beyond_100_years", {"rrule": "FREQ=YEARLY;INTERVAL=1000;COUNT=2"}, ["rrule"]),
+    ("rrule_until_year_9999", {"rrule": "FREQ=DAILY;UNTIL=99991231T000000Z"}, ["rrule"]),
+    ("rrule_bysetpos_never", {"rrule": "FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30;BYSETPOS=1"}, ["rrule"]),
+    ("rrule_bysetpos_out_of_set", {"rrule": "FREQ=DAILY;BYDAY=MO;BYSETPOS=366"}, ["rrule"]),
+    ("rrule_bysetpos_leap_trick", {"rrule": "FREQ=YEARLY;BYDAY=MO,TU,WE,TH,FR,SA,SU;BYSETPOS=-366,366;"
+                                            "BYMONTHDAY=29;BYMONTH=2"}, ["rrule"]),
+    ("rrule_byhour", {"rrule": "FREQ=DAILY;BYHOUR=0,1,2,3,4,5,6,7,8,9,10,11"}, ["rrule"]),
+    ("rrule_property_injection", {"rrule": "FREQ=DAILY\r\nATTENDEE:mailto:evil@example.com"}, ["rrule"]),
+    ("rrule_too_long", {"rrule": "FREQ=DAILY;" + "BYMONTH=1;" * 100}, ["rrule"]),
+    ("exdates_garbage", {"rrule": "FREQ=WEEKLY", "exdates": ["yesterday"]}, ["exdates"]),
+    ("exdates_too_many", {"rrule": "FREQ=DAILY", "exdates": ["2027-01-01T08:30:00+07:00"] * 1001}, ["exdates"]),
+]
+
+
+@pytest.mark.parametrize("name,change,fields", FIELD_CASES, ids=[c[0] for c in FIELD_CASES])
+def test_hostile_event_fields_are_refused(client, auth, counts, name, change, fields):
+    before = counts()
+    response = client.post("/api/v1/events", json={**EVENT, **change}, headers=auth)
+    assert_error(response, 422, fields)
+    assert counts() == before
+
+
+def test_hostile_patch_changes_nothing(client, auth, make, counts):
+    event = make.event()
+    before = counts()
+    for change, fields in (({"rrule": "FREQ=SECONDLY"}, ["rrule"]), ({"title": "", "kind": 1}, ["title", "kind"]),
+                           ({"ends_at": "2026-12-15T08:00:00+07:00"}, ["ends_at"]), ({"all_day": True}, ["start_date"])):
+        assert_error(client.patch(f"/api/v1/events/{event['id']}", json=change, headers=auth), 422, fields)
+    assert counts() == before
+    assert client.get(f"/api/v1/events/{event['id']}").get_json() == event
+
+
+def test_oversized_body_is_a_json_413(client, auth, counts):
+    before = counts()
+    body = json.dumps({**EVENT, "description": "x" * (1024 * 1024)})
+    body = assert_error(client.post("/api/v1/events", data=body, headers=auth, content_type="application/json"), 413)
+    assert body == {"code": 413, "status": "Request Entity Too Large",
+                    "message": "The data value transmitted exceeds the capacity limit."}
+    assert counts() == before
+
+
+def test_oversized_body_without_token_is_refused_before_reading(client, counts):
+    before = counts()
+    assert_error(client.post("/api/v1/events", data=b"x" * (2 * 1024 * 1024), content_type="application/json"), 401)
+    assert counts() == before
+
+
+def test_form_encoded_body_is_not_taken_for_json(client, auth, counts):
+    before = counts()
+    response = client.post("/api/v1/events", data={"title": "x", "kind": "other"}, headers=auth)
+    assert_error(response, 422, ["title", "kind"])
+    assert counts() == before
+
+
+@pytest.mark.parametrize("query,status", [
+    ("from=1900-01-01T00:00:00Z&to=2200-01-01T00:00:00Z", 400),
+    ("from=2026-01-01T00:00:00Z&to=2036-01-10T00:00:00Z", 400),
+    ("from=2026-01-01T00:00:00Z&to=2025-01-01T00:00:00Z", 422),
+    ("from=0001-01-01T00:00:00Z&to=9999-12-31T00:00:00Z", 422),
+    ("from=2026-01-01&to=2026-02-01", 422),
+    ("to=2026-02-01T00:00:00Z", 422),
+    ("from=2026-01-01T00:00:00Z&to=2026-02-01T00:00:00Z&limit=100000", 422),
+    ("from=2026-01-01T00:00:00Z&to=2026-02-01T00:00:00Z&offset=-1", 422),
+])
+def test_occurrence_windows_of_centuries_are_refused(client, query, status):
+    assert_error(client.get(f"/api/v1/occurrences?{query}"), status)
+
+
+def test_dense_series_cannot_flood_occurrences(app, client, make):
+    """Daily series over a 10-year window stay under the caps: an answer or a 400, never a hang or 500."""
+    for n in range(3):
+        make.event(title=f"Giao ban {n}", rrule="FREQ=DAILY", starts_at="2026-01-01T08:00:00+07:00",
+                   ends_at="2026-01-01T09:00:00+07:00")
+    app.config["OCCURRENCE_MAX_RESULTS"] = 1000
+    response = client.get("/api/v1/occurrences?from=2026-01-01T00:00:00Z&to=2035-12-31T00:00:00Z")
+    assert_error(response, 400)
+
+
+SQL_TEXT = "'; DROP TABLE events; -- \" OR 1=1 /* UNION SELECT * FROM api_tokens"
+
+
+def test_sql_looking_text_is_stored_literally(client, auth, make, counts):
+    event = make.event(title=SQL_TEXT, description=SQL_TEXT, location=SQL_TEXT)
+    assert (event["title"], event["description"], event["location"]) == (SQL_TEXT, SQL_TEXT, SQL_TEXT)
+    for q in (SQL_TEXT, '"', "NEAR(", "*", "AND OR NOT", "title:x", "^"):
+        response = client.get("/api/v1/events", query_string={"q": q})
+        assert response.status_code == 200, (q, response.get_data(as_text=True))
+    found = client.get("/api/v1/events", query_string={"q": "drop table events"}).get_json()
+    assert [e["id"] for e in found["items"]] == [event["id"]]
+    assert counts()["events"] == 1
+
+
+def test_mixed_nfc_nfd_text_is_stored_as_nfc(client, make):
+    nfd = "Hội thảo Đà Nẵng".encode().decode()  # composed literal, decomposed below
+    import unicodedata
+    decomposed = unicodedata.normalize("NFD", nfd)
+    assert decomposed != nfd
+    event = make.event(title=decomposed + " / " + nfd)
+    assert event["title"] == nfd + " / " + nfd
+    hits = client.get("/api/v1/events", query_string={"q": unicodedata.normalize("NFD", "đà nẵng")}).get_json()
+    assert [e["id"] for e in hits["items"]] == [event["id"]]
+
+
+SCRIPT = '<script>alert("x")</script><img src=x onerror=alert(1)>'
+
+
+def test_script_in_every_text_field_is_data_not_markup(client, auth, make):
+    organization = make.organization(name=SCRIPT, short_name=SCRIPT)
+    other = make.organization()
+    agreement = make.agreement(title=SCRIPT, summary=SCRIPT, parties=[
+        {"organization": organization["slug"], "role": "signatory", "signatory_name": SCRIPT,
+         "signatory_title": SCRIPT},
+        {"organization": other["slug"], "role": "party"}])
+    event = make.event(title=SCRIPT, description=SCRIPT, location=SCRIPT, agreement=agreement["slug"],
+                       organizations=[organization["slug"]])
+    assert (event["title"], event["description"], event["location"]) == (SCRIPT, SCRIPT, SCRIPT)
+    response = client.get(f"/api/v1/events/{event['id']}")
+    assert response.mimetype == "application/json"
+    assert response.headers.get("X-Content-Type-Options", "nosniff") == "nosniff"
+    page = client.get(f"/events/{event['id']}")
+    if page.status_code == 200:  # the pages escape what they show
+        html = page.get_data(as_text=True)
+        assert "<script>alert" not in html and "<img src=x" not in html
+        assert "&lt;script&gt;alert" in html
+
+
+def test_crlf_in_description_cannot_inject_feed_properties(client, make):
+    injected = "Nội dung\r\nATTENDEE:mailto:evil@example.com\r\nX-INJ:1\rEND:VEVENT\nBEGIN:VEVENT"
+    event = make.event(description=injected)
+    assert event["description"] == injected
+    feed = client.get(f"/events/{event['id']}.ics")
+    assert feed.status_code == 200
+    lines = feed.get_data().split(b"\r\n")
+    assert not [line for line in lines if line.startswith((b"ATTENDEE", b"X-INJ"))]
+    assert lines.count(b"BEGIN:VEVENT") == 1 and lines.count(b"END:VEVENT") == 1
+    assert b"\n" not in b"".join(lines) and b"\r" not in b"".join(lines)
+
+
+@pytest.mark.parametrize("header", [
+    "Basic dXNlcjpwYXNz",
+    "Bearer",
+    "Bearer cal_1_" + "x" * 10_000,
+    "Bearer cal_99999999999999999999999_abc",
+    "Bearer cal_-1_abc",
+    "Bearer ' OR 1=1 --",
+    "Bearer cal_1_\u00e9\u0000",
+    "Bearer cal_\u00b2_abc",
+    "Bearer cal_\u0661_abc",
+])
+def test_hostile_authorization_headers_get_401(client, counts, header):
+    before = counts()
+    response = client.post("/api/v1/events", json=EVENT, headers={"Authorization": header})
+    assert_error(response, 401)
+    assert response.headers["WWW-Authenticate"].startswith("Bearer")
+    assert counts() == before
+
+
+@pytest.mark.parametrize("path", ["/api/v1/events/99999999999999999999999", "/api/v1/tokens/99999999999999999999",
+                                  "/events/99999999999999999999999.ics"])
+def test_ids_beyond_sqlite_range_are_404(client, auth, path):
+    assert client.get(path).status_code in (404, 405)
+    assert client.delete(path, headers=auth).status_code in (404, 405)
+
+
+def _ics(body: str) -> bytes:
+    return ("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\n" + body + "END:VCALENDAR\r\n").encode()
+
+
+def test_ics_with_thousands_of_nested_components_is_refused(client, auth, make, counts):
+    organization = make.organization()
+    before = counts()
+    nested = "BEGIN:VEVENT\r\n" * 3000 + "END:VEVENT\r\n" * 3000
+    response = client.post(f"/api/v1/import?organization={organization['slug']}", data=_ics(nested),
+                           headers={**auth, "Content-Type": "text/calendar"})
+    assert 400 <= response.status_code < 500
+    assert_error(response, response.status_code)
+    assert counts() == before
+
+
+def test_ics_with_too_many_events_is_refused(client, auth, make, counts):
+    organization = make.organization()
+    before = counts()
+    one = ("BEGIN:VEVENT\r\nUID:{n}@x\r\nDTSTAMP:20260101T000000Z\r\nDTSTART:20260101T010000Z\r\n"
+           "DTEND:20260101T020000Z\r\nSUMMARY:E\r\nEND:VEVENT\r\n")
+    body = _ics("".join(one.format(n=n) for n in range(6000)))
+    assert len(body) < 1024 * 1024
+    response = client.post(f"/api/v1/import?organization={organization['slug']}", data=body,
+                           headers={**auth, "Content-Type": "text/calendar"})
+    assert_error(response, response.status_code)
+    assert 400 <= response.status_code < 500
+    assert counts() == before
+
+
+def test_oversized_ics_import_is_a_json_413(client, auth, make, counts):
+    organization = make.organization()
+    before = counts()
+    body = _ics("X-PAD:" + "x" * 70 + "\r\n" * 0 + ("X-PAD:" + "y" * 70 + "\r\n") * 16_000)
+    response = client.post(f"/api/v1/import?organization={organization['slug']}", data=body,
+                           headers={**auth, "Content-Type": "text/calendar"})
+    assert_error(response, 413)
+    assert counts() == before
+
+
+def test_half_valid_ics_writes_nothing(client, auth, make, counts):
+    organization = make.organization()
+    before = counts()
+    good = ("BEGIN:VEVENT\r\nUID:good@x\r\nDTSTAMP:20260101T000000Z\r\nDTSTART:20260101T010000Z\r\n"
+            "DTEND:20260101T020000Z\r\nSUMMARY:Tốt\r\nEND:VEVENT\r\n")
+    bad = ("BEGIN:VEVENT\r\nUID:bad@x\r\nDTSTAMP:20260101T000000Z\r\nDTSTART:20260101T010000Z\r\n"
+           "DTEND:20260101T020000Z\r\nSUMMARY:Xấu\r\nRRULE:FREQ=SECONDLY\r\nEND:VEVENT\r\n")
+    response = client.post(f"/api/v1/import?organization={organization['slug']}", data=_ics(good + bad),
+                           headers={**auth, "Content-Type": "text/calendar"})
+    assert 400 <= response.status_code < 500
+    assert_error(response, response.status_code)
+    assert counts() == before

@@ -1,0 +1,222 @@
+"""The fast paths give the answers of the slow ones: occurrence index vs expanding every event."""
+
+from datetime import date, datetime, timedelta
+
+import pytest
+
+from bench.generate import generate
+from calendar_app.db import write_transaction
+from calendar_app.eventtime import zone
+from calendar_app.recurrence import TooManyOccurrences, normalize_rrule, occurrences_between
+from calendar_app.repositories import events, occurrence_index
+from calendar_app.repositories.events import (_EARLIEST, _LATEST, _filters, _has_occurrence, _represent_occurrence,
+                                              _rows_in_order, represent_rows)
+from calendar_app import eventtime
+from calendar_app.errors import BadRequest
+
+HCM, BERLIN = zone("Asia/Ho_Chi_Minh"), zone("Europe/Berlin")
+
+
+def naive_list_events(db, filters, limit, offset):
+    """The reference: every candidate by its whole span, each series expanded."""
+    where, params = _filters(db, filters)
+    clause = (" where " + " and ".join(where)) if where else ""
+    candidates = list(db.query(f"select * from events{clause} order by events.range_start, events.id", params))
+    window = (filters.get("from") or _EARLIEST, filters.get("to") or _LATEST)
+    matching = [c["id"] for c in candidates if c["rrule"] is None or _has_occurrence(c, window)]
+    return _rows_in_order(db, matching[offset:offset + limit]), len(matching)
+
+
+def naive_list_occurrences(db, filters, limit, offset, max_occurrences):
+    """The reference: expand every matching event in the window, sort, slice."""
+    where, params = _filters(db, filters)
+    clause = (" where " + " and ".join(where)) if where else ""
+    rows = list(db.query(f"select * from events{clause}", params))
+    found = []
+    for row in rows:
+        try:
+            expanded = occurrences_between(eventtime.start_of(row), eventtime.duration_of(row), row["rrule"],
+                                           eventtime.exdates_of(row), filters["from"], filters["to"],
+                                           limit=max_occurrences, zone=zone(row["timezone"]))
+        except TooManyOccurrences as error:
+            raise BadRequest(str(error)) from error
+        for occurrence in expanded:
+            start = occurrence.start
+            key = start if isinstance(start, datetime) else eventtime.day_start(start, row["timezone"])
+            found.append((key, row["id"], occurrence))
+    if len(found) > max_occurrences:
+        raise BadRequest("too many")
+    found.sort(key=lambda item: (item[0], item[1]))
+    page = found[offset:offset + limit]
+    by_id = {e["id"]: e for e in represent_rows(db, [r for r in rows if r["id"] in {p[1] for p in page}])}
+    return [_represent_occurrence(by_id[event_id], o) for _, event_id, o in page], len(found)
+
+
+def _fields(title, start, end=None, rrule=None, exdates=(), all_day=False, tz="Asia/Ho_Chi_Minh", **extra):
+    """Typed event fields as EventInSchema hands them over."""
+    base = {"title": title, "kind": "review_meeting", "agreement": None, "organizations": [], "description": None,
+            "location": "Đà Nẵng", "url": None, "status": "confirmed", "visibility": "public", "timezone": tz,
+            "all_day": all_day, "exdates": list(exdates), "starts_at": None, "ends_at": None,
+            "start_date": None, "end_date": None}
+    if all_day:
+        base.update(start_date=start, end_date=end or start)
+    else:
+        base.update(starts_at=start, ends_at=end or start + timedelta(hours=2))
+    base["rrule"] = normalize_rrule(rrule, start) if rrule else None
+    return {**base, **extra}
+
+
+SPECIAL = [
+    # open-ended and long-ago: indexed for 20 years, then an envelope
+    _fields("Giao ban thường niên từ 1990", datetime(1990, 3, 10, 14, tzinfo=HCM), rrule="FREQ=YEARLY"),
+    # more than MAX_INDEXED occurrences: one envelope for the whole series
+    _fields("Điểm danh hằng ngày", datetime(2025, 1, 1, 7, tzinfo=HCM), rrule="FREQ=DAILY"),
+    # occurrences longer than SHORT_SPAN
+    _fields("Chương trình tình nguyện dài ngày", date(2026, 1, 5), date(2026, 1, 20), all_day=True,
+            rrule="FREQ=MONTHLY;COUNT=6"),
+    _fields("Triển lãm Đổi mới", datetime(2026, 2, 1, 8, tzinfo=HCM), datetime(2026, 4, 1, 8, tzinfo=HCM)),
+    # daylight saving: a weekly series and an all-day series in Berlin across the March change
+    _fields("Tọa đàm Berlin", datetime(2026, 3, 1, 2, 30, tzinfo=BERLIN), rrule="FREQ=WEEKLY;COUNT=8",
+            tz="Europe/Berlin", exdates=[datetime(2026, 3, 15, 2, 30, tzinfo=BERLIN)]),
+    _fields("Ngày hội Berlin", date(2026, 3, 27), date(2026, 3, 30), all_day=True, rrule="FREQ=DAILY;COUNT=3",
+            tz="Europe/Berlin"),
+    _fields("Họp nội bộ", datetime(2026, 3, 2, 9, tzinfo=HCM), rrule="FREQ=WEEKLY;UNTIL=20260601T000000Z",
+            visibility="internal"),
+]
+
+
+@pytest.fixture
+def data(db):
+    """A generated data set (5% recurring, Berlin and all-day events) plus the special cases above."""
+    generate(db, 400, seed=7)
+    with write_transaction(db):
+        for fields in SPECIAL:
+            events.create(db, fields, "test")
+    return db
+
+
+def _windows():
+    at = lambda *a: datetime(*a, tzinfo=HCM)  # noqa: E731
+    return [
+        (at(2026, 1, 1), at(2026, 1, 8)), (at(2026, 3, 20), at(2026, 4, 3)), (at(2026, 3, 29), at(2026, 3, 30)),
+        (at(2027, 6, 1), at(2027, 6, 2)), (at(2026, 8, 10, 9, 0), at(2026, 8, 10, 9, 0, 0, 500000)),
+        (at(2026, 1, 15, 14, 0, 0, 1), at(2026, 2, 15)), (at(2029, 12, 1), at(2031, 1, 1)),
+        (at(2012, 3, 10), at(2012, 3, 11)), (at(2009, 1, 1), at(2012, 1, 1)), (at(2045, 1, 1), at(2045, 12, 31)),
+        (datetime(2026, 3, 29, 0, 30, tzinfo=BERLIN), datetime(2026, 3, 29, 3, 30, tzinfo=BERLIN)),
+    ]
+
+
+FILTERS = [{}, {"include_internal": True}, {"kind": ["review_meeting"], "status": ["confirmed", "tentative"]},
+           {"organization": "dang-uy-khoi-dn-tw"}, {"organization": "bo-y-te"}, {"agreement": "thoa-thuan-3"},
+           {"q": "hoi thao dong"}]
+
+
+@pytest.mark.parametrize("extra", FILTERS)
+def test_occurrences_match_the_reference(data, extra):
+    for window_from, window_to in _windows():
+        filters = {"from": window_from, "to": window_to, **extra}
+        for limit, offset in ((500, 0), (7, 3)):
+            expected = naive_list_occurrences(data, filters, limit, offset, 10000)
+            assert events.list_occurrences(data, filters, limit, offset, 10000) == expected, (window_from, extra)
+
+
+@pytest.mark.parametrize("extra", FILTERS)
+def test_event_windows_match_the_reference(data, extra):
+    windows = _windows() + [(None, datetime(2026, 2, 1, tzinfo=HCM)), (datetime(2030, 6, 1, tzinfo=HCM), None)]
+    for window_from, window_to in windows:
+        filters = {"from": window_from, "to": window_to, **extra}
+        for limit, offset in ((500, 0), (5, 2)):
+            assert events.list_events(data, filters, limit, offset) == naive_list_events(data, filters, limit, offset)
+
+
+def test_some_windows_hold_what_the_test_is_about(data):
+    """Guard the comparison above against vacuous answers."""
+    _, total = events.list_occurrences(data, {"from": datetime(2026, 1, 1, tzinfo=HCM),
+                                              "to": datetime(2026, 1, 8, tzinfo=HCM)}, 10, 0, 10000)
+    assert total >= 5
+    far, total = events.list_occurrences(data, {"from": datetime(2045, 1, 1, tzinfo=HCM),
+                                                "to": datetime(2045, 12, 31, tzinfo=HCM)}, 500, 0, 10000)
+    assert {o["title"] for o in far} >= {"Giao ban thường niên từ 1990", "Điểm danh hằng ngày"}
+    kinds = {row[0] for row in data.execute("select exact from event_occurrences").fetchall()}
+    assert kinds == {0, 1}
+
+
+def test_too_many_occurrences_is_still_a_400(data):
+    with pytest.raises(BadRequest):
+        events.list_occurrences(data, {"from": datetime(2026, 1, 1, tzinfo=HCM),
+                                       "to": datetime(2027, 1, 1, tzinfo=HCM)}, 10, 0, 300)
+
+
+def _index(db):
+    return db.execute("select event_id, starts, ends, exact, short from event_occurrences "
+                      "order by event_id, starts").fetchall()
+
+
+def test_the_index_kept_on_write_equals_a_rebuild(data, client, auth):
+    event_id = data.execute("select id from events where rrule is not null limit 1").fetchone()[0]
+    moved = client.patch(f"/api/v1/events/{event_id}", headers=auth,
+                         json={"rrule": "FREQ=WEEKLY;COUNT=3", "exdates": []})
+    assert moved.status_code == 200, moved.get_json()
+    plain = data.execute("select id from events where rrule is null limit 1").fetchone()[0]
+    assert client.delete(f"/api/v1/events/{plain}", headers=auth).status_code == 204
+    kept = _index(data)
+    assert len([r for r in kept if r[0] == event_id]) == 3
+    assert not [r for r in kept if r[0] == plain]
+    with write_transaction(data):
+        occurrence_index.rebuild(data)
+    assert _index(data) == kept
+
+
+def test_occurrences_api_serves_the_indexed_answer(client, make):
+    series = make.event(title="Giao ban 6 tháng", starts_at="2026-01-31T14:00:00+07:00",
+                        ends_at="2026-01-31T16:00:00+07:00", rrule="FREQ=MONTHLY;INTERVAL=6;COUNT=4")
+    body = client.get("/api/v1/occurrences?from=2026-06-01T00:00:00%2B07:00&to=2027-12-31T00:00:00%2B07:00").get_json()
+    assert [(o["start"], o["end"], o["recurrence_id"]) for o in body["items"]] == [
+        ("2026-07-31T14:00:00+07:00", "2026-07-31T16:00:00+07:00", "2026-07-31T14:00:00+07:00"),
+        ("2027-01-31T14:00:00+07:00", "2027-01-31T16:00:00+07:00", "2027-01-31T14:00:00+07:00"),
+        ("2027-07-31T14:00:00+07:00", "2027-07-31T16:00:00+07:00", "2027-07-31T14:00:00+07:00"),
+    ]
+    assert body["total"] == 3 and body["items"][0]["event_id"] == series["id"]
+
+
+# The list cache: repeated list requests come from memory, and every write is seen at once.
+
+LIST_URL = "/api/v1/events?from=2026-12-01T00:00:00%2B07:00&to=2026-12-31T00:00:00%2B07:00"
+
+
+def test_list_cache_serves_repeats_and_sees_every_write(client, make, auth, monkeypatch):
+    organization = make.organization()
+    first = make.event(title="Hội thảo Đà Lạt", organizations=[organization["slug"]])
+    body = client.get(LIST_URL).get_data()
+    calls = []
+    real = events.list_events
+    monkeypatch.setattr(events, "list_events", lambda *a, **k: calls.append(1) or real(*a, **k))
+    assert client.get(LIST_URL).get_data() == body and calls == []  # answered from memory
+    second = make.event(title="Tọa đàm Điện Biên")
+    items = client.get(LIST_URL).get_json()["items"]
+    assert [e["title"] for e in items] == ["Hội thảo Đà Lạt", "Tọa đàm Điện Biên"] and calls == [1]
+    renamed = client.patch(f"/api/v1/organizations/{organization['slug']}", headers=auth, json={"slug": "doi-ten"})
+    assert renamed.status_code == 200, renamed.get_json()
+    assert client.get(LIST_URL).get_json()["items"][0]["organizations"] == ["doi-ten"]
+    assert client.delete(f"/api/v1/events/{second['id']}", headers=auth).status_code == 204
+    assert [e["id"] for e in client.get(LIST_URL).get_json()["items"]] == [first["id"]]
+
+
+def test_list_cache_keeps_internal_events_from_anonymous_callers(client, make, auth):
+    make.event(title="Họp nội bộ", visibility="internal")
+    assert [e["title"] for e in client.get(LIST_URL, headers=auth).get_json()["items"]] == ["Họp nội bộ"]
+    assert client.get(LIST_URL).get_json()["items"] == []
+    assert client.get(LIST_URL, headers=auth).get_json()["total"] == 1
+
+
+def test_list_cache_answers_what_the_uncached_app_answers(app, client, make, tmp_path):
+    from calendar_app import create_app
+
+    make.event(title="Giao ban", rrule="FREQ=WEEKLY;COUNT=5")
+    uncached = create_app({**app.config, "INSTANCE_PATH": str(tmp_path / "other"), "LIST_CACHE_ENTRIES": 0}).test_client()
+    for url in (LIST_URL, "/api/v1/occurrences?from=2026-12-01T00:00:00%2B07:00&to=2027-01-31T00:00:00%2B07:00",
+                LIST_URL + "&limit=1&offset=1", LIST_URL + "&limit=0"):
+        for _ in range(2):
+            cached = client.get(url)
+            plain = uncached.get(url)
+            assert (cached.status_code, cached.get_data()) == (plain.status_code, plain.get_data())

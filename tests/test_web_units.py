@@ -1,0 +1,194 @@
+"""The pages' pure parts: form → API JSON, plain-words errors, repetition words, translations, the limiter."""
+
+import re
+from pathlib import Path
+
+import pytest
+from werkzeug.datastructures import MultiDict
+
+from calendar_app.web import errors as web_errors
+from calendar_app.web import forms, labels, pages
+from calendar_app.web.messages_vi import VI
+from calendar_app.web.ratelimit import FailureLimiter
+
+WEB = Path(forms.__file__).parent
+
+
+@pytest.fixture
+def vietnamese(app):
+    with app.test_request_context("/"):
+        yield
+
+
+@pytest.fixture
+def english(app):
+    with app.test_request_context("/?lang=en"):
+        yield
+
+
+@pytest.mark.parametrize("fields, rrule", [
+    ({"repeat": "none", "interval": "6", "until": "2029-12-31"}, None),
+    ({"repeat": "weekly", "interval": "1", "until": ""}, "FREQ=WEEKLY"),
+    ({"repeat": "monthly", "interval": "6", "until": "2029-12-31"}, "FREQ=MONTHLY;UNTIL=20291231;INTERVAL=6"),
+    ({"repeat": "yearly", "interval": "", "until": ""}, "FREQ=YEARLY"),
+    ({"repeat": "custom", "rrule_custom": " FREQ=MONTHLY;BYDAY=1MO "}, "FREQ=MONTHLY;BYDAY=1MO"),
+    ({"repeat": "hourly", "interval": "1"}, None),
+])
+def test_repetition_in_plain_words_becomes_an_rrule(fields, rrule):
+    assert forms.build_rrule(MultiDict(fields)) == rrule
+
+
+@pytest.mark.parametrize("rrule, tz, values", [
+    (None, "Asia/Ho_Chi_Minh", {"repeat": "none", "interval": "1", "until": "", "rrule_custom": ""}),
+    ("FREQ=MONTHLY;UNTIL=20291231T165959Z;INTERVAL=6", "Asia/Ho_Chi_Minh",
+     {"repeat": "monthly", "interval": "6", "until": "2029-12-31", "rrule_custom": ""}),
+    ("FREQ=YEARLY;UNTIL=20300105", "Asia/Ho_Chi_Minh",
+     {"repeat": "yearly", "interval": "1", "until": "2030-01-05", "rrule_custom": ""}),
+    ("FREQ=WEEKLY;INTERVAL=2", "Europe/Paris", {"repeat": "weekly", "interval": "2", "until": "", "rrule_custom": ""}),
+    ("FREQ=MONTHLY;BYDAY=1MO", "Asia/Ho_Chi_Minh",
+     {"repeat": "custom", "interval": "1", "until": "", "rrule_custom": "FREQ=MONTHLY;BYDAY=1MO"}),
+    ("FREQ=DAILY;COUNT=3", "Asia/Ho_Chi_Minh",
+     {"repeat": "custom", "interval": "1", "until": "", "rrule_custom": "FREQ=DAILY;COUNT=3"}),
+])
+def test_a_stored_rrule_comes_back_as_plain_words(rrule, tz, values):
+    assert forms.repeat_values(rrule, tz) == values
+
+
+def test_a_timed_form_becomes_the_api_json_shape():
+    form = MultiDict([("title", "  Lễ ký kết  "), ("kind", "signing_ceremony"), ("agreement", ""),
+                      ("organizations", "tap-chi-cong-san"), ("organizations", ""), ("organizations", "bo-tt-tt"),
+                      ("starts_at", "2020-03-05T14:00"), ("ends_at", "2020-03-05T16:00"),
+                      ("start_date", "2020-03-05"), ("timezone", "Asia/Ho_Chi_Minh"), ("repeat", "none"),
+                      ("location", ""), ("description", "Dòng 1\r\nDòng 2\r\n"), ("url", ""), ("status", "tentative"),
+                      ("visibility", "internal"), ("exdates", "2020-09-05T14:00:00+07:00")])
+    assert forms.event_payload(form) == {
+        "title": "Lễ ký kết", "kind": "signing_ceremony", "agreement": None,
+        "organizations": ["tap-chi-cong-san", "bo-tt-tt"], "description": "Dòng 1\nDòng 2", "location": None,
+        "url": None, "status": "tentative", "visibility": "internal", "all_day": False,
+        "timezone": "Asia/Ho_Chi_Minh", "starts_at": "2020-03-05T14:00:00+07:00",
+        "ends_at": "2020-03-05T16:00:00+07:00", "rrule": None}
+
+
+def test_an_all_day_form_sends_days_only_and_empty_required_fields_are_left_out():
+    form = MultiDict({"all_day": "on", "start_date": "2021-01-25", "end_date": "", "starts_at": "2021-01-25T08:00",
+                      "timezone": "", "title": "   ", "kind": ""})
+    payload = forms.event_payload(form)
+    assert "title" not in payload and "kind" not in payload and "starts_at" not in payload
+    assert (payload["all_day"], payload["start_date"], payload["end_date"], payload["timezone"]) == (
+        True, "2021-01-25", None, "Asia/Ho_Chi_Minh")
+
+
+@pytest.mark.parametrize("value, tz, expected", [
+    ("2026-07-01T09:00", "Europe/Paris", "2026-07-01T09:00:00+02:00"),
+    ("2026-01-01T09:00", "Europe/Paris", "2026-01-01T09:00:00+01:00"),
+    ("2026-01-01T09:00", "Asia/Atlantis", "2026-01-01T09:00:00+07:00"),  # the schema reports the zone itself
+    ("15/12/2026 08:30", "Asia/Ho_Chi_Minh", "15/12/2026 08:30"),  # left for the schema to refuse
+])
+def test_datetime_local_values_get_the_offset_of_their_zone(value, tz, expected):
+    assert forms.local_instant(value, tz) == expected
+
+
+@pytest.mark.parametrize("message, field, vi, en", [
+    ("Missing data for required field.", "title", "Vui lòng điền mục này.", "This field is required."),
+    ("Length must be between 0 and 500.", "location", "Không được dài quá 500 ký tự.",
+     "Must be at most 500 characters long."),
+    ("Length must be between 1 and 300.", "title", "Phải dài từ 1 đến 300 ký tự.",
+     "Must be between 1 and 300 characters long."),
+    ("Must be one of: confirmed, tentative, cancelled.", "status", "Hãy chọn một mục trong danh sách.",
+     "Choose one of the options in the list."),
+    ("Must be greater than or equal to 1 and less than or equal to 120.", "review_every_months",
+     "Hãy nhập một số từ 1 đến 120.", "Enter a number from 1 to 120."),
+    ("Unknown organization 'khong-co'.", "organizations", "Không có cơ quan, tổ chức “khong-co”.",
+     "There is no organization “khong-co”."),
+    ("INTERVAL must be a whole number from 1 to 1000", "rrule",
+     "Cách lặp lại chưa hợp lệ: INTERVAL must be a whole number from 1 to 1000",
+     "The repetition is not valid: INTERVAL must be a whole number from 1 to 1000"),
+    ("Something new.", "title", "Something new.", "Something new."),
+])
+def test_schema_messages_in_plain_words(app, message, field, vi, en):
+    with app.test_request_context("/"):
+        assert forms.plain(message, field) == vi
+    with app.test_request_context("/?lang=en"):
+        assert forms.plain(message, field) == en
+
+
+def test_nested_errors_are_flattened_to_their_field(vietnamese):
+    shown = forms.field_errors({"organizations": {0: ["Longer than maximum length 80."]},
+                                "rrule": ["bad"], "exdates": {1: ["Not a valid date."]}, "_schema": ["x"]},
+                               forms.EVENT_ALIASES)
+    assert shown == {"organizations": ["Không được dài quá 80 ký tự."],
+                     "repeat": ["Cách lặp lại chưa hợp lệ: bad", "Hãy nhập một ngày hợp lệ."], "_form": ["x"]}
+
+
+def test_party_errors_go_to_the_row_they_came_from(vietnamese):
+    shown = forms.agreement_errors({"parties": {1: {"signatory_name": ["Length must be between 0 and 200."]}},
+                                    "title": ["Missing data for required field."]}, rows=[0, 2])
+    assert shown == {"title": ["Vui lòng điền mục này."],
+                     "parties-2-signatory_name": ["Không được dài quá 200 ký tự."]}
+
+
+@pytest.mark.parametrize("rrule, vi", [
+    ("FREQ=MONTHLY;UNTIL=20251231T165959Z;INTERVAL=6", "6 tháng một lần đến ngày 31/12/2025"),
+    ("FREQ=YEARLY", "Hằng năm"),
+    ("FREQ=WEEKLY;INTERVAL=2", "2 tuần một lần"),
+    ("FREQ=MONTHLY;BYDAY=1MO", "Lặp lại theo quy tắc FREQ=MONTHLY;BYDAY=1MO"),
+    (None, None),
+])
+def test_repetition_is_described_in_words(vietnamese, rrule, vi):
+    assert pages.describe_repetition(rrule, "Asia/Ho_Chi_Minh") == vi
+
+
+def test_dates_are_written_the_vietnamese_way(app):
+    from datetime import date, datetime
+    from zoneinfo import ZoneInfo
+
+    from calendar_app.web import i18n
+
+    moment = datetime(2020, 3, 5, 14, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
+    with app.test_request_context("/"):
+        assert i18n.format_datetime(moment) == "Thứ năm, 05/03/2020 14:00"
+        assert i18n.format_span(date(2021, 1, 25), date(2021, 1, 29)) == "Thứ hai, 25/01/2021 – Thứ sáu, 29/01/2021"
+        assert i18n.format_month(2020, 3) == "Tháng 3/2020"
+        assert i18n.format_date(date(2020, 3, 8)) == "Chủ nhật, 08/03/2020"
+    with app.test_request_context("/?lang=en"):
+        assert i18n.format_datetime(moment) == "Thursday, 05/03/2020 14:00"
+        assert i18n.format_month(2020, 3) == "March 2020"
+
+
+def english_messages() -> set[str]:
+    """Every message the pages can show: _() literals in templates and code, codes, errors, repetition."""
+    literal = re.compile(r'''_\(\s*"((?:[^"\\]|\\.)*)"|_\(\s*'((?:[^'\\]|\\.)*)''')
+    found = set()
+    for path in [*WEB.glob("templates/*.html"), *WEB.glob("*.py")]:
+        for match in literal.finditer(path.read_text()):
+            found.add(match.group(1) or match.group(2))
+    found |= {m for group in labels.LABELS.values() for m in group.values()}
+    found |= {m for _pattern, m in forms.PLAIN} | set(web_errors.TITLES.values()) | set(web_errors.MESSAGES.values())
+    found |= {web_errors.CSRF_MESSAGE} | {m for pair in pages.REPETITION_WORDS.values() for m in pair}
+    return found
+
+
+def test_every_message_has_a_vietnamese_translation_with_the_same_placeholders():
+    messages = english_messages()
+    assert len(messages) > 150
+    assert sorted(messages - set(VI)) == []
+    for english, vietnamese in VI.items():
+        assert set(re.findall(r"{(\w+)}", english)) == set(re.findall(r"{(\w+)}", vietnamese)), english
+
+
+def test_the_limiter_counts_failures_in_a_sliding_window():
+    now = [1000.0]
+    limiter = FailureLimiter(limit=3, window=900, clock=lambda: now[0])
+    key = ("bien-tap", "127.0.0.1")
+    for _ in range(3):
+        assert not limiter.blocked(key)
+        limiter.record_failure(key)
+    assert limiter.blocked(key)
+    assert not limiter.blocked(("bien-tap", "10.0.0.2"))
+    now[0] += 899
+    assert limiter.blocked(key)
+    now[0] += 2
+    assert not limiter.blocked(key)
+    limiter.record_failure(key)
+    limiter.reset(key)
+    assert not limiter.blocked(key)
