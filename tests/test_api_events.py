@@ -155,3 +155,17 @@ def test_open_ended_daily_series_matches_a_from_only_filter(client, make):
                rrule="FREQ=DAILY")
     found = client.get("/api/v1/events", query_string={"from": "2030-01-01T00:00:00+07:00"}).get_json()
     assert [e["title"] for e in found["items"]] == ["Trực ban"]
+
+
+def test_every_problem_is_reported_at_once(client, auth):
+    response = client.post("/api/v1/events", headers=auth, json={
+        "kind": "bogus", "starts_at": "2020-03-05T16:00:00+07:00", "ends_at": "2020-03-05T14:00:00+07:00",
+        "timezone": "Mars/Olympus"})
+    assert response.status_code == 422
+    assert set(response.get_json()["errors"]) == {"title", "kind", "ends_at", "timezone"}
+
+
+def test_a_field_that_failed_alone_gets_only_its_own_message(client, auth):
+    response = client.post("/api/v1/events", headers=auth, json={
+        "title": "x", "kind": "other", "starts_at": "not a date", "ends_at": "2020-03-05T14:00:00+07:00"})
+    assert response.get_json()["errors"] == {"starts_at": ["Not a valid datetime."]}

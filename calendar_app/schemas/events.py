@@ -49,21 +49,24 @@ class EventInSchema(Schema):
                           validate=validate.Length(max=1000),
                           metadata={"description": "Skipped occurrences: date-times (timed) or dates (all-day)"})
 
-    @validates_schema
-    def check_whole(self, data, partial=None, **_kwargs):
+    # Runs even when single fields failed, so a form shows "end before start" together with
+    # "title missing"; fields that failed on their own are left out of the cross-field checks.
+    @validates_schema(pass_original=True, skip_on_field_errors=False)
+    def check_whole(self, data, original_data, partial=None, **_kwargs):
         """Check time, zone and recurrence together; report every problem at once."""
         if partial:
             return  # a PATCH is checked again whole, once merged with the stored event
+        failed = {k for k in original_data if k in self.fields and k not in data}
         errors = {}
         tz_name = data.get("timezone", DEFAULT_TIMEZONE)
-        if tz_name not in known_timezones():
+        if "timezone" not in failed and tz_name not in known_timezones():
             errors["timezone"] = [f"Unknown time zone '{tz_name}'; use an IANA name such as {DEFAULT_TIMEZONE}."]
-        if data.get("all_day"):
-            errors.update(_check_all_day(data))
-        else:
-            errors.update(_check_timed(data))
+        if "all_day" not in failed:
+            errors.update(_check_all_day(data, failed) if data.get("all_day") else _check_timed(data, failed))
         if errors:
             raise ValidationError(errors)
+        if failed & {"all_day", "starts_at", "start_date", "timezone", "rrule", "exdates"}:
+            return  # the field errors already say what to fix; recurrence needs a valid start
         start = data["start_date"] if data.get("all_day") else data["starts_at"].astimezone(zone(tz_name))
         recurrence_errors = _check_recurrence(data, start, tz_name)
         if recurrence_errors:
@@ -92,10 +95,11 @@ class EventInSchema(Schema):
         return data
 
 
-def _check_all_day(data: dict) -> dict:
+def _check_all_day(data: dict, failed: set) -> dict:
     errors = {}
     if not data.get("start_date"):
-        errors["start_date"] = ["Required for an all-day event."]
+        if "start_date" not in failed:
+            errors["start_date"] = ["Required for an all-day event."]
     elif data.get("end_date") and data["end_date"] < data["start_date"]:
         errors["end_date"] = ["Must not be before start_date."]
     for key in ("starts_at", "ends_at"):
@@ -104,12 +108,12 @@ def _check_all_day(data: dict) -> dict:
     return errors
 
 
-def _check_timed(data: dict) -> dict:
+def _check_timed(data: dict, failed: set) -> dict:
     errors = {}
     for key in ("starts_at", "ends_at"):
-        if not data.get(key):
+        if not data.get(key) and key not in failed:
             errors[key] = ["Required unless all_day is true."]
-    if not errors and data["ends_at"] <= data["starts_at"]:
+    if data.get("starts_at") and data.get("ends_at") and data["ends_at"] <= data["starts_at"]:
         errors["ends_at"] = ["Must be after starts_at."]
     for key in ("start_date", "end_date"):
         if data.get(key):
