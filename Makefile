@@ -30,5 +30,12 @@ test: $(STAMP)
 openapi: $(STAMP)
 	$(BIN)/flask --app calendar_app openapi write --format=json schema/openapi.json
 
+bench: $(STAMP)
+	test -f bench/data/events-10000.sqlite3 || $(BIN)/python -m bench.generate --events 10000
+	test -f bench/data/events-100000.sqlite3 || $(BIN)/python -m bench.generate --events 100000
+	$(BIN)/python -m bench.run json --db bench/data/events-100000.sqlite3
+	$(BIN)/python -m bench.run feeds --db bench/data/events-10000.sqlite3
+	$(BIN)/python -m bench.run write --db bench/data/events-10000.sqlite3
+
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis .schemathesis test-artifacts

@@ -3,8 +3,9 @@
 import json
 import statistics
 import time
+from pathlib import Path
 
-from .run import FEED_PATH, HUB, Server, app_env, compare, copy_database, get, print_table, single_request_ms
+from .run import FEED_PATH, HUB, PUBLIC_BASE_URL, Server, app_env, compare, copy_database, get, print_table, single_request_ms
 
 
 def _token(database) -> str:
@@ -51,6 +52,7 @@ def run_feeds(args, work) -> dict:
     timings = {}
     app = Server("wsgi:app", env, 1)
     try:
+        get(app, f"/api/v1/organizations/{HUB}")  # the worker has booted: time the feed alone
         timings["full rebuild (first request, no stored bytes)"], status, headers, body = _timed_get(app, FEED_PATH)
         assert status == 200, status
         events_in_feed = body.count(b"BEGIN:VEVENT")
@@ -69,9 +71,16 @@ def run_feeds(args, work) -> dict:
         rss_one = app.worker_rss_mb()
     finally:
         app.stop()
-    app = Server("wsgi:app", env, 1)
+    app = Server("wsgi:app", env, 1, port=app.port)
     try:
-        timings["first request after restart"], status, _h, _b = _timed_get(app, FEED_PATH)
+        timings["first request after restart, worker boot included"], status, _h, _b = _timed_get(app, FEED_PATH)
+        assert status == 200
+    finally:
+        app.stop()
+    app = Server("wsgi:app", env, 1, port=app.port)
+    try:
+        get(app, f"/api/v1/organizations/{HUB}")
+        timings["first request after restart, worker booted"], status, _h, _b = _timed_get(app, FEED_PATH)
         assert status == 200
     finally:
         app.stop()
@@ -81,6 +90,7 @@ def run_feeds(args, work) -> dict:
     print(f"  one change / full rebuild: {timings['first request after one event changed (median of 3)'] / full:.3%}")
     print(f"  worker RSS after serving the feed: {', '.join(f'{m:.0f} MB' for m in rss_one)}")
 
+    published, nginx = run_published(args, work, database, event_id)
     app = Server("wsgi:app", {**env}, args.workers)
     minimal = Server("bench.minimal_app:app", {**env, "BENCH_SOURCE": f"http://127.0.0.1:{app.port}",
                                                "BENCH_PATHS": FEED_PATH}, args.workers)
@@ -91,12 +101,98 @@ def run_feeds(args, work) -> dict:
         targets = [("feed 10k warm", app, FEED_PATH, "/bytes/0", (), ()),
                    ("feed 304", app, FEED_PATH, "/bytes/0", (f"If-None-Match: {app_headers['ETag']}",),
                     (f"If-None-Match: {minimal_headers['ETag']}",))]
+        if nginx is not None:
+            _s, _h, static_body = get(nginx, FEED_PATH)
+            assert static_body == app_body, "the published file must equal the served feed"
+            targets.append(("feed 10k nginx static", nginx, FEED_PATH, "/bytes/0", (), ()))
         rows = compare(targets, minimal, args.rounds, args)
         rss = app.worker_rss_mb()
     finally:
         app.stop()
         minimal.stop()
+        if nginx is not None:
+            nginx.stop()
     print_table(rows)
     print(f"worker RSS after the load: {', '.join(f'{m:.0f} MB' for m in rss)}")
     return {"events_in_feed": events_in_feed, "bytes": len(body), "timings_ms": timings, "rss_mb": rss_one + rss,
-            "rows": rows}
+            "rows": rows, "published": published}
+
+
+NGINX_CONF = """daemon off;
+worker_processes {workers};
+pid {work}/nginx.pid;
+error_log {work}/nginx-error.log;
+events {{ worker_connections 256; }}
+http {{
+    access_log off;
+    client_body_temp_path {work}/nginx-body;
+    proxy_temp_path {work}/nginx-proxy;
+    types {{ text/calendar ics; application/json json; text/html html; }}
+    server {{
+        listen 127.0.0.1:{port};
+        root {root};
+        location /feeds/ {{ charset utf-8; charset_types text/calendar; add_header Cache-Control "public, max-age=900"; }}
+    }}
+}}
+"""
+
+
+class Nginx:
+    """nginx serving the published directory on 127.0.0.1 (the bench's stand-in for any static server)."""
+
+    def __init__(self, binary: str, work: Path, root: Path, workers: int):
+        import subprocess
+
+        from .run import free_port
+
+        for folder in (work, root):
+            folder.chmod(0o755)  # nginx workers run as nobody
+        self.port = free_port()
+        conf = work / "nginx.conf"
+        conf.write_text(NGINX_CONF.format(workers=workers, work=work, port=self.port, root=root))
+        self.process = subprocess.Popen([binary, "-p", str(work), "-c", str(conf)], start_new_session=True)
+        time.sleep(1)
+
+    def url(self, path: str) -> str:
+        return f"http://127.0.0.1:{self.port}{path}"
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=20)
+
+
+def run_published(args, work, database, event_id):
+    """publish-feeds: a full publish, the incremental one after a change; nginx then serves the directory."""
+    import shutil
+
+    from calendar_app import create_app
+    from calendar_app.db import get_db, write_transaction
+    from calendar_app.publish import Publisher
+    from calendar_app.repositories import events
+
+    site = work / "site"
+    app = create_app({"DATABASE": str(database), "SECRET_KEY": "bench", "INSTANCE_PATH": str(work / "instance"),
+                      "PUBLIC_BASE_URL": PUBLIC_BASE_URL})
+    publisher = Publisher(app, site)
+    began = time.perf_counter()
+    written = publisher.publish_changed()
+    full = time.perf_counter() - began
+    with app.app_context():
+        db = get_db()
+        with write_transaction(db):
+            fields = events.stored_to_fields(events.get_row(db, event_id))
+            current = events.get(db, event_id)
+            fields.update(title="Tọa đàm Điện Biên — đã đổi", agreement=current["agreement"],
+                          organizations=current["organizations"])
+            events.update(db, event_id, fields, "bench")
+    began = time.perf_counter()
+    rewritten = publisher.publish_changed()
+    incremental = time.perf_counter() - began
+    print(f"\npublish-feeds: {len(written)} feeds in {full:.1f} s; after one event changed, "
+          f"{len(rewritten)} feeds rewritten in {incremental:.2f} s")
+    result = {"feeds": len(written), "full_s": full, "rewritten": len(rewritten), "incremental_s": incremental}
+    binary = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
+    if binary is None:
+        print("nginx is not installed: static serving not measured")
+        return result, None
+    return result, Nginx(binary, work, site, args.workers)

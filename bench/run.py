@@ -31,6 +31,7 @@ JSON_PATHS = [
     ("occurrences", "/api/v1/occurrences?from=2028-06-01T00:00:00%2B07:00&to=2028-06-03T00:00:00%2B07:00&limit=100"),
 ]
 FEED_PATH = f"/feeds/organizations/{HUB}.ics"
+PUBLIC_BASE_URL = "https://lich.example.vn"  # fixed, so every server and the published files carry the same bytes
 
 
 def free_port() -> int:
@@ -42,8 +43,8 @@ def free_port() -> int:
 class Server:
     """A gunicorn process on 127.0.0.1, stopped on exit."""
 
-    def __init__(self, target: str, env: dict, workers: int):
-        self.port = free_port()
+    def __init__(self, target: str, env: dict, workers: int, port: int | None = None):
+        self.port = port or free_port()
         self.process = subprocess.Popen(
             [GUNICORN, "--bind", f"127.0.0.1:{self.port}", "--workers", str(workers), "--log-level", "warning",
              "--timeout", "120", target],
@@ -72,6 +73,16 @@ class Server:
             status = Path(f"/proc/{pid}/status").read_text()
             found.append(int(re.search(r"VmRSS:\s+(\d+)", status).group(1)) / 1024)
         return found
+
+    def worker_cpu_seconds(self) -> float:
+        """User + system CPU time used so far by the worker processes."""
+        children = subprocess.run(["ps", "--ppid", str(self.process.pid), "-o", "pid="], capture_output=True,
+                                  text=True).stdout.split()
+        ticks = 0
+        for pid in children:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            ticks += int(fields[11]) + int(fields[12])  # utime, stime
+        return ticks / os.sysconf("SC_CLK_TCK")
 
     def stop(self) -> None:
         if self.process.poll() is None:
@@ -140,7 +151,8 @@ def copy_database(source: Path, work: Path) -> Path:
 
 
 def app_env(database: Path, work: Path) -> dict:
-    return {"CALENDAR_APP_DATABASE": str(database), "CALENDAR_APP_SECRET_KEY": "bench"}
+    return {"CALENDAR_APP_DATABASE": str(database), "CALENDAR_APP_SECRET_KEY": "bench",
+            "CALENDAR_APP_PUBLIC_BASE_URL": PUBLIC_BASE_URL}
 
 
 def compare(targets: list[tuple], minimal: Server, rounds: int, args) -> list[dict]:
@@ -233,10 +245,14 @@ def run_write(args, work: Path) -> dict:
     runs = []
     try:
         for round_number in range(args.rounds):
+            cpu_before = app.worker_cpu_seconds()
             run = wrk(app.url("/api/v1/events"), args.duration, args.connections, args.threads, script=str(script))
+            # CPU time per request does not depend on what else the shared machine runs, unlike req/s.
+            run["worker_cpu_ms_per_request"] = (app.worker_cpu_seconds() - cpu_before) * 1000 / max(1, run["requests"])
             runs.append(run)
             print(f"  round {round_number + 1} create event, 1 worker: {run['rps']:.1f} req/s  p50 {run['p50']:.2f} ms"
-                  f"  p99 {run['p99']:.2f} ms" + (f"  NON-2xx {run['errors']}" if run["errors"] else ""), flush=True)
+                  f"  p99 {run['p99']:.2f} ms  worker CPU {run['worker_cpu_ms_per_request']:.2f} ms/request"
+                  + (f"  NON-2xx {run['errors']}" if run["errors"] else ""), flush=True)
     finally:
         app.stop()
     db = connect(str(database))
@@ -245,7 +261,9 @@ def run_write(args, work: Path) -> dict:
     sent = sum(r["requests"] for r in runs)
     print(f"\ncreate event: {statistics.median([r['rps'] for r in runs]):.0f} req/s median "
           f"[{min(r['rps'] for r in runs):.0f}–{max(r['rps'] for r in runs):.0f}]; "
-          f"{committed} events committed for {sent} requests wrk counted as completed")
+          f"{committed} events committed for {sent} requests wrk counted as completed; worker CPU "
+          f"{statistics.median([r['worker_cpu_ms_per_request'] for r in runs]):.2f} ms per create "
+          f"(= {1000 / statistics.median([r['worker_cpu_ms_per_request'] for r in runs]):.0f}/s on one free core)")
     return {"runs": runs, "committed": committed, "completed": sent}
 
 

@@ -8,6 +8,7 @@ from flask.cli import with_appcontext
 from .backup import backup_command
 from .db import get_db, write_transaction
 from .errors import ApiError
+from .publish import publish_feeds_command
 from .repositories import tokens, users
 
 
@@ -92,5 +93,5 @@ def create_user_command(username, display_name, password):
 def init_app(app) -> None:
     """Register the commands on `flask --app calendar_app`."""
     for command in (seed_demo_command, create_token_command, list_tokens_command, revoke_token_command,
-                    create_user_command, backup_command):
+                    create_user_command, backup_command, publish_feeds_command):
         app.cli.add_command(command)

@@ -25,11 +25,20 @@ MAX_BYTES = 2 * 1024 * 1024
 MAX_COMPONENTS = 5000
 MAX_DEPTH = 4  # VCALENDAR > VEVENT > VALARM, VCALENDAR > VTIMEZONE > STANDARD
 MAX_LINE_OCTETS = 64 * 1024
+MAX_UID_LENGTH = 255
 KINDS_BY_LABEL = {**{label.casefold(): kind for kind, label in KIND_LABELS.items()},
                   **{kind: kind for kind in KIND_LABELS}}
 VISIBILITY = {"PUBLIC": "public", "PRIVATE": "internal", "CONFIDENTIAL": "internal"}
 TIME_PROPERTIES = ("DTSTART", "DTEND", "DURATION", "RRULE", "EXDATE", "RECURRENCE-ID")
 ACTOR_CLI = "system:import-ics"
+
+
+class MappingError(ValueError):
+    """A VEVENT property the API has no field for in that shape; `field` names it."""
+
+    def __init__(self, field_name: str, message: str):
+        super().__init__(message)
+        self.field = field_name
 
 
 @dataclass
@@ -51,6 +60,7 @@ def scan(data: bytes, max_bytes: int = MAX_BYTES) -> list[int]:
     except UnicodeDecodeError as error:
         line = data[:error.start].count(b"\n") + 1
         raise _parse_error(line, "Not UTF-8 text.") from None
+    text = text.removeprefix("\ufeff")  # a byte order mark, as some Windows exports write
     stack: list[str] = []
     starts, components, seen_calendar, last = [], 0, False, 1
     for number, raw in enumerate(text.split("\n"), start=1):
@@ -98,7 +108,7 @@ def parse(data: bytes, max_bytes: int = MAX_BYTES) -> list[Component]:
     """Scan and parse a file into its top-level VEVENTs, each with its line number."""
     starts = scan(data, max_bytes)
     try:
-        calendar = Calendar.from_ical(data.decode("utf-8"))
+        calendar = Calendar.from_ical(data.decode("utf-8").removeprefix("\ufeff"))
     except ValueError as error:
         raise BadRequest(f"The file is not valid iCalendar: {str(error).splitlines()[0]}") from None
     vevents = [c for c in calendar.subcomponents if c.name == "VEVENT"]
@@ -168,8 +178,9 @@ def _exdates(event, fields: dict) -> list[str]:
                 found.append((moment.date() if isinstance(moment, datetime) else moment).isoformat())
             elif isinstance(moment, datetime):
                 found.append(_local(moment, fields["timezone"]).isoformat())
-            else:
-                found.append(moment.isoformat())  # a DATE EXDATE of a timed series: refused by the schema
+            else:  # a DATE EXDATE of a timed series: that day's occurrence, at the series' time
+                start = datetime.fromisoformat(fields["starts_at"])
+                found.append(datetime.combine(moment, start.timetz()).isoformat())
     return found
 
 
@@ -183,9 +194,11 @@ def to_input(event) -> dict:
     fields.update(_times(event))
     rule = event.get("RRULE")
     if isinstance(rule, list):
-        raise ValueError("More than one RRULE; only one rule per event is supported.")
+        raise MappingError("rrule", "More than one RRULE; only one rule per event is supported.")
     if rule is not None:
         fields["rrule"] = rule.to_ical().decode()
+        if not fields["rrule"]:  # icalendar reads unknown text as an empty rule: never drop it silently
+            raise MappingError("rrule", "RRULE could not be read; give FREQ=… and its parts.")
     fields["exdates"] = _exdates(event, fields)
     return {k: v for k, v in fields.items() if v is not None}
 
@@ -226,6 +239,9 @@ def validate(components: list[Component], organization: str, agreement: str | No
         errors = _broken(event)
         if not uid:
             errors["uid"] = ["Every event needs a UID, so that importing again updates it."]
+        elif len(uid) > MAX_UID_LENGTH:
+            errors["uid"] = [f"Longer than {MAX_UID_LENGTH} characters."]
+            key = uid[:40] + "…"
         elif "RECURRENCE-ID" not in event:
             if uid in seen:
                 errors["uid"] = ["The same UID appears twice."]
@@ -236,9 +252,10 @@ def validate(components: list[Component], organization: str, agreement: str | No
                 component.fields = EventInSchema().load(payload)
             except ValidationError as error:
                 errors.update(error.messages)
-            except (ValueError, KeyError) as error:
-                errors.setdefault("DTSTART" if isinstance(error, KeyError) else "_event", []).append(
-                    "Missing." if isinstance(error, KeyError) else str(error))
+            except KeyError as error:
+                errors.setdefault(str(error.args[0]), []).append("Missing.")
+            except ValueError as error:
+                errors.setdefault(getattr(error, "field", "_event"), []).append(str(error))
         component.uid = uid
         if errors:
             problems[key] = {"line": component.line, "errors": errors}

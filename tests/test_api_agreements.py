@@ -137,12 +137,15 @@ TEN_REVIEWS = [f"{year}-{month}-05T14:00:00+07:00" for year in range(2020, 2026)
 def test_six_monthly_review_series_over_a_five_year_term_has_ten_meetings(client, auth, orgs, valid_until):
     response = client.post("/api/v1/agreements", headers=auth, json={
         "title": "Quy chế phối hợp", "kind": "regulation", "valid_from": "2020-03-05", "valid_until": valid_until,
-        "review_every_months": 6, "create_review_series": True, "parties": parties(orgs, "signatory", "party", "witness")})
+        "review_every_months": 6, "create_review_series": True,
+        "parties": parties(orgs, "signatory", "party", "witness")})
     assert response.status_code == 201, response.get_json()
     agreement = response.get_json()
     series = client.get(f"/api/v1/events/{agreement['review_series_event']}").get_json()
-    assert {k: series[k] for k in ("kind", "agreement", "organizations", "status", "starts_at", "ends_at", "timezone")} == {
-        "kind": "review_meeting", "agreement": agreement["slug"], "organizations": sorted([orgs[0]["slug"], orgs[1]["slug"]]),
+    shown = ("kind", "agreement", "organizations", "status", "starts_at", "ends_at", "timezone")
+    assert {k: series[k] for k in shown} == {
+        "kind": "review_meeting", "agreement": agreement["slug"],
+        "organizations": sorted([orgs[0]["slug"], orgs[1]["slug"]]),  # the witness does not meet
         "status": "tentative", "starts_at": "2020-09-05T14:00:00+07:00", "ends_at": "2020-09-05T16:00:00+07:00",
         "timezone": "Asia/Ho_Chi_Minh"}
     assert series["rrule"].startswith("FREQ=MONTHLY;") and "INTERVAL=6" in series["rrule"]
@@ -176,13 +179,16 @@ def term_set(make, orgs):
     a, b, c = (o["slug"] for o in orgs)
     return {
         "closed": make.agreement(slug="closed", kind="program", valid_from="2020-03-05", valid_until="2025-12-31",
-                                 parties=[{"organization": a, "role": "signatory"}, {"organization": b, "role": "signatory"},
+                                 parties=[{"organization": a, "role": "signatory"},
+                                          {"organization": b, "role": "signatory"},
                                           {"organization": c, "role": "witness"}]),
         "year": make.agreement(slug="year", kind="plan", valid_from="2020-01-01", valid_until="2020-12-31",
                                signed_on="2020-03-05",
-                               parties=[{"organization": a, "role": "signatory"}, {"organization": b, "role": "party"}]),
+                               parties=[{"organization": a, "role": "signatory"},
+                                        {"organization": b, "role": "party"}]),
         "open": make.agreement(slug="open", kind="regulation", valid_from="2017-01-01",
-                               parties=[{"organization": b, "role": "signatory"}, {"organization": c, "role": "signatory"}]),
+                               parties=[{"organization": b, "role": "signatory"},
+                                        {"organization": c, "role": "signatory"}]),
         "undated": make.agreement(slug="undated", kind="memorandum",
                                   parties=[{"organization": a, "role": "party"}, {"organization": c, "role": "party"}]),
     }
@@ -253,7 +259,8 @@ def test_patch_replaces_parties_and_keeps_the_two_party_rule(client, auth, make,
     changed = client.patch("/api/v1/agreements/quy-che", headers=auth, json={"parties": [
         {"organization": c, "role": "signatory"}, {"organization": a, "role": "signatory"}]})
     assert changed.status_code == 200
-    assert [(p["organization"], p["role"]) for p in changed.get_json()["parties"]] == [(c, "signatory"), (a, "signatory")]
+    assert [(p["organization"], p["role"]) for p in changed.get_json()["parties"]] == [
+        (c, "signatory"), (a, "signatory")]
     one = client.patch("/api/v1/agreements/quy-che", headers=auth, json={"parties": [
         {"organization": c, "role": "signatory"}, {"organization": b, "role": "witness"}]})
     assert one.status_code == 422 and set(one.get_json()["errors"]) == {"parties"}
@@ -305,3 +312,30 @@ def test_nested_events_list_only_the_agreements_events_and_page(client, make, or
         "from": "2026-02-01T00:00:00+07:00", "to": "2026-03-01T00:00:00+07:00"}).get_json()
     assert [e["id"] for e in in_february["items"]] == [mine[1]["id"]]
     assert client.get("/api/v1/agreements/khong-co/events").status_code == 404
+
+
+def test_patch_refuses_incomplete_parties_by_position(client, auth, make, orgs):
+    agreement = make.agreement(slug="quy-che", parties=parties(orgs, "signatory", "party"))
+    response = client.patch("/api/v1/agreements/quy-che", headers=auth, json={
+        "parties": [{"organization": orgs[0]["slug"]}, {"role": "party"}]})
+    assert response.status_code == 422
+    assert response.get_json()["errors"] == {"parties": {
+        "0": {"role": ["Missing data for required field."]},
+        "1": {"organization": ["Missing data for required field."]}}}
+    assert client.get("/api/v1/agreements/quy-che").get_json()["parties"] == agreement["parties"]
+
+
+@pytest.mark.parametrize("valid_from, months, expected", [
+    ("2020-05-31", 3, ["2020-08-28", "2020-11-28", "2021-02-28", "2021-05-28", "2021-08-28"]),
+    ("2019-08-29", 6, ["2020-02-28", "2020-08-28", "2021-02-28", "2021-08-28"]),
+    ("2020-01-15", 1, ["2020-02-15", "2020-03-15", "2020-04-15", "2020-05-15", "2020-06-15"]),
+])
+def test_review_series_never_skips_a_short_month(client, auth, orgs, valid_from, months, expected):
+    response = client.post("/api/v1/agreements", headers=auth, json={
+        "title": "Kế hoạch", "kind": "plan", "valid_from": valid_from, "review_every_months": months,
+        "create_review_series": True, "parties": parties(orgs, "signatory", "signatory")})
+    assert response.status_code == 201, response.get_json()
+    starts = client.get("/api/v1/occurrences", query_string={
+        "from": "2019-01-01T00:00:00+07:00", "to": "2021-09-01T00:00:00+07:00",
+        "agreement": response.get_json()["slug"]}).get_json()["items"]
+    assert [o["start"][:10] for o in starts][:len(expected)] == expected

@@ -18,7 +18,8 @@ def feeds(slug: str) -> dict:
 
 def test_create_returns_201_location_and_the_whole_organization(client, auth):
     response = client.post("/api/v1/organizations", headers=auth, json={
-        "name": "Tạp chí Cộng sản", "short_name": "TCCS", "kind": "press", "website": "https://www.tapchicongsan.org.vn"})
+        "name": "Tạp chí Cộng sản", "short_name": "TCCS", "kind": "press",
+        "website": "https://www.tapchicongsan.org.vn"})
     assert response.status_code == 201
     body = response.get_json()
     assert response.headers["Location"] == f"{BASE}/api/v1/organizations/tap-chi-cong-san"
@@ -202,3 +203,12 @@ def test_bad_organization_gets_422_naming_each_field(client, auth, body, fields)
     assert response.status_code == 422
     assert set(response.get_json()["errors"]) == fields
     assert client.get("/api/v1/organizations").get_json()["total"] == 0
+
+
+def test_next_links_use_the_public_base_url(app, client, make):
+    for _ in range(2):
+        make.organization()
+    app.config["PUBLIC_BASE_URL"] = "https://lich.example.vn"
+    body = client.get("/api/v1/organizations?limit=1&q=to+chuc").get_json()
+    assert body["next"] == "https://lich.example.vn/api/v1/organizations?limit=1&q=to+chuc&offset=1"
+    assert body["items"][0]["feeds"]["https"].startswith("https://lich.example.vn/feeds/")

@@ -225,6 +225,15 @@ def test_etag_includes_the_day(client, world, monkeypatch):
     assert client.get(url, headers={"If-None-Match": etag}).status_code == 200
 
 
+def test_etag_follows_feed_settings(app, client, world):
+    """A changed retention or window setting changes what the feed holds, so it changes the ETag."""
+    url = f"/feeds/organizations/{world['other']['slug']}.ics"
+    etag = fetch(client, url).headers["ETag"]
+    app.config["FEED_PAST_DAYS"] = 3000
+    response = client.get(url, headers={"If-None-Match": etag})
+    assert response.status_code == 200 and world["events"]["old"]["uid"] in both_parsers(response.data)
+
+
 # --- what every feed gets right ------------------------------------------------------------------
 
 

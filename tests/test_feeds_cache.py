@@ -5,6 +5,7 @@ from datetime import date
 import pytest
 
 from calendar_app import create_app
+from calendar_app.db import connect
 from calendar_app.feeds import cache, ical_builder, window
 
 
@@ -194,3 +195,46 @@ def test_feed_cache_is_bounded():
     feeds.put("big", cache.Entry((1,), '"e"', None, b"x" * 11))
     assert feeds.get("big", (1,)) is None
     assert feeds.get("c", (2,)) is None  # another version is a miss
+
+
+def test_bytes_of_other_builds_are_pruned(client, world, db, monkeypatch):
+    """A deployment drops the VEVENT bytes older code wrote, once per process."""
+    client.get(feed_urls(world)["r"])
+    db.execute("update event_ical_cache set build = 'old-build'")
+    db.conn.commit()
+    monkeypatch.setattr(cache, "_pruned", cache.threading.Event())
+    client.get(feed_urls(world)["p"])
+    builds = db.execute("select event_id, build from event_ical_cache order by event_id").fetchall()
+    assert builds == [(world["linked"]["id"], cache.BUILD_ID)]
+
+
+def test_feed_is_served_while_another_writer_holds_the_lock(app, client, world):
+    """Storing bytes is a saving, not a duty: a locked database still gets the feed out."""
+    other = connect(app.config["DATABASE"])
+    other.conn.execute("BEGIN IMMEDIATE")
+    try:
+        response = client.get(feed_urls(world)["p"])
+        assert response.status_code == 200 and response.data.count(b"BEGIN:VEVENT") == 1
+        assert other.execute("select count(*) from event_ical_cache").fetchone()[0] == 0
+    finally:
+        other.conn.execute("ROLLBACK")
+        other.close()
+    client.application.extensions["feed_cache"].clear()
+    assert client.get(feed_urls(world)["p"]).data == response.data
+
+
+def test_build_column_migration_fits_both_early_schemas(db):
+    """0004 adds event_ical_cache.build to tables an early 0002 made without it, and leaves others alone."""
+    import importlib.util
+
+    from calendar_app.db import MIGRATIONS_DIR
+
+    spec = importlib.util.spec_from_file_location("m0004", MIGRATIONS_DIR / "0004_event_ical_cache_build.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    module.migrate(db)  # the column is already there: nothing to do
+    assert "build" in db["event_ical_cache"].columns_dict
+    db["event_ical_cache"].transform(drop={"build"})
+    assert "build" not in db["event_ical_cache"].columns_dict
+    module.migrate(db)
+    assert db["event_ical_cache"].columns_dict["build"] is str

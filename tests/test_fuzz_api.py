@@ -8,6 +8,7 @@ import atexit
 import json
 import os
 import shutil
+import sqlite3
 import sys
 import tempfile
 from collections import Counter
@@ -24,10 +25,11 @@ from calendar_app.demo import seed
 from calendar_app.repositories import events, tokens
 
 ROOT = Path(__file__).resolve().parent.parent
-MAX_EXAMPLES = int(os.environ.get("CALENDAR_APP_FUZZ_EXAMPLES", "12"))
+MAX_EXAMPLES = int(os.environ.get("CALENDAR_APP_FUZZ_EXAMPLES", "20"))
+FIXED_SEED = "CALENDAR_APP_FUZZ_EXAMPLES" not in os.environ  # make test repeats itself; long runs explore
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 SECRET_TITLE = "Họp nội bộ KHÔNG-CÔNG-KHAI-7f3a"
-FUZZ_SETTINGS = settings(max_examples=MAX_EXAMPLES, deadline=None, database=None, derandomize=True,
+FUZZ_SETTINGS = settings(max_examples=MAX_EXAMPLES, deadline=None, database=None, derandomize=FIXED_SEED,
                          suppress_health_check=list(HealthCheck))
 CONFIG = SchemathesisConfig.from_path(ROOT / "schemathesis.toml")
 CALLS = Counter()  # (anonymous|authenticated, status) -> calls; printed with CALENDAR_APP_FUZZ_REPORT=1
@@ -115,3 +117,45 @@ def test_authenticated_calls_conform(case):
     case.validate_response(response, headers={"Authorization": f"Bearer {AUTH_SECRET}"},
                            excluded_checks=[negative_data_rejection])
     assert response.status_code < 500
+
+
+def _snapshot(app) -> Path:
+    """Keep a copy of the seeded database, so each stateful run starts from the same state."""
+    path = Path(app.config["DATABASE"]).with_suffix(".pristine")
+    source, target = sqlite3.connect(app.config["DATABASE"]), sqlite3.connect(path)
+    source.backup(target)
+    source.close(), target.close()
+    return path
+
+
+class AuthenticatedWorkflows(authenticated_schema.as_state_machine()):
+    """Chains of calls linked through the document (create, then read, change, delete what was created)."""
+
+    pristine = None
+
+    def setup(self):
+        # Hypothesis replays runs: they must meet the same data, or it reports flaky generation.
+        type(self).pristine = type(self).pristine or _snapshot(AUTH_APP)
+        source, target = sqlite3.connect(self.pristine), sqlite3.connect(AUTH_APP.config["DATABASE"])
+        source.backup(target)
+        source.close(), target.close()
+
+    def before_call(self, case):
+        _keep_token_alive()
+
+    def get_call_kwargs(self, case):
+        return {"headers": {"Authorization": f"Bearer {AUTH_SECRET}"}}
+
+    def after_call(self, response, case):
+        CALLS["stateful", response.status_code] += 1
+        assert response.status_code < 500
+
+    def validate_response(self, response, case, additional_checks=None, **kwargs):
+        case.validate_response(response, headers={"Authorization": f"Bearer {AUTH_SECRET}"},
+                               excluded_checks=[negative_data_rejection], transport_kwargs=kwargs)
+
+
+TestAuthenticatedWorkflows = AuthenticatedWorkflows.TestCase
+TestAuthenticatedWorkflows.settings = settings(max_examples=max(5, MAX_EXAMPLES // 2), stateful_step_count=6,
+                                               deadline=None, database=None, derandomize=FIXED_SEED,
+                                               suppress_health_check=list(HealthCheck))

@@ -3,6 +3,8 @@
 import pytest
 
 from calendar_app import importer
+from calendar_app.db import get_db, write_transaction
+from calendar_app.repositories import tokens
 
 CRLF = "\r\n"
 
@@ -121,6 +123,36 @@ def test_invalid_events_are_reported_by_uid_and_nothing_is_written(client, auth,
     assert events_of(client, auth, org) == []
 
 
+@pytest.mark.parametrize("lines, errors", [
+    (("RRULE:GARBAGE",), {"rrule": ["RRULE could not be read; give FREQ=… and its parts."]}),
+    (("RRULE:FREQ=DAILY;COUNT=2", "RRULE:FREQ=WEEKLY;COUNT=2"),
+     {"rrule": ["More than one RRULE; only one rule per event is supported."]}),
+    (("DTSTART:2020XX",), {"DTSTART": ["Expected time, got: 2020XX"]}),
+    (("EXDATE;TZID=Asia/Ho_Chi_Minh:20261216T083000",),
+     {"exdates": ["Only a recurring event (with rrule) can skip occurrences."]}),
+    (("STATUS:NEEDS-ACTION",), {"status": ["Must be one of: confirmed, tentative, cancelled."]}),
+    (("URL:javascript:alert(1)",), {"url": ["Not a valid URL."]}),
+])
+def test_property_problems_name_the_field(client, auth, org, lines, errors):
+    starts = [line for line in lines if line.startswith("DTSTART")] or ["DTSTART;TZID=Asia/Ho_Chi_Minh:20261215T083000"]
+    others = [line for line in lines if not line.startswith("DTSTART")]
+    body = calendar(vevent("x@x", *others, start=starts[0]))
+    response = post(client, auth, body, org)
+    assert response.status_code == 422
+    assert response.get_json()["errors"]["events"] == {"x@x": {"line": 4, "errors": errors}}
+
+
+def test_lenient_where_the_meaning_is_clear(client, auth, org):
+    """A byte order mark, a DATE EXDATE on a timed series and a floating time are read as meant."""
+    body = b"\xef\xbb\xbf" + calendar(
+        vevent("s@x", "RRULE:FREQ=DAILY;COUNT=3", "EXDATE;VALUE=DATE:20261216"),
+        vevent("f@x", start="DTSTART:20261220T090000", end="DTEND:20261220T100000"))
+    assert post(client, auth, body, org).status_code == 200
+    found = {e["uid"]: e for e in events_of(client, auth, org)}
+    assert found["s@x"]["exdates"] == ["2026-12-16T08:30:00+07:00"]
+    assert (found["f@x"]["starts_at"], found["f@x"]["timezone"]) == ("2026-12-20T09:00:00+07:00", "Asia/Ho_Chi_Minh")
+
+
 def test_bad_override_rolls_back_the_whole_file(client, auth, org):
     body = calendar(vevent("s@x", "RRULE:FREQ=WEEKLY;COUNT=3"),
                     vevent("s@x", "RECURRENCE-ID;TZID=Asia/Ho_Chi_Minh:20261216T083000", "STATUS:CANCELLED"))
@@ -181,3 +213,23 @@ def test_feed_round_trip(client, auth, org, make):
     response = post(client, auth, exported, other)
     assert response.status_code == 200, response.get_json()
     assert sorted(response.get_json()["updated"]) == ["hoi-thao@example.vn", "tet@example.vn"]
+
+
+def limited_token(app, slug: str) -> str:
+    """A write token for one organization (made here: conftest's helper is shadowed under tests/browser)."""
+    with app.app_context():
+        db = get_db()
+        with write_transaction(db):
+            return tokens.create(db, "limited", "write", [slug], 30)[1]
+
+
+def test_limited_token_cannot_import_elsewhere_or_take_over_events(app, client, auth, org, make):
+    """A token for one organization imports into it, but not into others, nor over their events by UID."""
+    other = make.organization()
+    limited = {"Authorization": f"Bearer {limited_token(app, org['slug'])}"}
+    assert post(client, limited, calendar(vevent("mine@x")), other).status_code == 403
+    assert post(client, auth, calendar(vevent("theirs@x")), other).status_code == 200
+    response = post(client, limited, calendar(vevent("theirs@x", summary="Chiếm")), org)
+    assert response.status_code == 403
+    assert [e["title"] for e in events_of(client, auth, other)] == ["Hội thảo “Khơi thông nguồn lực”"]
+    assert post(client, limited, calendar(vevent("mine@x")), org).status_code == 200

@@ -28,7 +28,8 @@ INITIAL_COLUMNS = {
         ("review_every_months", "INTEGER", 0, None, 0), ("source_url", "TEXT", 0, None, 0),
         ("search_text", "TEXT", 1, None, 0), ("created_at", "TEXT", 1, None, 0), ("updated_at", "TEXT", 1, None, 0)],
     "agreement_parties": [
-        ("agreement_id", "INTEGER", 0, None, 1), ("organization_id", "INTEGER", 0, None, 2), ("role", "TEXT", 1, None, 0),
+        ("agreement_id", "INTEGER", 0, None, 1), ("organization_id", "INTEGER", 0, None, 2),
+        ("role", "TEXT", 1, None, 0),
         ("signatory_name", "TEXT", 0, None, 0), ("signatory_title", "TEXT", 0, None, 0),
         ("position", "INTEGER", 1, None, 0)],
     "events": [
@@ -58,7 +59,8 @@ INITIAL_COLUMNS = {
         ("id", "INTEGER", 0, None, 1), ("at", "TEXT", 1, None, 0), ("actor", "TEXT", 1, None, 0),
         ("entity", "TEXT", 1, None, 0), ("entity_id", "INTEGER", 1, None, 0), ("entity_key", "TEXT", 0, None, 0),
         ("action", "TEXT", 1, None, 0), ("changes", "TEXT", 1, None, 0)],
-    "feed_versions": [("scope", "TEXT", 0, None, 1), ("version", "INTEGER", 1, None, 0), ("changed_at", "TEXT", 1, None, 0)],
+    "feed_versions": [
+        ("scope", "TEXT", 0, None, 1), ("version", "INTEGER", 1, None, 0), ("changed_at", "TEXT", 1, None, 0)],
 }
 
 INITIAL_FOREIGN_KEYS = {

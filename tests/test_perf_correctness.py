@@ -1,5 +1,6 @@
 """The fast paths give the answers of the slow ones: occurrence index vs expanding every event."""
 
+import json
 from datetime import date, datetime, timedelta
 
 import pytest
@@ -220,3 +221,68 @@ def test_list_cache_answers_what_the_uncached_app_answers(app, client, make, tmp
             cached = client.get(url)
             plain = uncached.get(url)
             assert (cached.status_code, cached.get_data()) == (plain.status_code, plain.get_data())
+
+
+# publish-feeds: static files equal to the served feeds, rewritten when (and only when) they change.
+
+
+def test_publish_feeds_writes_every_public_feed_as_served(seeded, runner, tmp_path):
+    out = tmp_path / "site"
+    result = runner.invoke(args=["publish-feeds", str(out)])
+    assert result.exit_code == 0, result.output
+    client = seeded.test_client()
+    with seeded.app_context():
+        from calendar_app.db import get_db
+        from calendar_app.publish import public_feeds
+
+        paths = sorted(public_feeds(get_db()))
+    index = json.loads((out / "feeds" / "index.json").read_text())["feeds"]
+    assert [entry["path"] for entry in index] == paths
+    assert "/feeds/organizations/tap-chi-cong-san.ics" in paths and "/feeds/all.ics" in paths
+    for entry in index:
+        served = client.get(entry["path"])
+        assert (out / entry["path"].lstrip("/")).read_bytes() == served.get_data()
+        assert entry["etag"] == served.headers["ETag"]
+    assert "Tạp chí Cộng sản" in (out / "feeds" / "organizations" / "tap-chi-cong-san.ics").read_text()
+
+
+def test_publish_feeds_rewrites_exactly_the_feeds_a_change_touches(app, client, make, auth, tmp_path):
+    from calendar_app.publish import Publisher
+
+    parent = make.organization()
+    child = make.organization(parent=parent["slug"])
+    other = make.organization()
+    agreement = make.agreement(parties=[{"organization": child["slug"], "role": "signatory"},
+                                        {"organization": other["slug"], "role": "signatory"}])
+    lonely = make.organization()
+    event = make.event(title="Hội thảo Đà Nẵng", organizations=[child["slug"]])
+    publisher = Publisher(app, tmp_path)
+    assert len(publisher.publish_changed()) == 1 + 4 + 1  # all, four organizations, one agreement
+    assert publisher.publish_changed() == []
+    changed = client.patch(f"/api/v1/events/{event['id']}", headers=auth, json={"title": "Tọa đàm Điện Biên"})
+    assert changed.status_code == 200
+    assert sorted(publisher.publish_changed()) == sorted([
+        "/feeds/all.ics", f"/feeds/organizations/{child['slug']}.ics", f"/feeds/organizations/{parent['slug']}.ics"])
+    feed = tmp_path / "feeds" / "organizations" / f"{child['slug']}.ics"
+    assert feed.read_bytes() == client.get(f"/feeds/organizations/{child['slug']}.ics").get_data()
+    assert "Tọa đàm Điện Biên" in feed.read_text() and "Đà Nẵng" not in feed.read_text()
+    assert client.delete(f"/api/v1/organizations/{lonely['slug']}", headers=auth).status_code == 204
+    assert publisher.publish_changed() == ["/feeds/all.ics", f"/feeds/organizations/{lonely['slug']}.ics"]
+    assert not (tmp_path / "feeds" / "organizations" / f"{lonely['slug']}.ics").exists()
+    index = json.loads((tmp_path / "feeds" / "index.json").read_text())["feeds"]
+    assert f"/feeds/organizations/{lonely['slug']}.ics" not in [e["path"] for e in index]
+    assert agreement["slug"] in (tmp_path / "feeds" / "index.html").read_text()
+
+
+def test_lists_skip_the_schema_dump_but_keep_its_shape(client, make, auth):
+    from calendar_app.schemas.events import EventListSchema, OccurrenceListSchema
+
+    make.event(title="Giao ban Đảng ủy", rrule="FREQ=WEEKLY;COUNT=3", location="Hà Nội", exdates=[])
+    make.event(title="Lễ ký kết", all_day=True, start_date="2026-12-20", end_date="2026-12-21", starts_at=None,
+               ends_at=None, visibility="internal")
+    for url, schema in ((LIST_URL, EventListSchema()), (LIST_URL + "&limit=1", EventListSchema()),
+                        ("/api/v1/events", EventListSchema()),
+                        ("/api/v1/occurrences?from=2026-12-01T00:00:00%2B07:00&to=2027-01-31T00:00:00%2B07:00",
+                         OccurrenceListSchema())):
+        body = client.get(url, headers=auth).get_json()
+        assert body["items"] and schema.dump(body) == body

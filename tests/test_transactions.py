@@ -60,7 +60,8 @@ def test_replacing_parties_that_fails_half_way_keeps_the_old_ones(app, client, a
     before = dump(app)
     with pytest.raises(sqlite3.IntegrityError, match="second party refused"):
         client.patch("/api/v1/agreements/quy-che", headers=auth, json={"title": "Đổi tên", "parties": [
-            {"organization": c["slug"], "role": "signatory"}, {"organization": agreement["parties"][0]["organization"], "role": "signatory"}]})
+            {"organization": c["slug"], "role": "signatory"},
+            {"organization": agreement["parties"][0]["organization"], "role": "signatory"}]})
     assert dump(app) == before
     assert client.get("/api/v1/agreements/quy-che").get_json()["parties"] == agreement["parties"]
 

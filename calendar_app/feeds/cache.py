@@ -20,6 +20,7 @@ from ..repositories import feed_rows
 from . import ical_builder
 
 _HERE = Path(__file__).resolve().parent
+STORE_BUSY_TIMEOUT_MS = 250
 
 
 def _build_id() -> str:
@@ -136,11 +137,18 @@ _pruned = threading.Event()
 
 def _store(db, variant: str, items: list[tuple[int, int, bytes]]) -> None:
     """Keep new VEVENT bytes for the next cold build; a busy database only costs that saving."""
+    # A feed request must not queue behind a long write for a saving: wait briefly, then give up.
+    previous = db.execute("PRAGMA busy_timeout").fetchone()[0]
+    db.execute(f"PRAGMA busy_timeout = {STORE_BUSY_TIMEOUT_MS}")
     try:
+        prune = not _pruned.is_set()  # once per process: rows of an older deployment are dead weight
         with write_transaction(db):
-            if not _pruned.is_set():  # once per process: rows of an older deployment are dead weight
+            if prune:
                 feed_rows.prune_cached(db, BUILD_ID)
-                _pruned.set()
             feed_rows.store_cached(db, BUILD_ID, variant, items)
+        if prune:
+            _pruned.set()
     except (sqlite3.OperationalError, sqlite3.IntegrityError):
-        pass  # locked past the busy timeout, or an event deleted meanwhile: rebuilt next time
+        pass  # locked, or an event deleted meanwhile: the bytes are built again next time
+    finally:
+        db.execute(f"PRAGMA busy_timeout = {int(previous)}")

@@ -55,26 +55,10 @@ def _meta(name: str, description: str, relcalid: str, params: FeedParams) -> Cal
     )
 
 
-def _versions_of(db, scopes: list[str]) -> tuple[tuple, list[str | None]]:
-    marks = ",".join("?" * len(scopes))
-    found = {r[0]: (r[1], r[2]) for r in db.execute(
-        f"select scope, version, changed_at from feed_versions where scope in ({marks})", scopes).fetchall()}
-    return tuple(found.get(s, (0, None))[0] for s in scopes), [found.get(s, (0, None))[1] for s in scopes]
-
-
 def _no_token() -> None:
     """Only organization feeds have private variants: any token elsewhere is a wrong one."""
     if "token" in request.args:
         raise NotFoundError("No such feed.")
-
-
-def _descendants(db, organization_ids: list[int]) -> tuple[int, ...]:
-    marks = ",".join("?" * len(organization_ids))
-    rows = db.execute(
-        f"""with recursive down(id) as (select id from organizations where id in ({marks})
-            union select o.id from organizations o join down on o.parent_id = down.id) select id from down""",
-        organization_ids).fetchall()
-    return tuple(sorted(r[0] for r in rows))
 
 
 def _window_selection(params: FeedParams, day, **fixed) -> dict:
@@ -92,9 +76,7 @@ def organization_feed(slug: str):
     """An organization's events, directly or through its agreements; ?token= adds internal ones."""
     params = parse(request.args)
     db = get_db()
-    row = db.execute(
-        "select o.id, o.name, o.feed_token, v.version, v.changed_at from organizations o "
-        "left join feed_versions v on v.scope = 'organization:' || o.id where o.slug = ?", [slug]).fetchone()
+    row = feed_rows.organization_head(db, slug)
     if row is None:
         raise NotFoundError(f"No organization with slug '{slug}'.")
     organization_id, name, feed_token, version, changed_at = row
@@ -105,12 +87,12 @@ def organization_feed(slug: str):
     day = window.today()
 
     def selection():
-        ids = _descendants(db, [organization_id]) if params.include_children else (organization_id,)
+        ids = feed_rows.descendants(db, [organization_id]) if params.include_children else (organization_id,)
         return _window_selection(params, day, organization_ids=ids, include_internal=private)
 
     title = f"Lịch phối hợp — {name}" + (" (nội bộ)" if private else "")
     return _serve(Target(
-        key=f"organization:{organization_id}:{int(private)}", versions=(version or 0,), changed_at=[changed_at],
+        key=f"organization:{organization_id}:{int(private)}", versions=(version,), changed_at=[changed_at],
         filename=f"{slug}.ics", private=private, windowed=True,
         meta=lambda: _meta(title, f"Lễ ký kết, hội thảo, giao ban và hoạt động phối hợp của {name}",
                            f"organization-{organization_id}" + ("-internal" if private else ""), params),
@@ -123,15 +105,13 @@ def agreement_feed(slug: str):
     _no_token()
     params = parse(request.args)
     db = get_db()
-    row = db.execute(
-        "select a.id, a.title, v.version, v.changed_at from agreements a "
-        "left join feed_versions v on v.scope = 'agreement:' || a.id where a.slug = ?", [slug]).fetchone()
+    row = feed_rows.agreement_head(db, slug)
     if row is None:
         raise NotFoundError(f"No agreement with slug '{slug}'.")
     agreement_id, title, version, changed_at = row
     day = window.today()
     return _serve(Target(
-        key=f"agreement:{agreement_id}", versions=(version or 0,), changed_at=[changed_at],
+        key=f"agreement:{agreement_id}", versions=(version,), changed_at=[changed_at],
         filename=f"{slug}.ics", private=False, windowed=True,
         meta=lambda: _meta(title, f"Các sự kiện thực hiện văn bản: {title}", f"agreement-{agreement_id}", params),
         selection=lambda: _window_selection(params, day, agreement_id=agreement_id)), params, day)
@@ -145,17 +125,13 @@ def all_feed():
     db = get_db()
     day = window.today()
     if not params.organizations:
-        versions, changed = _versions_of(db, ["all"])
+        version, changed_at = feed_rows.scope_head(db, "all")
         return _serve(Target(
-            key="all", versions=versions, changed_at=changed, filename="all.ics", private=False, windowed=True,
+            key="all", versions=(version,), changed_at=[changed_at], filename="all.ics", private=False, windowed=True,
             meta=lambda: _meta("Lịch phối hợp — tất cả đơn vị", "Mọi sự kiện công khai của các văn bản phối hợp",
                                "all", params),
             selection=lambda: _window_selection(params, day)), params, day)
-    marks = ",".join("?" * len(params.organizations))
-    rows = db.execute(
-        f"select o.slug, o.id, o.name, v.version, v.changed_at from organizations o left join feed_versions v "
-        f"on v.scope = 'organization:' || o.id where o.slug in ({marks}) order by o.slug",
-        list(params.organizations)).fetchall()
+    rows = feed_rows.organization_heads(db, list(params.organizations))
     missing = sorted(set(params.organizations) - {r[0] for r in rows})
     if missing:
         raise NotFoundError("No organization with slug " + ", ".join(f"'{s}'" for s in missing) + ".")
@@ -163,11 +139,11 @@ def all_feed():
     names = ", ".join(r[2] for r in rows)
 
     def selection():
-        chosen = _descendants(db, ids) if params.include_children else tuple(ids)
+        chosen = feed_rows.descendants(db, ids) if params.include_children else tuple(ids)
         return _window_selection(params, day, organization_ids=chosen)
 
     return _serve(Target(
-        key="organizations:" + ",".join(map(str, ids)), versions=tuple(r[3] or 0 for r in rows),
+        key="organizations:" + ",".join(map(str, ids)), versions=tuple(r[3] for r in rows),
         changed_at=[r[4] for r in rows], filename="organizations.ics", private=False, windowed=True,
         meta=lambda: _meta(f"Lịch phối hợp — {names}", f"Sự kiện của {names}",
                            "organizations-" + "-".join(map(str, ids)), params),
@@ -180,15 +156,13 @@ def event_feed(event_id: int):
     _no_token()
     params = parse(request.args)
     db = get_db()
-    row = db.execute(
-        "select e.title, e.visibility, v.version, v.changed_at from events e "
-        "left join feed_versions v on v.scope = 'event:' || e.id where e.id = ?", [event_id]).fetchone()
+    row = feed_rows.event_head(db, event_id)
     if row is None or (row[1] != "public" and not is_authenticated()):
         raise NotFoundError(f"No event with id {event_id}.")
     title, visibility, version, changed_at = row
     private = visibility != "public"
     return _serve(Target(
-        key=f"event:{event_id}", versions=(version or 0,), changed_at=[changed_at],
+        key=f"event:{event_id}", versions=(version,), changed_at=[changed_at],
         filename=f"event-{event_id}.ics", private=private, windowed=False,
         meta=lambda: _meta(title, "Sự kiện phối hợp", f"event-{event_id}", params),
         selection=lambda: {"event_id": event_id, "include_internal": private, "kinds": params.kinds,
@@ -199,7 +173,11 @@ def event_feed(event_id: int):
 def _serve(target: Target, params: FeedParams, day) -> Response:
     """Answer from the validators first (304), then from the cache, building only on a miss."""
     base = _base_url()
-    key = f"{target.key}|{params.key()}|{day}|{base}"
+    config = current_app.config
+    # Settings that shape the bytes belong in the key too: a changed setting must change the ETag.
+    settings = (config["FEED_PAST_DAYS"], config["FEED_CANCELLED_RETENTION_DAYS"], config["DEFAULT_TIMEZONE"],
+                config.get("FEED_REFRESH_SECONDS", 3600))
+    key = f"{target.key}|{params.key()}|{day}|{base}|{settings}"
     feeds = _cache()
     entry = feeds.get(key, target.versions)
     if entry is not None:
@@ -211,7 +189,7 @@ def _serve(target: Target, params: FeedParams, day) -> Response:
         "ETag": etag,
         "Last-Modified": http_date(last_modified),
         "Cache-Control": ("private, no-store" if target.private
-                          else f"public, max-age={current_app.config['FEED_MAX_AGE_SECONDS']}"),
+                          else f"public, max-age={config['FEED_MAX_AGE_SECONDS']}"),
     }
     if _not_modified(etag, last_modified):
         return Response(status=304, headers=headers)

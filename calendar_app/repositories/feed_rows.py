@@ -26,6 +26,58 @@ class Selection:
     cancelled_since: str | None = None  # stored UTC text: events cancelled before it are left out
 
 
+# --- the cheap lookups a request starts with: the scope, its version and its last change ---------
+
+
+def organization_head(db, slug: str) -> tuple | None:
+    """Return (id, name, feed_token, version, changed_at) of an organization's feed, or None."""
+    return db.execute(
+        "select o.id, o.name, o.feed_token, coalesce(v.version, 0), v.changed_at from organizations o "
+        "left join feed_versions v on v.scope = 'organization:' || o.id where o.slug = ?", [slug]).fetchone()
+
+
+def organization_heads(db, slugs: list[str]) -> list[tuple]:
+    """Return (slug, id, name, version, changed_at) of the organizations found, by slug."""
+    marks = ",".join("?" * len(slugs))
+    return db.execute(
+        f"select o.slug, o.id, o.name, coalesce(v.version, 0), v.changed_at from organizations o "
+        f"left join feed_versions v on v.scope = 'organization:' || o.id where o.slug in ({marks}) order by o.slug",
+        list(slugs)).fetchall()
+
+
+def agreement_head(db, slug: str) -> tuple | None:
+    """Return (id, title, version, changed_at) of an agreement's feed, or None."""
+    return db.execute(
+        "select a.id, a.title, coalesce(v.version, 0), v.changed_at from agreements a "
+        "left join feed_versions v on v.scope = 'agreement:' || a.id where a.slug = ?", [slug]).fetchone()
+
+
+def event_head(db, event_id: int) -> tuple | None:
+    """Return (title, visibility, version, changed_at) of one event's feed, or None."""
+    return db.execute(
+        "select e.title, e.visibility, coalesce(v.version, 0), v.changed_at from events e "
+        "left join feed_versions v on v.scope = 'event:' || e.id where e.id = ?", [event_id]).fetchone()
+
+
+def scope_head(db, scope: str) -> tuple[int, str | None]:
+    """Return (version, changed_at) of one scope such as 'all'."""
+    row = db.execute("select version, changed_at from feed_versions where scope = ?", [scope]).fetchone()
+    return (row[0], row[1]) if row else (0, None)
+
+
+def descendants(db, organization_ids: list[int]) -> tuple[int, ...]:
+    """Return the organizations and all their descendants, sorted."""
+    marks = ",".join("?" * len(organization_ids))
+    rows = db.execute(
+        f"""with recursive down(id) as (select id from organizations where id in ({marks})
+            union select o.id from organizations o join down on o.parent_id = down.id) select id from down""",
+        list(organization_ids)).fetchall()
+    return tuple(sorted(r[0] for r in rows))
+
+
+# --- the events of a feed -----------------------------------------------------------------------
+
+
 def _where(selection: Selection) -> tuple[list[str], list]:
     """Translate a selection into WHERE clauses over `events e`."""
     where, params = [], []

@@ -236,7 +236,7 @@ def apply_to_occurrences(db, found: list[tuple], where: list[str], params: list,
     `where`/`params` are the list filters over `events`: occurrences moved into the window
     from outside it are added for the events they select.
     """
-    ids = [r[0] for r in db.execute("select distinct event_id from occurrence_overrides").fetchall()]
+    ids = _candidate_events(db, found, window_start, window_end)
     if not ids:
         return found
     clause = " and ".join([*where, f"events.id in ({','.join('?' * len(ids))})", "events.rrule is not null"])
@@ -270,6 +270,21 @@ def apply_to_occurrences(db, found: list[tuple], where: list[str], params: list,
         if _overlaps(moved, row, lo, hi):
             result.append((_utc_start(moved.start, row["timezone"]), event_id, moved))
     return result
+
+
+def _candidate_events(db, found: list[tuple], window_start: datetime, window_end: datetime) -> list[int]:
+    """Events whose overrides can matter: one of their found occurrences, or a new time in the window."""
+    overridden = {r[0] for r in db.execute("select distinct event_id from occurrence_overrides").fetchall()}
+    if not overridden:
+        return []
+    in_window = {event_id for _, event_id, _ in found} & overridden
+    # All-day dates are local: a day of slack on each side covers every zone.
+    moved_in = {r[0] for r in db.execute(
+        "select distinct event_id from occurrence_overrides where (starts_at < ? and ends_at > ?) "
+        "or (start_date <= ? and end_date >= ?)",
+        [to_stored(window_end), to_stored(window_start), (window_end + timedelta(days=1)).date().isoformat(),
+         (window_start - timedelta(days=1)).date().isoformat()]).fetchall()}
+    return sorted(in_window | moved_in)
 
 
 def _value_at(row: dict, starts: str):

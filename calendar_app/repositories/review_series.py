@@ -23,7 +23,10 @@ def series_fields(agreement: dict, organization_slugs: list[str], tz_name: str =
     months = agreement["review_every_months"]
     valid_from = date.fromisoformat(str(agreement["valid_from"]))
     tz = zone(tz_name)
-    first = datetime.combine(valid_from + relativedelta(months=months), MEETING_START, tz)
+    first_day = valid_from + relativedelta(months=months)
+    # RRULE skips months without the start's day (a 3-monthly series from 31 May has no 31 Nov):
+    # start no later than the 28th so that every period gets its meeting; the day is tentative anyway.
+    first = datetime.combine(first_day.replace(day=min(first_day.day, 28)), MEETING_START, tz)
     rrule = f"FREQ=MONTHLY;INTERVAL={months}"
     if agreement.get("valid_until"):
         closing_day = date.fromisoformat(str(agreement["valid_until"])) + timedelta(days=1)

@@ -54,8 +54,8 @@ class EventInSchema(Schema):
     @validates_schema(pass_original=True, skip_on_field_errors=False)
     def check_whole(self, data, original_data, partial=None, **_kwargs):
         """Check time, zone and recurrence together; report every problem at once."""
-        if partial:
-            return  # a PATCH is checked again whole, once merged with the stored event
+        if partial or not isinstance(original_data, dict):
+            return  # a PATCH is checked again whole, once merged; a body that is no object already failed
         failed = {k for k in original_data if k in self.fields and k not in data}
         errors = {}
         tz_name = data.get("timezone", DEFAULT_TIMEZONE)

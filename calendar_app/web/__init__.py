@@ -17,9 +17,11 @@ PAGE_DEFAULTS = {"LOGIN_MAX_FAILURES": 5, "LOGIN_FAILURE_WINDOW_SECONDS": 900,
 
 def language_url(language: str) -> str:
     """This page in another language (the choice is then kept in a cookie)."""
-    args = request.args.to_dict()
+    view_args = request.view_args or {}
+    # url_for treats _external, _anchor… specially, and a query key may repeat a path argument.
+    args = {k: v for k, v in request.args.items() if not k.startswith("_") and k not in view_args}
     args["lang"] = language
-    return url_for(request.endpoint or "web.home", **(request.view_args or {}), **args)
+    return url_for(request.endpoint or "web.home", **view_args, **args)
 
 
 def page_context() -> dict:

@@ -9,7 +9,9 @@ from .i18n import gettext as _
 
 REPEATS = ("none", "weekly", "monthly", "yearly", "custom")
 FREQUENCIES = {"weekly": "WEEKLY", "monthly": "MONTHLY", "yearly": "YEARLY"}
-SIMPLE_RULE = re.compile(r"^FREQ=(WEEKLY|MONTHLY|YEARLY)(?:;UNTIL=([0-9]{8})(?:T([0-9]{6})Z?)?)?(?:;INTERVAL=([0-9]+))?$")
+# The canonical rules the plain-words fields can make (normalize_rrule puts UNTIL before INTERVAL).
+SIMPLE_RULE = re.compile(
+    r"^FREQ=(WEEKLY|MONTHLY|YEARLY)(?:;UNTIL=([0-9]{8})(?:T([0-9]{6})Z?)?)?(?:;INTERVAL=([0-9]+))?$")
 
 
 def text(form, key: str) -> str:
@@ -262,7 +264,8 @@ def agreement_errors(errors: dict, rows: list[int]) -> dict[str, list[str]]:
     if isinstance(parties, dict):
         for index, party_errors in parties.items():
             row = rows[int(index)] if int(index) < len(rows) else 0
-            for key, value in (party_errors.items() if isinstance(party_errors, dict) else [("organization", party_errors)]):
+            by_field = party_errors if isinstance(party_errors, dict) else {"organization": party_errors}
+            for key, value in by_field.items():
                 shown.setdefault(f"parties-{row}-{key}", []).extend(plain(m, key) for m in messages_of(value))
     elif parties:
         shown["parties"] = [plain(m, "parties") for m in messages_of(parties)]

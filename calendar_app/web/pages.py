@@ -4,7 +4,7 @@ import calendar
 import re
 from datetime import date, datetime, timedelta
 
-from flask import current_app, render_template, request, url_for
+from flask import current_app, render_template, request, send_from_directory, url_for
 
 from .. import links
 from ..clock import utc_now
@@ -121,6 +121,12 @@ def shifted(year: int, month: int, step: int) -> str:
     return f"{index // 12:04d}-{index % 12 + 1:02d}"
 
 
+@bp.route("/favicon.ico")
+def favicon():
+    """The site icon for pages that do not name one (browsers ask for /favicon.ico)."""
+    return send_from_directory(bp.static_folder, "favicon.svg", mimetype="image/svg+xml", max_age=86400)
+
+
 @bp.route("/")
 def home():
     """Coming events and the month view, filtered by organization, agreement and kind."""
@@ -181,11 +187,6 @@ def event_page(event_id):
                            default_timezone=DEFAULT_TIMEZONE)
 
 
-def feed_box(path: str) -> dict:
-    """The subscribe links of a feed."""
-    return links.feed_links(path)
-
-
 @bp.route("/organizations")
 def organization_list():
     """Every organization, with a link to its page and feed."""
@@ -207,7 +208,7 @@ def organization_page(slug):
         token = organizations.get_row(db, slug)["feed_token"]
         private = links.feed_links(links.organization_feed_path(slug) + "?token=" + token)
     return render_template("organization.html", organization=organization, parent=parent, agreements=signed,
-                           coming=coming, problem=problem, feeds=feed_box(links.organization_feed_path(slug)),
+                           coming=coming, problem=problem, feeds=links.feed_links(links.organization_feed_path(slug)),
                            private=private)
 
 
@@ -230,4 +231,4 @@ def agreement_page(slug):
     return render_template("agreement.html", agreement=agreement, parent=parent, timeline=timeline,
                            signing=[p for p in agreement["parties"] if p["role"] != "witness"],
                            witnesses=[p for p in agreement["parties"] if p["role"] == "witness"],
-                           feeds=feed_box(links.agreement_feed_path(slug)))
+                           feeds=links.feed_links(links.agreement_feed_path(slug)))

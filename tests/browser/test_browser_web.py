@@ -52,7 +52,8 @@ def test_editor_adds_an_event_sees_it_in_month_and_feed_then_cancels_it(page, ed
     page.get_by_label("Loại").select_option("joint_workshop")
     page.locator("#agreement").select_option(PROGRAM)
     page.locator("#organizations").select_option(["tap-chi-cong-san", "dang-uy-khoi-dn-tw"])
-    page.get_by_label("Nội dung").fill("Đồng tổ chức: Đảng ủy Khối DN TƯ và Tạp chí Cộng sản.\nKhách mời: đại diện doanh nghiệp.")
+    page.get_by_label("Nội dung").fill("Đồng tổ chức: Đảng ủy Khối DN TƯ và Tạp chí Cộng sản.\n"
+                                       "Khách mời: đại diện doanh nghiệp.")
     page.get_by_role("button", name="Lưu").click()
     expect(page.locator(".flash")).to_have_text("Đã lưu sự kiện.")
     expect(page.locator("h1")).to_have_text(TITLE)
@@ -107,3 +108,9 @@ def test_all_day_switches_the_time_fields_and_keyboard_reaches_the_form(page, ed
     page.reload()
     page.keyboard.press("Tab")  # the skip link comes first
     expect(page.locator("a.skip")).to_be_focused()
+
+
+def test_the_api_docs_page_runs_under_its_own_csp(page):
+    page.goto("/api/v1/docs")
+    expect(page.locator(".swagger-ui .info .title")).to_contain_text("calendar_app API")
+    assert page.console_errors == []

@@ -90,6 +90,7 @@ def child(database: str, run: int) -> None:
         if response.status_code >= 300:
             sys.stderr.write(f"unexpected {response.status_code}: {response.get_data(as_text=True)[:300]}\n")
             sys.exit(3)
+        print(n, flush=True)  # the parent counts finished writes before it picks its moment
 
 
 def check(database: str) -> list[str]:
@@ -134,7 +135,7 @@ def check(database: str) -> list[str]:
         conn.close()
 
 
-def run(kills: int = 12, max_delay: float = 1.2, seed: int = 1) -> dict:
+def run(kills: int = 12, max_delay: float = 0.3, seed: int = 1) -> dict:
     """Start, kill and check the writer `kills` times on one database; return the figures."""
     folder = Path(tempfile.mkdtemp(prefix="calendar-crash-"))
     database = str(folder / "crash.sqlite3")
@@ -143,8 +144,13 @@ def run(kills: int = 12, max_delay: float = 1.2, seed: int = 1) -> dict:
     problems, exits, started = [], [], time.monotonic()
     for run_number in range(kills):
         writer = subprocess.Popen([sys.executable, "-m", "tests.stress.crashes", "--child", database,
-                                   str(run_number)], cwd=ROOT, stderr=subprocess.PIPE)
-        time.sleep(0.6 + rng.random() * max_delay)  # start-up takes ~0.5 s; kill somewhere in the writes
+                                   str(run_number)], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        # Let a random number of writes finish (start-up time varies with load), then kill at a random
+        # moment: most land inside a request, many inside its write transaction.
+        for _ in range(rng.randint(1, 12)):
+            if not writer.stdout.readline():
+                break
+        time.sleep(rng.random() * max_delay)
         writer.send_signal(signal.SIGKILL)
         _, stderr = writer.communicate()
         exits.append(writer.returncode)
