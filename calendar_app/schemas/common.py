@@ -65,7 +65,7 @@ def check_year(value: date) -> None:
 
 
 class CommaList(fields.Field):
-    """A query argument such as kind=a,b that may also be repeated; each item checked by `choices`."""
+    """A comma-separated query argument such as kind=a,b; each item checked against `choices`."""
 
     def __init__(self, choices, **kwargs):
         self.choices = tuple(choices)
