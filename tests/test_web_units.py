@@ -9,7 +9,7 @@ from werkzeug.datastructures import MultiDict
 from calendar_app.web import errors as web_errors
 from calendar_app.web import forms, labels, pages
 from calendar_app.web.messages_vi import VI
-from calendar_app.web.ratelimit import FailureLimiter
+from calendar_app.web.ratelimit import FailureLimiter, limiter_key
 
 WEB = Path(forms.__file__).parent
 
@@ -176,19 +176,35 @@ def test_every_message_has_a_vietnamese_translation_with_the_same_placeholders()
         assert set(re.findall(r"{(\w+)}", english)) == set(re.findall(r"{(\w+)}", vietnamese)), english
 
 
-def test_the_limiter_counts_failures_in_a_sliding_window():
+def test_the_limiter_counts_failures_in_a_sliding_window(db):
     now = [1000.0]
     limiter = FailureLimiter(limit=3, window=900, clock=lambda: now[0])
-    key = ("bien-tap", "127.0.0.1")
+    key = limiter_key("Bien-Tap", "127.0.0.1")
     for _ in range(3):
-        assert not limiter.blocked(key)
-        limiter.record_failure(key)
-    assert limiter.blocked(key)
-    assert not limiter.blocked(("bien-tap", "10.0.0.2"))
+        assert not limiter.blocked(db, key)
+        limiter.record_failure(db, key)
+    assert limiter.blocked(db, key)
+    assert limiter.blocked(db, limiter_key("bien-tap", "127.0.0.1"))  # usernames compare case-blind
+    assert not limiter.blocked(db, limiter_key("bien-tap", "10.0.0.2"))
     now[0] += 899
-    assert limiter.blocked(key)
+    assert limiter.blocked(db, key)
     now[0] += 2
-    assert not limiter.blocked(key)
-    limiter.record_failure(key)
-    limiter.reset(key)
-    assert not limiter.blocked(key)
+    assert not limiter.blocked(db, key)
+    limiter.record_failure(db, key)
+    limiter.reset(db, key)
+    assert not limiter.blocked(db, key)
+
+
+def test_the_limiter_is_shared_by_every_connection_to_the_database(app):
+    """Two gunicorn workers are two connections: failures in one count in the other."""
+    from calendar_app.db import open_app_db
+    limiter = FailureLimiter(limit=2, window=900)
+    key = limiter_key("bien-tap", "127.0.0.1")
+    first, second = open_app_db(app), open_app_db(app)
+    try:
+        limiter.record_failure(first, key)
+        limiter.record_failure(second, key)
+        assert limiter.blocked(first, key) and limiter.blocked(second, key)
+    finally:
+        first.close()
+        second.close()

@@ -6,7 +6,7 @@ from ..db import get_db
 from ..repositories import users
 from .blueprint import bp, safe_next
 from .i18n import gettext as _
-from .ratelimit import limiter_for
+from .ratelimit import limiter_for, limiter_key
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -16,18 +16,19 @@ def login():
     if request.method == "GET":
         return render_template("login.html", next_url=next_url, username="", error=None)
     username = (request.form.get("username") or "").strip()
-    key = (username.casefold(), request.remote_addr)
+    key = limiter_key(username, request.remote_addr)
     limiter = limiter_for(current_app)
-    if limiter.blocked(key):
+    db = get_db()
+    if limiter.blocked(db, key):
         minutes = int(current_app.config["LOGIN_FAILURE_WINDOW_SECONDS"] // 60)
         error = _("Too many failed sign-ins. Wait {minutes} minutes and try again.", minutes=minutes)
         return render_template("login.html", next_url=next_url, username=username, error=error), 429
-    user = users.authenticate(get_db(), username, request.form.get("password") or "")
+    user = users.authenticate(db, username, request.form.get("password") or "")
     if user is None:
-        limiter.record_failure(key)
+        limiter.record_failure(db, key)
         error = _("The username or the password is wrong.")
         return render_template("login.html", next_url=next_url, username=username, error=error), 401
-    limiter.reset(key)
+    limiter.reset(db, key)
     session.clear()  # a fresh session: no fixation of a pre-sign-in session
     session["user_id"] = user["id"]
     flash(_("Signed in as {name}.", name=user["display_name"]))
