@@ -1,14 +1,17 @@
 """One SQLite connection per request (or CLI call), with the schema migrated before use."""
 
 import importlib.util
+import os
 import sqlite3
-from contextlib import contextmanager
+import threading
 from pathlib import Path
 
 import click
 from flask import current_app, g
 from flask.cli import with_appcontext
 from sqlite_utils import Database, Migrations
+
+from .transactions import write_transaction  # noqa: F401  (re-exported: callers import it from here)
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "schema" / "migrations"
 MIGRATION_SET = "calendar_app"
@@ -55,27 +58,6 @@ def check_not_newer(db: Database, migrations: Migrations) -> None:
         )
 
 
-@contextmanager
-def write_transaction(db: Database):
-    """Run a write as one transaction that takes the write lock up front.
-
-    A deferred BEGIN that reads first and writes later can fail at once with
-    "database is locked" when another writer commits in between; BEGIN IMMEDIATE
-    waits for the busy timeout instead. Nested calls become savepoints.
-    """
-    if db.conn.in_transaction:
-        with db.atomic():
-            yield db
-        return
-    db.conn.execute("BEGIN IMMEDIATE")
-    try:
-        yield db
-    except BaseException:
-        db.rollback()
-        raise
-    db.conn.execute("COMMIT")
-
-
 def migrate(db: Database) -> list[str]:
     """Apply pending migrations under the write lock, so concurrent workers migrate once."""
     migrations = load_migrations()
@@ -95,15 +77,39 @@ def open_app_db(app) -> Database:
 def get_db() -> Database:
     """Return the request's connection, opening it on first use."""
     if "db" not in g:
-        g.db = open_app_db(current_app)
+        g.db = _kept_db(current_app) if current_app.config.get("SQLITE_KEEP_CONNECTIONS") else open_app_db(current_app)
     return g.db
 
 
 def close_db(_error=None) -> None:
-    """Close the request's connection at teardown."""
+    """Close the request's connection at teardown (a kept one is only rolled back if left in a transaction)."""
     db = g.pop("db", None)
-    if db is not None:
-        db.close()
+    if db is None:
+        return
+    if current_app.config.get("SQLITE_KEEP_CONNECTIONS"):
+        if db.conn.in_transaction:
+            db.conn.rollback()
+        return
+    db.close()
+
+
+def _kept_db(app) -> Database:
+    """The calling thread's connection, kept across requests: opening one costs more than most requests.
+
+    Opt-in (SQLITE_KEEP_CONNECTIONS); reopened when the database file was replaced (a restore).
+    """
+    kept = app.extensions.setdefault("calendar_kept_db", threading.local())
+    path = app.config["DATABASE"]
+    try:
+        stat = os.stat(path)
+        identity = (stat.st_dev, stat.st_ino)
+    except OSError:
+        identity = None
+    if getattr(kept, "db", None) is None or kept.identity != identity:
+        if getattr(kept, "db", None) is not None:
+            kept.db.close()
+        kept.db, kept.identity = open_app_db(app), identity
+    return kept.db
 
 
 def init_app(app) -> None:

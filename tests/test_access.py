@@ -39,12 +39,37 @@ def test_tokens_are_stored_hashed_and_listed_without_secrets(app, client, auth):
     assert random_part not in client.get("/api/v1/tokens", headers=auth).get_data(as_text=True)
 
 
+def test_token_use_is_recorded_at_most_hourly(app, client, monkeypatch):
+    from calendar_app.repositories import tokens
+    secret = make_token(app, scope="read")
+    headers = {"Authorization": f"Bearer {secret}"}
+    with app.app_context():
+        assert tokens.get(get_db(), _token_id(secret))["last_used_at"] is None
+    client.get("/api/v1/events", headers=headers)
+    with app.app_context():
+        first = tokens.get(get_db(), _token_id(secret))["last_used_at"]
+    assert first is not None
+    monkeypatch.setattr(tokens, "now_stored", lambda: "2099-01-01T00:30:00Z")
+    with app.app_context():
+        database = get_db()
+        database.execute("update api_tokens set last_used_at = '2099-01-01T00:00:00Z', expires_at = null")
+        database.conn.commit()
+    client.get("/api/v1/events", headers=headers)  # 30 minutes later: not written again
+    with app.app_context():
+        assert tokens.get(get_db(), _token_id(secret))["last_used_at"] == "2099-01-01T00:00:00Z"
+    monkeypatch.setattr(tokens, "now_stored", lambda: "2099-01-01T01:00:00Z")
+    client.get("/api/v1/events", headers=headers)
+    with app.app_context():
+        assert tokens.get(get_db(), _token_id(secret))["last_used_at"] == "2099-01-01T01:00:00Z"
+
+
 def test_token_comparison_is_constant_time(app, client, monkeypatch):
     secret = make_token(app)
     calls = []
     real = hmac.compare_digest
     monkeypatch.setattr(hmac, "compare_digest", lambda a, b: calls.append((a, b)) or real(a, b))
-    assert client.post("/api/v1/organizations", json={"name": "Một"}, headers=bearer(secret[:-1] + "x")).status_code == 401
+    wrong = bearer(secret[:-1] + ("x" if secret[-1] != "x" else "y"))
+    assert client.post("/api/v1/organizations", json={"name": "Một"}, headers=wrong).status_code == 401
     assert client.post("/api/v1/organizations", json={"name": "Hai"}, headers=bearer(secret)).status_code == 201
     assert len(calls) == 2 and all(len(a) == len(b) == 64 for a, b in calls)
 
@@ -219,6 +244,26 @@ def test_audit_trail_is_not_public(client, mixed):
     assert response.status_code == 401 and INTERNAL not in response.get_data(as_text=True)
 
 
+def test_anonymous_form_posts_change_nothing(seeded, client):
+    """With a valid CSRF token but no sign-in, every page that writes sends to the sign-in page instead."""
+    def counts():
+        with seeded.app_context():
+            db = get_db()
+            return [db.execute(f"select count(*) from {t}").fetchone()[0]
+                    for t in ("organizations", "agreements", "events", "audit_log")]
+
+    before = counts()
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/login").get_data(as_text=True)).group(1)
+    form = {"csrf_token": csrf, "title": "Giả mạo", "name": "Giả mạo", "kind": "other",
+            "starts_at": "2026-12-15T08:30", "ends_at": "2026-12-15T09:30"}
+    for path in ("/events/new", "/events/1/edit", "/events/1/cancel", "/organizations/new",
+                 "/organizations/tap-chi-cong-san/edit", "/organizations/tap-chi-cong-san/feed-token",
+                 "/agreements/new"):
+        response = client.post(path, data=form)
+        assert response.status_code == 302 and "/login" in response.headers["Location"], path
+    assert counts() == before
+
+
 # --- no debug, no stack traces -------------------------------------------------------------------
 
 def test_unexpected_errors_answer_without_stack_traces(tmp_path, monkeypatch):
@@ -242,12 +287,16 @@ def test_unexpected_errors_answer_without_stack_traces(tmp_path, monkeypatch):
         assert response.get_json()["code"] == 500
 
 
-def test_security_headers_on_html_pages(client):
-    response = client.get("/login")
-    if response.status_code == 404:
-        pytest.skip("no sign-in page yet")
-    assert response.headers["X-Content-Type-Options"] == "nosniff"
-    assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
+def test_security_headers_on_every_html_response(seeded, client):
+    paths = ["/", "/login", "/organizations", "/agreements", "/organizations/tap-chi-cong-san", "/events/1",
+             "/events/999999", "/no-such-page", "/api/v1/docs"]
+    for path in paths:
+        response = client.get(path, headers={"Accept": "text/html"})
+        assert response.mimetype == "text/html", path
+        assert response.headers["X-Content-Type-Options"] == "nosniff", path
+        assert response.headers["X-Frame-Options"] == "DENY", path
+        assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"], path
+        assert "Traceback" not in response.get_data(as_text=True), path
 
 
 def test_sign_in_failures_are_rate_limited(app, client):

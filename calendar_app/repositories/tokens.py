@@ -6,8 +6,9 @@ import json
 import secrets
 from datetime import timedelta
 
-from ..clock import now_stored, to_stored, utc_now
+from ..clock import from_stored, now_stored, to_stored, utc_now
 from ..errors import NotFoundError
+from ..transactions import write_transaction
 
 PREFIX = "cal"
 SCOPES = ("read", "write")
@@ -72,6 +73,23 @@ def verify(db, presented: str) -> dict | None:
     if not rows or not hmac.compare_digest(rows[0]["secret_hash"], _hash(parts[2])):
         return None
     row = rows[0]
-    if row["revoked_at"] or (row["expires_at"] and row["expires_at"] <= now_stored()):
+    now = now_stored()
+    if row["revoked_at"] or (row["expires_at"] and row["expires_at"] <= now):
         return None
+    if _stale(row["last_used_at"], now):
+        row["last_used_at"] = now
+        _record_use(db, row["id"], now)
     return _represent(row)
+
+
+USE_RECORD_INTERVAL = timedelta(hours=1)
+
+
+def _stale(last_used_at: str | None, now: str) -> bool:
+    """Record use at most hourly: enough to spot unused tokens, without a write per request."""
+    return last_used_at is None or from_stored(last_used_at) + USE_RECORD_INTERVAL <= from_stored(now)
+
+
+def _record_use(db, token_id: int, now: str) -> None:
+    with write_transaction(db):
+        db.execute("update api_tokens set last_used_at = ? where id = ?", [now, token_id])
