@@ -51,7 +51,8 @@ def create_token_command(name, scope, organizations, expires_in_days):
         if organizations:
             from .repositories.organizations import ids_for_slugs
             ids_for_slugs(db, list(organizations), "organizations")
-        record, secret = tokens.create(db, name, scope, list(organizations) or None, expires_in_days)
+        record, secret = tokens.create(db, name, scope, list(organizations) or None, expires_in_days,
+                                       actor="cli")
     click.echo(secret)
     click.echo(f"(token #{record['id']} '{name}', scope {scope}, expires {record['expires_at']})", err=True)
 
@@ -73,7 +74,7 @@ def revoke_token_command(token_id):
     """Revoke an API token at once."""
     db = get_db()
     with _refusals_as_messages(), write_transaction(db):
-        tokens.revoke(db, token_id)
+        tokens.revoke(db, token_id, actor="cli")
     click.echo(f"Token #{token_id} revoked.")
 
 

@@ -40,7 +40,7 @@ class Tokens(MethodView):
             if data["organizations"]:
                 ids_for_slugs(db, data["organizations"], "organizations")
             record, secret = tokens.create(db, data["name"], data["scope"], data["organizations"],
-                                           data["expires_in_days"])
+                                           data["expires_in_days"], actor=identity.actor)
         return {**record, "token": secret}, 201
 
 
@@ -52,7 +52,7 @@ class Token(MethodView):
         """Revoke a token at once"""
         with writing() as (db, identity):
             _require_unrestricted(identity)
-            return tokens.revoke(db, token_id)
+            return tokens.revoke(db, token_id, actor=identity.actor)
 
 
 def _private_links(slug: str, token: str) -> dict:

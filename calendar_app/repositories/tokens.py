@@ -9,6 +9,7 @@ from datetime import timedelta
 from ..clock import from_stored, now_stored, to_stored, utc_now
 from ..errors import NotFoundError
 from ..transactions import write_transaction
+from . import audit
 
 PREFIX = "cal"
 SCOPES = ("read", "write")
@@ -20,7 +21,7 @@ def _hash(secret: str) -> str:
 
 
 def create(db, name: str, scope: str = "write", organizations: list[str] | None = None,
-           expires_in_days: int | None = 365) -> tuple[dict, str]:
+           expires_in_days: int | None = 365, actor: str = "system") -> tuple[dict, str]:
     """Store a new token and return (its record, the plain token to show once)."""
     if scope not in SCOPES:
         raise ValueError(f"scope must be one of {SCOPES}")
@@ -31,7 +32,9 @@ def create(db, name: str, scope: str = "write", organizations: list[str] | None 
         "organizations": json.dumps(organizations) if organizations else None,
         "created_at": now_stored(), "expires_at": expires_at,
     }).last_pk
-    return get(db, token_id), f"{PREFIX}_{token_id}_{secret}"
+    record = get(db, token_id)
+    audit.record(db, actor, "token", token_id, name, "create", None, record)
+    return record, f"{PREFIX}_{token_id}_{secret}"
 
 
 def _represent(row: dict) -> dict:
@@ -55,11 +58,13 @@ def list_tokens(db) -> list[dict]:
     return [_represent(r) for r in db.query("select * from api_tokens order by id desc")]
 
 
-def revoke(db, token_id: int) -> dict:
+def revoke(db, token_id: int, actor: str = "system") -> dict:
     """Revoke a token at once."""
-    get(db, token_id)
+    before = get(db, token_id)
     db["api_tokens"].update(token_id, {"revoked_at": now_stored()})
-    return get(db, token_id)
+    after = get(db, token_id)
+    audit.record(db, actor, "token", token_id, before["name"], "revoke", before, after)
+    return after
 
 
 def verify(db, presented: str) -> dict | None:
