@@ -5,10 +5,12 @@ import statistics
 import time
 from pathlib import Path
 
-from .run import FEED_PATH, HUB, PUBLIC_BASE_URL, Server, app_env, compare, copy_database, get, print_table, single_request_ms
+from .run import (FEED_PATH, HUB, PUBLIC_BASE_URL, Server, app_env, compare, copy_database, get, print_table,
+                  single_request_ms)
 
 
-def _token(database) -> str:
+def _token(database) -> tuple[str, int]:
+    """A write token and a public event of the hub to change; the byte cache emptied for a true cold start."""
     from calendar_app.db import connect, write_transaction
     from calendar_app.repositories import tokens
 
@@ -28,12 +30,14 @@ def _token(database) -> str:
 
 
 def _timed_get(server: Server, path: str, headers=None) -> tuple[float, int, dict, bytes]:
+    """A GET and its wall time in ms."""
     began = time.perf_counter()
     status, response_headers, body = get(server, path, headers)
     return (time.perf_counter() - began) * 1000, status, response_headers, body
 
 
 def _patch(server: Server, secret: str, event_id: int, title: str) -> None:
+    """Rename one event through the API, as a client would."""
     import http.client
 
     connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=60)
@@ -46,6 +50,7 @@ def _patch(server: Server, secret: str, event_id: int, title: str) -> None:
 
 
 def run_feeds(args, work) -> dict:
+    """The 10,000-event feed: single-request timings on one worker, then warm, 304 and static under wrk."""
     database = copy_database(args.db, work)
     secret, event_id = _token(database)
     env = app_env(database, work)
@@ -131,7 +136,11 @@ http {{
     server {{
         listen 127.0.0.1:{port};
         root {root};
-        location /feeds/ {{ charset utf-8; charset_types text/calendar; add_header Cache-Control "public, max-age=900"; }}
+        location /feeds/ {{
+            charset utf-8;
+            charset_types text/calendar;
+            add_header Cache-Control "public, max-age=900";
+        }}
     }}
 }}
 """
@@ -154,9 +163,11 @@ class Nginx:
         time.sleep(1)
 
     def url(self, path: str) -> str:
+        """The absolute URL of a path on this server."""
         return f"http://127.0.0.1:{self.port}{path}"
 
     def stop(self) -> None:
+        """Stop the nginx master (it stops its workers)."""
         self.process.terminate()
         self.process.wait(timeout=20)
 

@@ -35,7 +35,8 @@ PLACES = ["Hà Nội", "Đà Nẵng", "TP. Hồ Chí Minh", "Đắk Lắk", "Đi
 TOPICS = ["Đổi mới sáng tạo trong doanh nghiệp nhà nước", "Chuyển đổi số", "Khơi thông nguồn lực",
           "Đảng bộ Khối Doanh nghiệp Trung ương", "Đào tạo cán bộ trẻ", "Quảng bá hàng Việt",
           "Phát triển bền vững", "Đẩy mạnh hợp tác quốc tế"]
-KINDS = [("joint_workshop", "Hội thảo"), ("signing_ceremony", "Lễ ký kết"), ("volunteer_program", "Chương trình tình nguyện"),
+KINDS = [("joint_workshop", "Hội thảo"), ("signing_ceremony", "Lễ ký kết"),
+         ("volunteer_program", "Chương trình tình nguyện"),
          ("review_meeting", "Hội nghị giao ban"), ("other", "Tọa đàm")]
 SIGNATORIES = ["Trương Minh Tuấn", "Phạm Viết Thanh", "Y Thanh Hà Nie Kđăm", "Đoàn Minh Huấn", "Nguyễn Văn Bình",
                "Đặng Thị Hồng", "Đỗ Đức Duy", "Lê Thị Đào"]
@@ -78,7 +79,8 @@ def _agreements(rng: random.Random, slugs: list[str], count: int) -> list[dict]:
     return found
 
 
-def event_fields(rng: random.Random, n: int, total: int, agreement_slugs: list[str], organization_slugs: list[str]) -> dict:
+def event_fields(rng: random.Random, n: int, total: int, agreement_slugs: list[str],
+                 organization_slugs: list[str]) -> dict:
     """Typed fields of the n-th event, as EventInSchema would hand them to the repository."""
     kind, label = KINDS[n % len(KINDS)]
     day = FIRST_DAY + timedelta(days=n * DAYS // total)
@@ -158,7 +160,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--events", type=int, default=10000)
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--out", type=Path, default=None, help="SQLite file (replaced); default bench/data/events-N.sqlite3")
+    parser.add_argument("--out", type=Path, default=None,
+                        help="SQLite file (replaced); default bench/data/events-N.sqlite3")
     args = parser.parse_args()
     out = args.out or Path(__file__).parent / "data" / f"events-{args.events}.sqlite3"
     out.parent.mkdir(parents=True, exist_ok=True)

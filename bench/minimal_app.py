@@ -59,6 +59,7 @@ def create_minimal_app(bodies: list[tuple[bytes, str]]) -> Flask:
 
 
 def _from_environment() -> Flask:
+    """Build the app gunicorn loads, from BENCH_SOURCE and BENCH_PATHS."""
     paths = [p for p in os.environ.get("BENCH_PATHS", "").split("|") if p]
     return create_minimal_app(_fetched(os.environ["BENCH_SOURCE"], paths))
 

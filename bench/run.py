@@ -35,6 +35,7 @@ PUBLIC_BASE_URL = "https://lich.example.vn"  # fixed, so every server and the pu
 
 
 def free_port() -> int:
+    """A port on 127.0.0.1 nobody listens on (the OS picks it)."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
@@ -62,6 +63,7 @@ class Server:
         raise SystemExit(f"{target} did not start")
 
     def url(self, path: str) -> str:
+        """The absolute URL of a path on this server."""
         return f"http://127.0.0.1:{self.port}{path}"
 
     def worker_rss_mb(self) -> list[float]:
@@ -85,6 +87,7 @@ class Server:
         return ticks / os.sysconf("SC_CLK_TCK")
 
     def stop(self) -> None:
+        """Stop the master and its workers (their own process group, nothing else)."""
         if self.process.poll() is None:
             os.killpg(self.process.pid, signal.SIGTERM)
             try:
@@ -136,6 +139,7 @@ def single_request_ms(server: Server, path: str, count: int = 30, headers: dict 
 
 
 def get(server: Server, path: str, headers: dict | None = None) -> tuple[int, dict, bytes]:
+    """One GET on a fresh connection: (status, headers, body)."""
     connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=120)
     connection.request("GET", path, headers=headers or {})
     response = connection.getresponse()
@@ -145,14 +149,20 @@ def get(server: Server, path: str, headers: dict | None = None) -> tuple[int, di
 
 
 def copy_database(source: Path, work: Path) -> Path:
+    """Work on a copy, so runs never change the generated data."""
     target = work / source.name
     shutil.copyfile(source, target)
     return target
 
 
+KEEP_CONNECTIONS = {"value": False}  # set from --keep-connections
+
+
 def app_env(database: Path, work: Path) -> dict:
+    """Environment for `gunicorn wsgi:app` on that database (settings read CALENDAR_APP_*)."""
     return {"CALENDAR_APP_DATABASE": str(database), "CALENDAR_APP_SECRET_KEY": "bench",
-            "CALENDAR_APP_PUBLIC_BASE_URL": PUBLIC_BASE_URL}
+            "CALENDAR_APP_PUBLIC_BASE_URL": PUBLIC_BASE_URL,
+            "CALENDAR_APP_SQLITE_KEEP_CONNECTIONS": "true" if KEEP_CONNECTIONS["value"] else "false"}
 
 
 def compare(targets: list[tuple], minimal: Server, rounds: int, args) -> list[dict]:
@@ -175,6 +185,7 @@ def compare(targets: list[tuple], minimal: Server, rounds: int, args) -> list[di
 
 
 def print_table(rows: list[dict]) -> None:
+    """Medians with [min–max] over rounds: the spread is part of the result on a shared machine."""
     def spread(values, fmt="{:.0f}"):
         return f"{fmt.format(statistics.median(values))} [{fmt.format(min(values))}–{fmt.format(max(values))}]"
 
@@ -185,10 +196,12 @@ def print_table(rows: list[dict]) -> None:
         print(f"{row['target']:<24}{spread([r['rps'] for r in app]):>22}{spread([r['rps'] for r in minimal]):>22}"
               f"{spread(row['ratios'], '{:.2f}'):>22}"
               f"{statistics.median([r['p50'] for r in app]):>9.2f}/{statistics.median([r['p99'] for r in app]):<8.2f}"
-              f"{statistics.median([r['p50'] for r in minimal]):>9.2f}/{statistics.median([r['p99'] for r in minimal]):<8.2f}")
+              f"{statistics.median([r['p50'] for r in minimal]):>9.2f}/"
+              f"{statistics.median([r['p99'] for r in minimal]):<8.2f}")
 
 
 def run_json(args, work: Path) -> dict:
+    """Lists of 100 out of 100,000 events: cached, uncached and against stored bytes."""
     database = copy_database(args.db, work)
     paths = [path for _, path in JSON_PATHS]
     env = {**app_env(database, work), "BENCH_PATHS": "|".join(paths)}
@@ -276,7 +289,11 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--keep-connections", action="store_true",
+                        help="Run the app with SQLITE_KEEP_CONNECTIONS (one SQLite connection per worker thread).")
     args = parser.parse_args()
+    KEEP_CONNECTIONS["value"] = args.keep_connections
+    sys.modules.setdefault("bench.run", sys.modules[__name__])  # bench.feeds must see this module, not a copy
     with tempfile.TemporaryDirectory(prefix="calendar-bench-") as tmp:
         work = Path(tmp)
         if args.scenario == "json":
@@ -286,7 +303,8 @@ def main() -> None:
         else:
             from bench.feeds import run_feeds
             result = run_feeds(args, work)
-    out = ROOT / "bench" / "results" / f"{args.scenario}-{time.strftime('%Y%m%dT%H%M%S')}.json"
+    variant = "-kept" if args.keep_connections else ""
+    out = ROOT / "bench" / "results" / f"{args.scenario}{variant}-{time.strftime('%Y%m%dT%H%M%S')}.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps({"args": {k: str(v) for k, v in vars(args).items()}, "load": os.getloadavg(),
                                "result": result}, indent=1, default=str))

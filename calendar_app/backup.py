@@ -26,11 +26,14 @@ def backup(source: str, target: str, busy_timeout_ms: int = 10000) -> dict[str, 
     partial = target_path.with_name(f".{target_path.name}.partial-{os.getpid()}")
     partial.unlink(missing_ok=True)
     try:
+        # Owner-only from the first byte: the copy holds password and token hashes.
+        os.close(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
         counts = _copy(source, str(partial), busy_timeout_ms)
-        os.replace(partial, target_path)
-    except BaseException:
+        os.link(partial, target_path)  # unlike a rename, never replaces a file that appeared meanwhile
+    except FileExistsError:
+        raise BackupError(f"{target} already exists; choose a new file name.") from None
+    finally:
         partial.unlink(missing_ok=True)
-        raise
     return counts
 
 
@@ -69,5 +72,7 @@ def backup_command(path):
         counts = backup(current_app.config["DATABASE"], path, current_app.config["SQLITE_BUSY_TIMEOUT_MS"])
     except BackupError as error:
         raise click.ClickException(str(error)) from error
-    shown = ", ".join(f"{counts[t]} {t}" for t in ("organizations", "agreements", "events", "audit_log") if t in counts)
+    labels = {"organizations": "organizations", "agreements": "agreements", "events": "events",
+              "audit_log": "audit rows"}
+    shown = ", ".join(f"{counts[table]} {label}" for table, label in labels.items() if table in counts)
     click.echo(f"Backup written to {path} ({shown}).")

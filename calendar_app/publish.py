@@ -40,10 +40,12 @@ def public_feeds(db) -> dict[str, str]:
 
 
 def scope_versions(db) -> dict[str, int]:
+    """Every feed scope's version: one query per poll, whatever the number of feeds."""
     return dict(db.execute("select scope, version from feed_versions").fetchall())
 
 
 def _write_atomically(path: Path, body: bytes, modified: float | None) -> None:
+    """Write beside the target and rename over it, so a reader never sees half a file."""
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".publish-")
     try:

@@ -16,6 +16,8 @@ DEFAULTS = {
     "OCCURRENCE_WINDOW_MAX_DAYS": 3660,
     "PUBLIC_BASE_URL": None,  # e.g. https://lich.example.vn; None = the request's host
     "SQLITE_BUSY_TIMEOUT_MS": 10000,
+    # One connection per worker thread, kept across requests: opening one costs more than a 304.
+    "SQLITE_KEEP_CONNECTIONS": True,
     "JSON_SORT_KEYS": False,
     "BABEL_DEFAULT_LOCALE": "vi",
     # flask-smorest / OpenAPI

@@ -32,6 +32,7 @@ def test_backup_command_copies_everything_and_restores(seeded, runner, client, a
     assert result.output.startswith(f"Backup written to {target} (5 organizations, ")
     assert _dump(str(target)) == _dump(app.config["DATABASE"])
     assert not list(target.parent.glob(".*partial*"))
+    assert target.stat().st_mode & 0o777 == 0o600  # it holds password and token hashes
     conn = sqlite3.connect(target)
     assert conn.execute("PRAGMA journal_mode").fetchone() == ("delete",)
     conn.close()

@@ -96,6 +96,24 @@ def data(db):
     return db
 
 
+def test_the_generator_makes_the_data_set_it_describes(data):
+    generated = "from events where uid like 'bench-%'"
+    one = lambda sql: data.execute(sql).fetchone()[0]  # noqa: E731
+    assert one(f"select count(*) {generated}") == 400
+    assert one(f"select count(*) {generated} and rrule is not null") == 20  # 5 %
+    assert one(f"select count(*) {generated} and rrule is not null and range_end is null") == 2
+    assert one(f"select count(*) {generated} and visibility = 'internal'") == 20
+    assert one(f"select count(*) {generated} and status = 'cancelled'") == 12
+    assert one(f"select count(*) {generated} and all_day = 1") == 40
+    assert one(f"select count(*) {generated} and (title like '%Đ%' or title like '%đ%')") > 0
+    hub = one("select id from organizations where slug = 'dang-uy-khoi-dn-tw'")
+    assert one(f"select count(*) {generated} and id not in "
+               f"(select event_id from event_organizations where organization_id = {hub})") == 0
+    assert one("select count(*) from organizations where parent_id is not null") == 41
+    assert one("select count(*) from agreements where parent_id is not null") > 0
+    assert one("select count(*) from agreement_parties where role = 'witness'") > 0
+
+
 def _windows():
     at = lambda *a: datetime(*a, tzinfo=HCM)  # noqa: E731
     return [
@@ -214,13 +232,19 @@ def test_list_cache_answers_what_the_uncached_app_answers(app, client, make, tmp
     from calendar_app import create_app
 
     make.event(title="Giao ban", rrule="FREQ=WEEKLY;COUNT=5")
-    uncached = create_app({**app.config, "INSTANCE_PATH": str(tmp_path / "other"), "LIST_CACHE_ENTRIES": 0}).test_client()
+    uncached = create_app({**app.config, "INSTANCE_PATH": str(tmp_path / "other"),
+                           "LIST_CACHE_ENTRIES": 0}).test_client()
     for url in (LIST_URL, "/api/v1/occurrences?from=2026-12-01T00:00:00%2B07:00&to=2027-01-31T00:00:00%2B07:00",
                 LIST_URL + "&limit=1&offset=1", LIST_URL + "&limit=0"):
         for _ in range(2):
             cached = client.get(url)
             plain = uncached.get(url)
             assert (cached.status_code, cached.get_data()) == (plain.status_code, plain.get_data())
+            if cached.status_code == 200:
+                assert sorted(cached.headers.items()) == sorted(plain.headers.items())
+    bad_token = {"Authorization": "Bearer cal_1_wrong"}
+    for response in (client.get(LIST_URL + "&limit=0", headers=bad_token), client.get(LIST_URL, headers=bad_token)):
+        assert response.status_code == uncached.get(response.request.full_path, headers=bad_token).status_code
 
 
 # publish-feeds: static files equal to the served feeds, rewritten when (and only when) they change.
@@ -286,3 +310,93 @@ def test_lists_skip_the_schema_dump_but_keep_its_shape(client, make, auth):
                          OccurrenceListSchema())):
         body = client.get(url, headers=auth).get_json()
         assert body["items"] and schema.dump(body) == body
+
+
+def test_list_cache_forgets_everything_when_the_database_file_is_replaced(tmp_path):
+    import os
+    import sqlite3
+
+    from calendar_app.api.list_cache import BodyCache
+
+    def database(path, version):
+        conn = sqlite3.connect(path)
+        conn.execute("create table feed_versions (scope text primary key, version integer, changed_at text)")
+        conn.execute("insert into feed_versions values ('all', ?, '2026-01-01T00:00:00Z')", [version])
+        conn.commit()
+        conn.close()
+
+    live = str(tmp_path / "live.sqlite3")
+    database(live, 7)
+    cache = BodyCache(10, 1000, live)
+    cache.put("k", cache.version(), b"old")
+    assert cache.version() == 7 and cache.get("k", 7) == b"old"
+    database(str(tmp_path / "restored.sqlite3"), 7)  # same version number, other data
+    os.replace(tmp_path / "restored.sqlite3", live)
+    assert cache.version() == 7 and cache.get("k", 7) is None
+
+
+def test_list_cache_is_bounded_in_bytes(tmp_path):
+    from calendar_app.api.list_cache import BodyCache
+
+    cache = BodyCache(10, 100, str(tmp_path / "unused.sqlite3"))
+    cache.put("a", 1, b"x" * 60)
+    cache.put("b", 1, b"y" * 60)
+    cache.put("c", 1, b"z" * 101)
+    assert (cache.get("a", 1), cache.get("b", 1), cache.get("c", 1)) == (None, b"y" * 60, None)
+
+
+# SQLITE_KEEP_CONNECTIONS: one connection per thread across requests (opt-in).
+
+
+@pytest.fixture
+def kept(tmp_path):
+    from calendar_app import create_app
+
+    instance = tmp_path / "kept"
+    return create_app({"INSTANCE_PATH": str(instance), "TESTING": True, "SECRET_KEY": "test-secret",
+                       "DATABASE": str(instance / "kept.sqlite3"), "SQLITE_KEEP_CONNECTIONS": True,
+                       "LIST_CACHE_ENTRIES": 0})
+
+
+def _kept_connection(app):
+    return app.extensions["calendar_kept_db"].db
+
+
+def test_kept_connection_is_reused_and_sees_other_writers(kept):
+    from calendar_app.db import connect
+    from conftest import make_token
+
+    client = kept.test_client()
+    auth = {"Authorization": f"Bearer {make_token(kept)}"}
+    first = client.post("/api/v1/events", headers=auth, json={
+        "title": "Hội thảo Đà Nẵng", "kind": "joint_workshop",
+        "starts_at": "2026-12-15T08:30:00+07:00", "ends_at": "2026-12-15T11:00:00+07:00"})
+    assert first.status_code == 201
+    connection = _kept_connection(kept)
+    other = connect(kept.config["DATABASE"])
+    with write_transaction(other):
+        events.create(other, _fields("Tọa đàm Điện Biên", datetime(2026, 12, 16, 9, tzinfo=HCM)), "test")
+    other.close()
+    titles = [e["title"] for e in client.get(LIST_URL).get_json()["items"]]
+    assert titles == ["Hội thảo Đà Nẵng", "Tọa đàm Điện Biên"]
+    assert _kept_connection(kept) is connection and not connection.conn.in_transaction
+
+
+def test_kept_connection_is_rolled_back_at_teardown_and_reopened_after_a_restore(kept, tmp_path):
+    import os
+    import sqlite3
+
+    from calendar_app.db import get_db
+
+    with kept.test_request_context():
+        get_db().conn.execute("BEGIN IMMEDIATE")
+        connection = _kept_connection(kept)
+    assert not connection.conn.in_transaction
+    path = kept.config["DATABASE"]
+    connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    copy = sqlite3.connect(str(tmp_path / "restored.sqlite3"))
+    sqlite3.connect(path).backup(copy)
+    copy.close()
+    os.replace(tmp_path / "restored.sqlite3", path)
+    assert kept.test_client().get(LIST_URL).status_code == 200
+    assert _kept_connection(kept) is not connection

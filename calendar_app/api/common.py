@@ -32,6 +32,9 @@ def etag_of(representation: dict) -> str:
 
 def check_if_match(current: dict) -> None:
     """Refuse a change made against a stale copy (412); no If-Match means last writer wins."""
+    if request.headers.get("If-Match", "").strip() and not request.if_match:
+        # A header we cannot read (e.g. '"' or ',,,') must not fall back to last-writer-wins.
+        raise PreconditionFailed("If-Match holds no entity tag; send the ETag you read, in double quotes.")
     if request.if_match and not request.if_match.contains(etag_of(current).strip('"')) and not request.if_match.star_tag:
         raise PreconditionFailed("The resource changed since you read it; fetch it again (If-Match did not match).")
 

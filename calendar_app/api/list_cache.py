@@ -8,6 +8,7 @@ served while that version is unchanged; the version is read before the body is c
 body never carries older data than its tag.
 """
 
+import os
 import sqlite3
 import threading
 from collections import OrderedDict
@@ -15,29 +16,39 @@ from collections import OrderedDict
 from flask import Response, current_app, g, request
 
 from ..auth import is_authenticated
+from ..errors import ApiError
 from ..repositories import feed_versions
 
 CACHED_ENDPOINTS = frozenset({"events.Events", "events.Occurrences", "events.OrganizationEvents",
                               "events.AgreementEvents"})
 DEFAULT_ENTRIES = 256
-MAX_BODY_BYTES = 1024 * 1024
+DEFAULT_BYTES = 16 * 1024 * 1024
 
 
 class BodyCache:
-    """A small LRU of (version, body) by key, safe across a worker's threads."""
+    """A small LRU of (version, body) by key, bounded by count and bytes, safe across a worker's threads."""
 
-    def __init__(self, entries: int, database: str):
-        self.entries = entries
+    def __init__(self, entries: int, max_bytes: int, database: str):
+        self.entries, self.max_bytes = entries, max_bytes
         self.database = database
         self._items: OrderedDict = OrderedDict()
+        self._bytes = 0
         self._lock = threading.Lock()
         self._local = threading.local()
+        self._file = None
 
     def version(self) -> int:
         """The "all" scope's version, read on a connection kept open per thread (opening one costs more)."""
+        file = _identity(self.database)
+        if file != self._file:  # a restored or replaced database: versions may repeat with other data
+            with self._lock:
+                self._items.clear()
+                self._bytes = 0
+                self._file = file
         conn = getattr(self._local, "conn", None)
-        if conn is None:
+        if conn is None or getattr(self._local, "file", None) != file:
             conn = self._local.conn = sqlite3.connect(self.database, timeout=10, check_same_thread=False)
+            self._local.file = file
         # fetchall() runs the statement to its end: a statement left open would pin an old snapshot.
         rows = conn.execute("select version from feed_versions where scope = ?", [feed_versions.ALL]).fetchall()
         return rows[0][0] if rows else 0
@@ -51,11 +62,26 @@ class BodyCache:
             return found[1]
 
     def put(self, key, version: int, body: bytes) -> None:
+        if len(body) > self.max_bytes:
+            return
         with self._lock:
+            old = self._items.pop(key, None)
+            if old is not None:
+                self._bytes -= len(old[1])
             self._items[key] = (version, body)
-            self._items.move_to_end(key)
-            while len(self._items) > self.entries:
-                self._items.popitem(last=False)
+            self._bytes += len(body)
+            while len(self._items) > self.entries or self._bytes > self.max_bytes:
+                _key, (_version, evicted) = self._items.popitem(last=False)
+                self._bytes -= len(evicted)
+
+
+def _identity(path: str) -> tuple[int, int] | None:
+    """Which file the path names now: a restore replaces it."""
+    try:
+        found = os.stat(path)
+    except OSError:
+        return None
+    return found.st_dev, found.st_ino
 
 
 def _answer_from_cache():
@@ -63,9 +89,13 @@ def _answer_from_cache():
     if request.method != "GET" or request.endpoint not in CACHED_ENDPOINTS:
         return None
     cache = current_app.extensions["calendar_list_cache"]
+    try:
+        authenticated = is_authenticated()
+    except ApiError:
+        return None  # a bad token: the view answers it, in the order it checks things
     environ = request.environ
     key = (environ["wsgi.url_scheme"], request.host, environ.get("SCRIPT_NAME", ""), environ.get("PATH_INFO", ""),
-           environ.get("QUERY_STRING", ""), is_authenticated())
+           environ.get("QUERY_STRING", ""), authenticated)
     version = cache.version()
     body = cache.get(key, version)
     if body is not None:
@@ -75,19 +105,19 @@ def _answer_from_cache():
 
 
 def _remember(response: Response) -> Response:
+    """Keep a freshly computed 200 under the version read before computing it."""
     slot = g.pop("list_cache_slot", None)
     if slot is not None and response.status_code == 200 and not response.direct_passthrough:
-        body = response.get_data()
-        if len(body) <= MAX_BODY_BYTES:
-            current_app.extensions["calendar_list_cache"].put(*slot, body)
+        current_app.extensions["calendar_list_cache"].put(*slot, response.get_data())
     return response
 
 
 def init_app(app) -> None:
-    """Register the cache; LIST_CACHE_ENTRIES = 0 turns it off."""
+    """Register the cache; LIST_CACHE_ENTRIES = 0 turns it off, LIST_CACHE_MAX_BYTES bounds its memory."""
     entries = app.config.get("LIST_CACHE_ENTRIES", DEFAULT_ENTRIES)
     if not entries:
         return
-    app.extensions["calendar_list_cache"] = BodyCache(entries, app.config["DATABASE"])
+    app.extensions["calendar_list_cache"] = BodyCache(entries, app.config.get("LIST_CACHE_MAX_BYTES", DEFAULT_BYTES),
+                                                      app.config["DATABASE"])
     app.before_request(_answer_from_cache)
     app.after_request(_remember)

@@ -138,7 +138,7 @@ def create(db, data: dict, actor: str) -> dict:
     now = now_stored()
     row = {k: None for k in COLUMNS + DATE_COLUMNS}
     row.update(_column_values(data))
-    row.update(parent_id=_check_parent(db, None, data.get("parent")),
+    row.update(id=audit.unused_id(db, "agreements", "agreement"), parent_id=_check_parent(db, None, data.get("parent")),
                search_text=_search_text(data, data["parties"]), created_at=now, updated_at=now)
     agreement_id = db["agreements"].insert(row).last_pk
     _write_parties(db, agreement_id, data["parties"])

@@ -13,6 +13,16 @@ def diff(before: dict | None, after: dict | None) -> dict:
     return {k: [before.get(k), after.get(k)] for k in keys if before.get(k) != after.get(k)}
 
 
+def unused_id(db, table: str, entity: str) -> int:
+    """An id no record of `table` ever had (caller holds the write transaction).
+
+    SQLite gives a new row the highest rowid + 1, so deleting the newest record frees its id: the
+    next record would inherit its audit history and every link a client kept to it.
+    """
+    return db.execute(f"select max(coalesce((select max(id) from {table}), 0), coalesce((select max(entity_id) "
+                      "from audit_log where entity = ?), 0)) + 1", [entity]).fetchone()[0]
+
+
 def record(db, actor: str, entity: str, entity_id: int, entity_key: str, action: str,
            before: dict | None, after: dict | None) -> None:
     """Append one audit row describing a create, update or delete."""

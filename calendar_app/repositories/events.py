@@ -127,7 +127,8 @@ def create(db, fields: dict, actor: str) -> dict:
     """Insert an event and its organization links (caller holds the write transaction)."""
     agreement_id, organization_ids = _resolve_links(db, fields)
     now = now_stored()
-    row = {**_stored_fields(fields), "uid": fields.get("uid") or new_uid(), "agreement_id": agreement_id,
+    row = {**_stored_fields(fields), "id": audit.unused_id(db, "events", "event"),
+           "uid": fields.get("uid") or new_uid(), "agreement_id": agreement_id,
            "sequence": 0, "created_at": now, "updated_at": now,
            "cancelled_at": now if fields.get("status") == "cancelled" else None}
     event_id = db["events"].insert(row).last_pk

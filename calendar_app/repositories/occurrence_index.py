@@ -56,6 +56,7 @@ def utc_span(start, end, tz: str) -> tuple[str, str]:
 
 
 def _entry(starts: str, ends: str, exact: int) -> tuple[str, str, int, int]:
+    """An index row, marked short when a bounded range scan finds it."""
     short = int(from_stored(ends) - from_stored(starts) <= SHORT_SPAN)
     return starts, ends, exact, short
 

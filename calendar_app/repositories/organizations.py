@@ -101,7 +101,8 @@ def create(db, data: dict, actor: str) -> dict:
     _ensure_slug_free(db, data["slug"])
     now = now_stored()
     row = {k: data.get(k) for k in COLUMNS}
-    row.update(parent_id=_check_parent(db, None, data.get("parent")), feed_token=new_feed_token(),
+    row.update(id=audit.unused_id(db, "organizations", "organization"),
+               parent_id=_check_parent(db, None, data.get("parent")), feed_token=new_feed_token(),
                search_text=_search_text(data), created_at=now, updated_at=now)
     organization_id = db["organizations"].insert(row).last_pk
     created = get(db, data["slug"])

@@ -1,4 +1,4 @@
-"""Short, bounded runs of the stress scenarios (the long ones: `python -m tests.stress.writers --long`, `… crashes --long`)."""
+"""Short, bounded runs of the stress scenarios; the long ones: `python -m tests.stress.writers --long` (or crashes)."""
 
 import sqlite3
 
@@ -14,6 +14,9 @@ def test_concurrent_writers_lose_nothing():
     assert figures["stored_events"] == figures["acknowledged_creates"]
     assert figures["integrity"] == [("ok",)] and figures["foreign_key_violations"] == []
     assert figures["feed_status"] == 200 and figures["feed_matches"]
+    backup = figures["backup"]
+    assert (backup["integrity"], backup["unaudited"], backup["unlinked"]) == ([("ok",)], 0, 0)
+    assert 0 < backup["events"] <= figures["stored_events"]
 
 
 def test_sigkill_during_bulk_writes_and_imports_corrupts_nothing():
@@ -36,10 +39,11 @@ def test_crash_check_sees_half_written_data(tmp_path):
             values ('batch-0-1-0@crash', 'x', 'other', 'confirmed', 'public', 0, 0, '2027-01-01T01:00:00Z',
                     '2027-01-01T02:00:00Z', 'UTC', '2027-01-01T01:00:00Z', '2027-01-01T02:00:00Z',
                     '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z', 'x', '[]');
+        insert into organizations_fts (rowid, search_text) values (999, 'mo coi');
     """)
     conn.commit()
     conn.close()
     problems = crashes.check(database)
     assert [p.split(":")[0] for p in problems] == [
         "agreements without their parties", "agreements without their review series", "half-imported files",
-        "1 events without their audit row"]
+        "1 events without their audit row", "search index of organizations"]

@@ -180,6 +180,24 @@ def verify(database: str, port: int, outcomes: list[Outcome]) -> dict:
     }
 
 
+def backup_while_serving(database: str, target: str) -> dict:
+    """Take a backup in the middle of the run and check it is one consistent moment of the database."""
+    from calendar_app.backup import backup
+
+    counts = backup(database, target)
+    conn = sqlite3.connect(target)
+    try:
+        unaudited = conn.execute(
+            "select count(*) from events e where not exists (select 1 from audit_log l where l.entity = 'event' "
+            "and l.entity_id = e.id and l.action = 'create')").fetchone()[0]
+        unlinked = conn.execute("select count(*) from events e where not exists "
+                                "(select 1 from event_organizations o where o.event_id = e.id)").fetchone()[0]
+        return {"events": counts["events"], "integrity": conn.execute("PRAGMA integrity_check").fetchall(),
+                "unaudited": unaudited, "unlinked": unlinked}
+    finally:
+        conn.close()
+
+
 def _feed_summaries(feed: bytes) -> list[str]:
     from icalendar import Calendar
 
@@ -200,6 +218,8 @@ def run(workers: int = 3, clients: int = 4, seconds: float = 6.0, keep: bool = F
         processes = [context.Process(target=client, args=(n, port, token, seconds, queue)) for n in range(clients)]
         for process in processes:
             process.start()
+        time.sleep(seconds / 2)
+        backup_figures = backup_while_serving(database, str(folder / "backup.sqlite3"))
         outcomes = [queue.get(timeout=seconds + 120) for _ in processes]
         for process in processes:
             process.join()
@@ -207,10 +227,11 @@ def run(workers: int = 3, clients: int = 4, seconds: float = 6.0, keep: bool = F
         figures = verify(database, port, outcomes)
     finally:
         server_log = stop_server(server)
-    figures.update(workers=workers, clients=clients, seconds=round(elapsed, 1),
+    figures.update(backup=backup_figures, workers=workers, clients=clients, seconds=round(elapsed, 1),
                    writes_per_second=round((figures["acknowledged_creates"] + figures["acknowledged_updates"])
                                            / elapsed, 1),
-                   server_errors=[line for line in server_log.splitlines() if "Traceback" in line or "Error" in line][:5])
+                   server_errors=[line for line in server_log.splitlines()
+                                  if "Traceback" in line or "Error" in line][:5])
     if not keep:
         for path in folder.iterdir():
             path.unlink()
@@ -230,7 +251,8 @@ def main() -> int:
     print(json.dumps(figures, ensure_ascii=False, indent=2, default=str))
     ok = not (figures["lost"] or figures["duplicated"] or figures["unexpected"] or figures["wrong_final"]
               or figures["database_locked"] or figures["failure_count"] or figures["integrity"] != [("ok",)]
-              or figures["foreign_key_violations"] or not figures["feed_matches"])
+              or figures["foreign_key_violations"] or not figures["feed_matches"]
+              or figures["backup"]["unaudited"] or figures["backup"]["unlinked"])
     return 0 if ok else 1
 
 
