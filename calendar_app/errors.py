@@ -56,7 +56,7 @@ def error_body(status: int, message: str, errors: dict | None = None) -> dict:
 def flatten_locations(errors: dict) -> dict:
     """Drop webargs' location layer ({"json": {...}} -> {...}) so clients see field names only."""
     flat = {}
-    for location, fields in errors.items():
+    for fields in errors.values():
         if isinstance(fields, dict):
             flat.update(fields)
         else:

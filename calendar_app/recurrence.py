@@ -103,7 +103,7 @@ _MAX_LOCAL = datetime.max.replace(microsecond=0)
 
 
 class RecurrenceError(ValueError):
-    """A user-supplied RRULE that is invalid or unbounded beyond what we accept; str(e) is a clear English message for the API's 422 body."""
+    """A user's RRULE that is invalid or beyond our bounds; str(e) is the API's 422 message."""
 
 
 class TooManyOccurrences(RecurrenceError):
@@ -153,7 +153,11 @@ class _Series:
 
 
 def normalize_rrule(value: str, dtstart: datetime | date) -> str:
-    """Validate and return a canonical RRULE value (uppercase keys in a stable order, UNTIL in UTC 'YYYYMMDDTHHMMSSZ' for timed series, 'YYYYMMDD' for all-day series)."""
+    """Validate a rule and return its canonical form, so equal rules are stored (and cached) equally.
+
+    Keys come uppercase in a stable order; UNTIL is UTC 'YYYYMMDDTHHMMSSZ' for timed series and
+    'YYYYMMDD' for all-day ones.
+    """
     _check_start(dtstart)
     series = _compile(value, *_start_key(dtstart))
     first = next(_expand(series, series.start, _add_years(series.start, MAX_SERIES_YEARS)), None)
@@ -170,7 +174,10 @@ def normalize_rrule(value: str, dtstart: datetime | date) -> str:
 
 def series_end(start: datetime | date, duration: timedelta, rrule: str | None,
                exdates=()) -> datetime | date | None:
-    """End of the last occurrence (same type as start: aware dt in start's zone, or date exclusive-end for all-day), None when the series is unbounded (no COUNT/UNTIL). Non-recurring: start + duration.
+    """End of the last occurrence, for the range index; None when the series has no end.
+
+    Same type as start: an aware datetime in start's zone, or the exclusive end date for all-day
+    series. Non-recurring: start + duration.
 
     When EXDATEs remove every occurrence the first occurrence's end is returned, so a range
     index still gets a small finite range.
@@ -193,7 +200,9 @@ def occurrences_between(start: datetime | date, duration: timedelta, rrule: str 
                         window_start: datetime, window_end: datetime,
                         limit: int = MAX_OCCURRENCES_PER_QUERY, *,
                         zone: tzinfo | None = None) -> list[Occurrence]:
-    """Occurrences that OVERLAP [window_start, window_end) (aware datetimes, any zone), sorted by start, EXDATEs removed; more than `limit` raise TooManyOccurrences.
+    """Occurrences overlapping [window_start, window_end), by start, EXDATEs removed; over `limit` raises.
+
+    TooManyOccurrences is raised rather than a list cut short, so callers never show a partial answer.
 
     ``zone`` is the event's zone for an all-day event (default: window_start's zone, as RFC 5545
     treats DATE values as floating); a timed event uses its start's zone.

@@ -4,7 +4,6 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from ..auth import Identity, require_organizations
-from ..db import get_db
 from ..errors import Forbidden
 from ..links import feed_links, organization_feed_path
 from ..repositories import organizations, tokens

@@ -247,9 +247,7 @@ def _rows_by_id(db, ids) -> dict[int, dict]:
 
 
 def _rows_in_order(db, ids: list[int]) -> list[dict]:
-    if not ids:
-        return []
-    by_id = {r["id"]: r for r in db.query(f"select * from events where id in ({','.join('?' * len(ids))})", ids)}
+    by_id = _rows_by_id(db, ids)
     return represent_rows(db, [by_id[i] for i in ids])
 
 
@@ -332,12 +330,6 @@ def _occurrence_at(row: dict, starts: str):
         if occurrence_index.utc_span(occurrence.start, occurrence.end, row["timezone"])[0] == starts:
             return occurrence
     raise LookupError(f"event {row['id']} has no occurrence at {starts}: the occurrence index is stale")
-
-
-def _sort_key(value: datetime | date, tz: str) -> datetime:
-    if isinstance(value, datetime):
-        return value
-    return eventtime.day_start(value, tz)
 
 
 def _represent_occurrence(event: dict, occurrence) -> dict:
