@@ -155,7 +155,7 @@ def copy_database(source: Path, work: Path) -> Path:
     return target
 
 
-KEEP_CONNECTIONS = {"value": False}  # set from --keep-connections
+KEEP_CONNECTIONS = {"value": True}  # the app's default; --no-keep-connections measures one per request
 
 
 def app_env(database: Path, work: Path) -> dict:
@@ -289,8 +289,9 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--keep-connections", action="store_true",
-                        help="Run the app with SQLITE_KEEP_CONNECTIONS (one SQLite connection per worker thread).")
+    parser.add_argument("--keep-connections", action=argparse.BooleanOptionalAction, default=True,
+                        help="SQLITE_KEEP_CONNECTIONS, as the app's default (one SQLite connection per worker "
+                             "thread); --no-keep-connections opens one per request.")
     args = parser.parse_args()
     KEEP_CONNECTIONS["value"] = args.keep_connections
     sys.modules.setdefault("bench.run", sys.modules[__name__])  # bench.feeds must see this module, not a copy
@@ -303,7 +304,7 @@ def main() -> None:
         else:
             from bench.feeds import run_feeds
             result = run_feeds(args, work)
-    variant = "-kept" if args.keep_connections else ""
+    variant = "" if args.keep_connections else "-per-request"
     out = ROOT / "bench" / "results" / f"{args.scenario}{variant}-{time.strftime('%Y%m%dT%H%M%S')}.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps({"args": {k: str(v) for k, v in vars(args).items()}, "load": os.getloadavg(),

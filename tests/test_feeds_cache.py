@@ -238,3 +238,141 @@ def test_build_column_migration_fits_both_early_schemas(db):
     assert "build" not in db["event_ical_cache"].columns_dict
     module.migrate(db)
     assert db["event_ical_cache"].columns_dict["build"] is str
+
+
+# --- the shortcut in front of Flask: repeats a route's answer while nothing it depends on moved ---
+
+
+def routes_must_not_run(app):
+    """Replace every feed view: a request that still answers was answered by the shortcut."""
+    for endpoint in list(app.view_functions):
+        if endpoint.startswith("feeds."):
+            app.view_functions[endpoint] = lambda **kwargs: pytest.fail("the route ran")
+
+
+def exchange(response) -> tuple:
+    return response.status_code, response.headers.to_wsgi_list(), response.data
+
+
+@pytest.mark.parametrize("name", ["p", "agreement", "all", "pr", "linked"])
+def test_shortcut_repeats_the_routes_answer_exactly(app, client, world, name):
+    """GET, HEAD, 304 and If-Modified-Since answer the same status, headers and bytes with the routes gone."""
+    url = feed_urls(world)[name]
+    first = client.get(url)
+    etag, modified = first.headers["ETag"], first.headers["Last-Modified"]
+    asks = [{}, {"If-None-Match": etag}, {"If-None-Match": f'"old", W/{etag}'}, {"If-Modified-Since": modified},
+            {"If-None-Match": '"old"', "If-Modified-Since": modified}]
+    by_routes = [exchange(client.get(url, headers=h)) for h in asks] + [exchange(client.head(url))]
+    routes_must_not_run(app)
+    by_shortcut = [exchange(client.get(url, headers=h)) for h in asks] + [exchange(client.head(url))]
+    assert by_shortcut == by_routes
+    assert [s for s, _h, _b in by_routes] == [200, 304, 304, 304, 200, 200]
+    assert by_routes[0][2] == first.data and by_routes[-1][2] == b""
+
+
+def test_not_modified_carries_no_page_headers(client, world):
+    url = feed_urls(world)["p"]
+    etag = client.get(url).headers["ETag"]
+    response = client.get(url, headers={"If-None-Match": etag})
+    assert response.status_code == 304
+    assert response.headers.to_wsgi_list() == [("ETag", etag), ("Cache-Control", "public, max-age=900")]
+
+
+def test_private_feed_is_never_answered_from_the_public_slot(app, client, auth, world, make):
+    """A token URL is its own slot; a wrong token stays 404; rotation ends the old URL at once."""
+    slug = world["r"]["slug"]
+    make.event(title="Giao ban nội bộ", organizations=[slug], visibility="internal")
+    url = f"/feeds/organizations/{slug}.ics"
+    token = client.get(f"/api/v1/organizations/{slug}/feed-token", headers=auth).get_json()["token"]
+    public = client.get(url)
+    private = client.get(f"{url}?token={token}")
+    assert "Giao ban nội bộ".encode() not in public.data and "Giao ban nội bộ".encode() in private.data
+    for _ in range(2):  # the second round is the shortcut's
+        assert client.get(f"{url}?token={token}").data == private.data
+        assert client.get(f"{url}?token={token}x").status_code == 404
+        assert client.get(f"{url}?token=").status_code == 404
+        assert client.get(url).data == public.data
+        assert client.get(url, headers={"If-None-Match": private.headers["ETag"]}).status_code == 200
+    assert client.post(f"/api/v1/organizations/{slug}/feed-token", headers=auth).status_code == 200
+    assert client.get(f"{url}?token={token}").status_code == 404
+    assert client.get(f"{url}?token={token}", headers={"If-None-Match": private.headers["ETag"]}).status_code == 404
+
+
+def test_internal_event_feed_shown_to_a_signed_in_caller_is_not_repeated(client, auth, make):
+    event = make.event(title="Họp kín", visibility="internal")
+    url = f"/events/{event['id']}.ics"
+    assert client.get(url, headers=auth).status_code == 200
+    assert client.get(url).status_code == 404
+
+
+def test_deleted_or_renamed_organization_is_not_served_from_its_slot(client, auth, make):
+    organization = make.organization()
+    url = f"/feeds/organizations/{organization['slug']}.ics"
+    etag = client.get(url).headers["ETag"]
+    assert client.get(url, headers={"If-None-Match": etag}).status_code == 304
+    assert client.patch(f"/api/v1/organizations/{organization['slug']}", json={"slug": "doi-ten"},
+                        headers=auth).status_code == 200
+    assert client.get(url, headers={"If-None-Match": etag}).status_code == 404
+    etag = client.get("/feeds/organizations/doi-ten.ics").headers["ETag"]
+    assert client.delete("/api/v1/organizations/doi-ten", headers=auth).status_code == 204
+    assert client.get("/feeds/organizations/doi-ten.ics", headers={"If-None-Match": etag}).status_code == 404
+
+
+def test_shortcut_follows_the_day_and_the_settings(app, client, world, monkeypatch):
+    url = feed_urls(world)["p"]
+    etag = client.get(url).headers["ETag"]
+    assert client.get(url, headers={"If-None-Match": etag}).status_code == 304
+    app.config["FEED_MAX_AGE_SECONDS"] = 60
+    response = client.get(url, headers={"If-None-Match": etag})
+    assert response.status_code == 304 and response.headers["Cache-Control"] == "public, max-age=60"
+    monkeypatch.setattr(window, "today", lambda: date(2026, 11, 2))
+    assert client.get(url, headers={"If-None-Match": etag}).status_code == 200
+    event_url = feed_urls(world)["linked"]  # not windowed: the day does not matter
+    etag = client.get(event_url).headers["ETag"]
+    monkeypatch.setattr(window, "today", lambda: date(2026, 11, 3))
+    assert client.get(event_url, headers={"If-None-Match": etag}).status_code == 304
+
+
+def test_a_replaced_database_empties_the_shortcut_and_the_cache(app, client, auth, world, tmp_path):
+    """A restore may bring back the same version numbers with other data: nothing kept survives it."""
+    url = feed_urls(world)["r"]
+    copy = tmp_path / "copy.sqlite3"
+    source = connect(app.config["DATABASE"])
+    source.conn.execute(f"vacuum into '{copy}'")
+    change_own(client, auth, world)
+    etag = client.get(url).headers["ETag"]
+    assert client.get(url, headers={"If-None-Match": etag}).status_code == 304
+    source.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    source.close()
+    copy.replace(app.config["DATABASE"])  # the restore: one version back
+    assert client.patch(f"/api/v1/events/{world['own']['id']}", json={"title": "Tên khác"},
+                        headers=auth).status_code == 200  # the same version again, other data
+    # (The ETag itself comes from the versions, so a client holding the old one is not told: a restore
+    # is announced to subscribers by a write after it. The bytes served are the restored data's.)
+    assert "Tên khác".encode() in client.get(url).data
+
+
+def test_shortcut_is_bounded(app, client, world):
+    shortcut = app.extensions["feed_shortcut"]
+    shortcut.max_slots = 2
+    url = feed_urls(world)["p"]
+    for n in range(5):
+        client.get(f"{url}?n={n}")
+    assert len(shortcut._slots) == 2
+
+
+def test_etag_changes_when_a_restored_database_repeats_a_version(app, make):
+    """After a restore, new writes can bring back old version numbers with other data."""
+    organization = make.organization()
+    make.event(organizations=[organization["slug"]], title="Trước khi khôi phục")
+    url = f"/feeds/organizations/{organization['slug']}.ics"
+    before = app.test_client().get(url).headers["ETag"]
+    database = connect(app.config["DATABASE"])
+    try:
+        database.execute("update feed_versions set changed_at = '2099-01-01T00:00:00Z'")
+        database.conn.commit()
+    finally:
+        database.close()
+    restarted = create_app({**app.config, "INSTANCE_PATH": app.instance_path})
+    after = restarted.test_client().get(url).headers["ETag"]
+    assert after != before

@@ -13,13 +13,14 @@ from ..clock import from_stored
 from ..db import get_db
 from ..errors import NotFoundError
 from ..links import absolute
-from ..repositories import feed_rows
-from . import cache, window
+from ..repositories import feed_rows, feed_versions
+from . import cache, shortcut, window
 from .ical_builder import CalendarMeta
 from .params import FeedParams, parse
 
 bp = Blueprint("feeds", __name__)
 UID_DOMAIN = "calendar-app"
+CONTENT_TYPE = "text/calendar; charset=utf-8"
 
 
 @dataclass
@@ -27,6 +28,7 @@ class Target:
     """One feed as a request names it: its cache key, versions and how to build it."""
 
     key: str
+    scopes: tuple[str, ...]  # the feed_versions rows the versions were read from, in the same order
     versions: tuple
     changed_at: list[str | None]
     filename: str
@@ -34,6 +36,9 @@ class Target:
     windowed: bool
     meta: Callable[[], CalendarMeta]
     selection: Callable[[], dict]
+    # Whether the answer depends on the URL alone, so the shortcut may repeat it: not for an internal
+    # event shown to a signed-in caller (a private organization feed is keyed by its ?token= URL).
+    by_url: bool = True
 
 
 def _cache() -> cache.FeedCache:
@@ -92,7 +97,8 @@ def organization_feed(slug: str):
 
     title = f"Lịch phối hợp — {name}" + (" (nội bộ)" if private else "")
     return _serve(Target(
-        key=f"organization:{organization_id}:{int(private)}", versions=(version,), changed_at=[changed_at],
+        key=f"organization:{organization_id}:{int(private)}",
+        scopes=(feed_versions.organization_scope(organization_id),), versions=(version,), changed_at=[changed_at],
         filename=f"{slug}.ics", private=private, windowed=True,
         meta=lambda: _meta(title, f"Lễ ký kết, hội thảo, giao ban và hoạt động phối hợp của {name}",
                            f"organization-{organization_id}" + ("-internal" if private else ""), params),
@@ -111,7 +117,8 @@ def agreement_feed(slug: str):
     agreement_id, title, version, changed_at = row
     day = window.today()
     return _serve(Target(
-        key=f"agreement:{agreement_id}", versions=(version,), changed_at=[changed_at],
+        key=f"agreement:{agreement_id}", scopes=(feed_versions.agreement_scope(agreement_id),), versions=(version,),
+        changed_at=[changed_at],
         filename=f"{slug}.ics", private=False, windowed=True,
         meta=lambda: _meta(title, f"Các sự kiện thực hiện văn bản: {title}", f"agreement-{agreement_id}", params),
         selection=lambda: _window_selection(params, day, agreement_id=agreement_id)), params, day)
@@ -127,7 +134,8 @@ def all_feed():
     if not params.organizations:
         version, changed_at = feed_rows.scope_head(db, "all")
         return _serve(Target(
-            key="all", versions=(version,), changed_at=[changed_at], filename="all.ics", private=False, windowed=True,
+            key="all", scopes=(feed_versions.ALL,), versions=(version,), changed_at=[changed_at], filename="all.ics",
+            private=False, windowed=True,
             meta=lambda: _meta("Lịch phối hợp — tất cả đơn vị", "Mọi sự kiện công khai của các văn bản phối hợp",
                                "all", params),
             selection=lambda: _window_selection(params, day)), params, day)
@@ -143,7 +151,8 @@ def all_feed():
         return _window_selection(params, day, organization_ids=chosen)
 
     return _serve(Target(
-        key="organizations:" + ",".join(map(str, ids)), versions=tuple(r[3] for r in rows),
+        key="organizations:" + ",".join(map(str, ids)), scopes=tuple(feed_versions.organization_scope(i) for i in ids),
+        versions=tuple(r[3] for r in rows),
         changed_at=[r[4] for r in rows], filename="organizations.ics", private=False, windowed=True,
         meta=lambda: _meta(f"Lịch phối hợp — {names}", f"Sự kiện của {names}",
                            "organizations-" + "-".join(map(str, ids)), params),
@@ -162,8 +171,8 @@ def event_feed(event_id: int):
     title, visibility, version, changed_at = row
     private = visibility != "public"
     return _serve(Target(
-        key=f"event:{event_id}", versions=(version,), changed_at=[changed_at],
-        filename=f"event-{event_id}.ics", private=private, windowed=False,
+        key=f"event:{event_id}", scopes=(feed_versions.event_scope(event_id),), versions=(version,),
+        changed_at=[changed_at], filename=f"event-{event_id}.ics", private=private, windowed=False, by_url=not private,
         meta=lambda: _meta(title, "Sự kiện phối hợp", f"event-{event_id}", params),
         selection=lambda: {"event_id": event_id, "include_internal": private, "kinds": params.kinds,
                            "hide_cancelled": params.hide_cancelled, "hide_tentative": params.hide_tentative}),
@@ -183,23 +192,33 @@ def _serve(target: Target, params: FeedParams, day) -> Response:
     if entry is not None:
         etag, last_modified = entry.etag, entry.last_modified
     else:
-        etag = cache.etag_for(key, target.versions, int(target.private))
+        # changed_at too: after a restore from a backup, new writes may repeat version numbers.
+        etag = cache.etag_for(key, target.versions, tuple(target.changed_at), int(target.private))
         last_modified = _last_modified(target, day)
-    headers = {
-        "ETag": etag,
-        "Last-Modified": http_date(last_modified),
-        "Cache-Control": ("private, no-store" if target.private
-                          else f"public, max-age={config['FEED_MAX_AGE_SECONDS']}"),
-    }
+    cache_control = "private, no-store" if target.private else f"public, max-age={config['FEED_MAX_AGE_SECONDS']}"
+    headers = {"ETag": etag, "Last-Modified": http_date(last_modified), "Cache-Control": cache_control}
+    if target.by_url:
+        _remember(target, key, day, etag, last_modified, headers)
     if _not_modified(etag, last_modified):
-        return Response(status=304, headers=headers)
+        # Not text/html (Flask's default): no page headers; werkzeug drops the entity headers of a 304.
+        return Response(status=304, headers=headers, mimetype="text/calendar")
     if entry is None:
         body, _built = cache.assemble(get_db(), target.meta(), feed_rows.Selection(**target.selection()), base,
                                       params.alarm, params.hide_cancelled)
         entry = cache.Entry(target.versions, etag, last_modified, body)
         feeds.put(key, entry)
     headers["Content-Disposition"] = f'inline; filename="{target.filename}"'
-    return Response(entry.body, status=200, headers=headers, content_type="text/calendar; charset=utf-8")
+    return Response(entry.body, status=200, headers=headers, content_type=CONTENT_TYPE)
+
+
+def _remember(target: Target, key: str, day, etag: str, last_modified: datetime, headers: dict) -> None:
+    """Let the shortcut repeat this answer for this URL while the target's versions and day hold."""
+    current_app.extensions["feed_shortcut"].remember(request.environ, shortcut.Slot(
+        feed_key=key, scopes=target.scopes, versions=target.versions, day=day if target.windowed else None,
+        settings=shortcut.settings_of(current_app.config), etag=etag, last_modified=last_modified,
+        not_modified_headers=[("ETag", etag), ("Cache-Control", headers["Cache-Control"])],
+        headers=[*headers.items(), ("Content-Disposition", f'inline; filename="{target.filename}"'),
+                 ("Content-Type", CONTENT_TYPE)]))
 
 
 def _last_modified(target: Target, day) -> datetime:
