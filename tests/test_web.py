@@ -617,3 +617,19 @@ def test_a_bad_month_falls_back_to_this_month(client):
 def test_an_unknown_filter_is_a_404_page(client):
     response = client.get("/?organization=khong-co")
     assert response.status_code == 404 and response.mimetype == "text/html"
+
+
+def test_event_page_shows_a_cancelled_occurrence_of_a_series_struck_through(client, make, auth):
+    from datetime import datetime, timedelta, timezone
+    start = (datetime.now(timezone.utc) + timedelta(days=7)).replace(hour=7, minute=0, second=0, microsecond=0)
+    series = make.event(title="Giao ban tuần", starts_at=start.isoformat(),
+                        ends_at=(start + timedelta(hours=1)).isoformat(), rrule="FREQ=WEEKLY;COUNT=4")
+    second = (start + timedelta(days=7)).astimezone(timezone(timedelta(hours=7)))
+    recurrence_id = second.replace(tzinfo=None).isoformat()
+    response = client.put(f"/api/v1/events/{series['id']}/occurrences/{recurrence_id}", headers=auth,
+                          json={"status": "cancelled"})
+    assert response.status_code == 201, response.get_json()
+    page = client.get(f"/events/{series['id']}").get_data(as_text=True)
+    listed = page.split("<h2>", 2)[-1]
+    assert listed.count("<li>") == 4
+    assert listed.count("<s>") == 1 and second.strftime("%d/%m/%Y") in listed.split("<s>")[1].split("</s>")[0]

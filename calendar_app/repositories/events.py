@@ -186,6 +186,9 @@ def _filters(db, filters: dict) -> tuple[list[str], list]:
             "(events.id in (select event_id from event_organizations where organization_id = ?)"
             " or events.agreement_id in (select agreement_id from agreement_parties where organization_id = ?))")
         params += [organization_id, organization_id]
+    if filters.get("event_id"):
+        where.append("events.id = ?")
+        params.append(filters["event_id"])
     if filters.get("agreement"):
         where.append("events.agreement_id = ?")
         params.append(_id_or_404(db, "agreements", filters["agreement"], "agreement"))

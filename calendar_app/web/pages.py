@@ -10,8 +10,7 @@ from .. import links
 from ..clock import utc_now
 from ..db import get_db
 from ..errors import BadRequest, NotFoundError
-from ..eventtime import day_start, duration_of, exdates_of, start_of, zone
-from ..recurrence import RecurrenceError, occurrences_between
+from ..eventtime import day_start, zone
 from ..repositories import agreements, events, organizations
 from ..schemas.events import DEFAULT_TIMEZONE, EVENT_KINDS
 from .blueprint import bp, current_user
@@ -161,16 +160,11 @@ def event_when(event: dict) -> str:
     return format_span(datetime.fromisoformat(event["starts_at"]), datetime.fromisoformat(event["ends_at"]))
 
 
-def next_occurrences(row: dict, count: int) -> list[str]:
-    """The next few occurrences of a series, in words."""
+def next_occurrences(event_id: int, count: int) -> list[dict]:
+    """The next few occurrences of a series, moved and cancelled ones shown as such."""
     now = utc_now()
-    try:
-        found = occurrences_between(start_of(row), duration_of(row), row["rrule"], exdates_of(row), now,
-                                    now + timedelta(days=2 * COMING_DAYS), limit=1000)
-    except RecurrenceError:
-        return []
-    one_day = timedelta(days=1)
-    return [format_span(o.start, o.end - one_day if row["all_day"] else o.end) for o in found[:count]]
+    found, _problem = find_occurrences({"event_id": event_id}, now, now + timedelta(days=2 * COMING_DAYS), count)
+    return found
 
 
 @bp.route("/events/<int:event_id>")
@@ -180,7 +174,7 @@ def event_page(event_id):
     event = visible_event(event_id)
     agreement = agreements.get(db, event["agreement"]) if event["agreement"] else None
     members = [organizations.get(db, slug) for slug in event["organizations"]]
-    upcoming = next_occurrences(events.get_row(db, event_id), 10) if event["rrule"] else []
+    upcoming = next_occurrences(event_id, 10) if event["rrule"] else []
     return render_template("event.html", event=event, agreement=agreement, members=members,
                            when=event_when(event), repetition=describe_repetition(event["rrule"], event["timezone"]),
                            upcoming=upcoming, ics_url=links.event_ics_path(event_id),
