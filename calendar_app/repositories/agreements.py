@@ -5,12 +5,13 @@ from datetime import date
 from ..clock import now_stored
 from ..errors import ConflictError, NotFoundError, ValidationFailed
 from ..text import fold
-from . import audit, feed_versions
+from . import audit, feed_versions, review_series
 from .organizations import ids_for_slugs
 from .search import search_clause
 
 COLUMNS = ("slug", "title", "kind", "summary", "review_every_months", "source_url")
 DATE_COLUMNS = ("signed_on", "valid_from", "valid_until")
+TERM_FIELDS = frozenset({"valid_from", "valid_until", "review_every_months"})
 
 
 def _row_by_slug(db, slug: str) -> dict:
@@ -56,6 +57,7 @@ def represent_rows(db, rows: list[dict]) -> list[dict]:
         "signed_on": r["signed_on"], "valid_from": r["valid_from"], "valid_until": r["valid_until"],
         "parent": parents.get(r["parent_id"]), "review_every_months": r["review_every_months"],
         "source_url": r["source_url"], "parties": parties[r["id"]],
+        "review_series_event": r["review_series_event_id"],
         "created_at": r["created_at"], "updated_at": r["updated_at"],
     } for r in rows]
 
@@ -169,6 +171,8 @@ def update(db, slug: str, changes: dict, actor: str) -> dict:
         _write_parties(db, row["id"], changes["parties"])
     after = get(db, new_slug)
     audit.record(db, actor, "agreement", row["id"], new_slug, "update", before, after)
+    if TERM_FIELDS & changes.keys():
+        review_series.follow_term(db, after, actor)
     feed_versions.bump(db, scopes_before | _scopes(db, row["id"]))
     return after
 

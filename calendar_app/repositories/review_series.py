@@ -46,4 +46,32 @@ def series_fields(agreement: dict, organization_slugs: list[str], tz_name: str =
 def create_series(db, agreement: dict, actor: str) -> dict:
     """Create the review series for an agreement's term, linked to it and its signing parties."""
     slugs = [p["organization"] for p in agreement["parties"] if p["role"] in ("signatory", "party")]
-    return events.create(db, series_fields(agreement, slugs), actor)
+    created = events.create(db, series_fields(agreement, slugs), actor)
+    db.execute("update agreements set review_series_event_id = ? where id = ?", [created["id"], agreement["id"]])
+    return created
+
+
+def follow_term(db, agreement: dict, actor: str) -> dict | None:
+    """Move the agreement's review series to a changed term or interval; None when nothing moved.
+
+    What staff set on the series (title, place, time of day, length, skipped dates) is kept; only
+    the first meeting's day, the interval and the end follow the agreement.
+    """
+    event_id = db.execute("select review_series_event_id from agreements where id = ?",
+                          [agreement["id"]]).fetchone()[0]
+    if event_id is None or not agreement.get("review_every_months") or not agreement.get("valid_from"):
+        return None
+    if db.execute("select 1 from events where id = ?", [event_id]).fetchone() is None:
+        return None  # the series was deleted: nothing to follow
+    current = events.get(db, event_id)
+    fields = {**events.stored_to_fields(events.get_row(db, event_id)),
+              "agreement": current["agreement"], "organizations": current["organizations"]}
+    planned = series_fields(agreement, current["organizations"], fields["timezone"])
+    start = planned["starts_at"].replace(hour=fields["starts_at"].hour, minute=fields["starts_at"].minute,
+                                         second=fields["starts_at"].second)
+    rrule = normalize_rrule(planned["rrule"], start)
+    if start == fields["starts_at"] and rrule == fields["rrule"]:
+        return None
+    length = fields["ends_at"] - fields["starts_at"]
+    return events.update(db, event_id, {**fields, "starts_at": start, "ends_at": start + length, "rrule": rrule},
+                         actor)
