@@ -9,7 +9,7 @@ from .backup import backup_command
 from .db import get_db, write_transaction
 from .errors import ApiError
 from .publish import publish_feeds_command
-from .repositories import tokens, users
+from .repositories import feed_versions, occurrence_index, tokens, users
 
 
 @contextmanager
@@ -91,8 +91,19 @@ def create_user_command(username, display_name, password):
     click.echo(f"User '{username}' created.")
 
 
+@click.command("rebuild-occurrences")
+@with_appcontext
+def rebuild_occurrences_command():
+    """Index every event's occurrences again, e.g. after a tzdata update changed a zone's rules."""
+    db = get_db()
+    with write_transaction(db):
+        count = occurrence_index.rebuild(db)
+        feed_versions.bump(db, set())  # cached lists may hold occurrences that moved
+    click.echo(f"Occurrence index rebuilt ({count} rows).")
+
+
 def init_app(app) -> None:
     """Register the commands on `flask --app calendar_app`."""
     for command in (seed_demo_command, create_token_command, list_tokens_command, revoke_token_command,
-                    create_user_command, backup_command, publish_feeds_command):
+                    create_user_command, backup_command, publish_feeds_command, rebuild_occurrences_command):
         app.cli.add_command(command)

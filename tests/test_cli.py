@@ -206,7 +206,28 @@ def test_create_user_asks_for_the_password_twice(app, runner):
 
 
 @pytest.mark.parametrize("command", ["init-db", "seed-demo", "create-token", "list-tokens", "revoke-token",
-                                     "create-user"])
+                                     "create-user", "backup", "publish-feeds", "import-ics", "rebuild-occurrences"])
 def test_every_command_is_registered_with_help(runner, command):
     result = runner.invoke(args=[command, "--help"])
     assert result.exit_code == 0 and result.stdout.startswith("Usage:")
+
+
+def test_rebuild_occurrences_gives_back_the_same_index_and_refreshes_cached_lists(app, client, runner, make):
+    make.event(title="Giao ban", starts_at="2026-01-05T14:00:00+07:00", ends_at="2026-01-05T16:00:00+07:00",
+               rrule="FREQ=MONTHLY;COUNT=12")
+    query = {"from": "2026-01-01T00:00:00+07:00", "to": "2027-01-01T00:00:00+07:00"}
+    listed = client.get("/api/v1/occurrences", query_string=query).get_json()
+    with app.app_context():
+        before = list(get_db().query("select event_id, starts, ends, exact, short from event_occurrences "
+                                     "order by event_id, starts"))
+        version = get_db().execute("select version from feed_versions where scope = 'all'").fetchone()[0]
+        get_db().execute("delete from event_occurrences")
+        get_db().conn.commit()
+    result = runner.invoke(args=["rebuild-occurrences"])
+    assert result.exit_code == 0 and result.stdout == f"Occurrence index rebuilt ({len(before)} rows).\n"
+    with app.app_context():
+        after = list(get_db().query("select event_id, starts, ends, exact, short from event_occurrences "
+                                    "order by event_id, starts"))
+        assert get_db().execute("select version from feed_versions where scope = 'all'").fetchone()[0] == version + 1
+    assert after == before and len(before) == 12
+    assert client.get("/api/v1/occurrences", query_string=query).get_json() == listed
