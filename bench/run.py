@@ -293,6 +293,8 @@ def main() -> None:
                         help="SQLITE_KEEP_CONNECTIONS, as the app's default (one SQLite connection per worker "
                              "thread); --no-keep-connections opens one per request.")
     args = parser.parse_args()
+    if shutil.which("wrk") is None:
+        sys.exit("bench: wrk is not installed (apt-get install wrk)")
     KEEP_CONNECTIONS["value"] = args.keep_connections
     sys.modules.setdefault("bench.run", sys.modules[__name__])  # bench.feeds must see this module, not a copy
     with tempfile.TemporaryDirectory(prefix="calendar-bench-") as tmp:
