@@ -456,6 +456,23 @@ def test_series_with_overrides_expands_as_rfc_says(client, auth, world):
     assert "EXDATE;TZID=Asia/Ho_Chi_Minh:20260905T140000" in lines and lines.count("BEGIN:VEVENT") == 2
 
 
+def test_tentative_hide_drops_a_tentative_occurrence_of_a_confirmed_series(client, auth, world):
+    review = world["events"]["review"]
+    base = f"/api/v1/events/{review['id']}/occurrences"
+    assert client.put(f"{base}/2026-03-05T14:00:00", headers=auth, json={"status": "tentative"}).status_code == 201
+    assert client.put(f"{base}/2026-09-05T14:00:00", headers=auth, json={"status": "cancelled"}).status_code == 201
+    shown = content_lines(fetch(client, f"/events/{review['id']}.ics").data)
+    assert shown.count("BEGIN:VEVENT") == 3 and not any(line.startswith("EXDATE") for line in shown)
+    tentative_hidden = content_lines(fetch(client, f"/events/{review['id']}.ics?tentative=hide").data)
+    assert [line for line in tentative_hidden if line.startswith("EXDATE")] == [
+        "EXDATE;TZID=Asia/Ho_Chi_Minh:20260305T140000"]
+    assert tentative_hidden.count("BEGIN:VEVENT") == 2  # the series and its cancelled occurrence
+    both_hidden = content_lines(fetch(client, f"/events/{review['id']}.ics?tentative=hide&cancelled=hide").data)
+    assert [line for line in both_hidden if line.startswith("EXDATE")] == [
+        "EXDATE;TZID=Asia/Ho_Chi_Minh:20260305T140000,20260905T140000"]
+    assert both_hidden.count("BEGIN:VEVENT") == 1
+
+
 # --- a client's subscription ---------------------------------------------------------------------
 
 

@@ -89,9 +89,10 @@ def etag_for(*parts) -> str:
     return '"' + hashlib.sha256(text.encode()).hexdigest()[:32] + '"'
 
 
-def variant_for(base_url: str, alarm: timedelta | None, hide_cancelled: bool) -> str:
-    """Name what shapes an event's bytes besides the event itself."""
-    text = f"{BUILD_ID}|{base_url}|{'' if alarm is None else int(alarm.total_seconds())}|{int(hide_cancelled)}"
+def variant_for(base_url: str, alarm: timedelta | None, hidden: frozenset[str]) -> str:
+    """Name what shapes an event's bytes besides the event itself (hidden: occurrence statuses left out)."""
+    text = (f"{BUILD_ID}|{base_url}|{'' if alarm is None else int(alarm.total_seconds())}|"
+            f"{int('cancelled' in hidden)}" + ("|tentative" if "tentative" in hidden else ""))
     return hashlib.sha256(text.encode()).hexdigest()[:20]
 
 
@@ -109,18 +110,18 @@ def _snapshot(db):
 
 
 def assemble(db, meta: ical_builder.CalendarMeta, selection: feed_rows.Selection, base_url: str,
-             alarm: timedelta | None, hide_cancelled: bool) -> tuple[bytes, int]:
+             alarm: timedelta | None, hidden: frozenset[str]) -> tuple[bytes, int]:
     """Build a feed from cached VEVENT bytes, serialising only missing or outdated events.
 
     Returns (body, number of events serialised now).
     """
-    variant = variant_for(base_url, alarm, hide_cancelled)
+    variant = variant_for(base_url, alarm, hidden)
     with _snapshot(db):
         rows = feed_rows.select_feed_events(db, selection, variant)
         missing = [row[0] for row in rows if row[4] is None]
         built = {}
         if missing:
-            events = feed_rows.builder_dicts(db, missing, base_url, hide_cancelled)
+            events = feed_rows.builder_dicts(db, missing, base_url, hidden)
             built = {event_id: ical_builder.event_to_ical(events[event_id], alarm) for event_id in missing}
     if built:
         _store(db, variant, [(row[0], row[3], built[row[0]]) for row in rows if row[0] in built])

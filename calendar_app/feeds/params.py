@@ -37,6 +37,12 @@ class FeedParams:
         ])
 
     @property
+    def hidden_statuses(self) -> frozenset[str]:
+        """The statuses left out, for whole events and for single occurrences alike."""
+        return frozenset(status for status, hide in (("cancelled", self.hide_cancelled),
+                                                     ("tentative", self.hide_tentative)) if hide)
+
+    @property
     def narrowed(self) -> bool:
         """Whether the feed is a filtered view (a different calendar for clients)."""
         return self != FeedParams(organizations=self.organizations, include_children=self.include_children)

@@ -204,7 +204,7 @@ def _serve(target: Target, params: FeedParams, day) -> Response:
         return Response(status=304, headers=headers, mimetype="text/calendar")
     if entry is None:
         body, _built = cache.assemble(get_db(), target.meta(), feed_rows.Selection(**target.selection()), base,
-                                      params.alarm, params.hide_cancelled)
+                                      params.alarm, params.hidden_statuses)
         entry = cache.Entry(target.versions, etag, last_modified, body)
         feeds.put(key, entry)
     headers["Content-Disposition"] = f'inline; filename="{target.filename}"'

@@ -148,15 +148,19 @@ def _chunks(ids: list[int]):
 
 
 def builder_dicts(db, event_ids: list[int], base_url: str,
-                  hide_cancelled_occurrences: bool = False) -> dict[int, dict]:
-    """Load events with their agreement, parties, organizations and overrides as ical_builder dicts."""
+                  hidden_occurrences: frozenset[str] = frozenset()) -> dict[int, dict]:
+    """Load events with their agreement, parties, organizations and overrides as ical_builder dicts.
+
+    Overridden occurrences whose status is in `hidden_occurrences` become EXDATEs (cancelled=hide,
+    tentative=hide apply to single occurrences as they do to whole events).
+    """
     result: dict[int, dict] = {}
     for chunk in _chunks(list(event_ids)):
-        result.update(_load_chunk(db, chunk, base_url, hide_cancelled_occurrences))
+        result.update(_load_chunk(db, chunk, base_url, hidden_occurrences))
     return result
 
 
-def _load_chunk(db, ids: list[int], base_url: str, hide_cancelled_occurrences: bool) -> dict[int, dict]:
+def _load_chunk(db, ids: list[int], base_url: str, hidden_occurrences: frozenset[str]) -> dict[int, dict]:
     marks = ",".join("?" * len(ids))
     rows = list(db.query(f"select * from events where id in ({marks})", ids))
     agreement_ids = sorted({r["agreement_id"] for r in rows if r["agreement_id"] is not None})
@@ -173,7 +177,7 @@ def _load_chunk(db, ids: list[int], base_url: str, hide_cancelled_occurrences: b
         event["agreement"] = agreements.get(row["agreement_id"])
         event["parties"] = parties.get(row["agreement_id"], [])
         event["organizations"] = organizations[row["id"]]
-        event["overrides"], skipped = _builder_overrides(row, overrides.get(row["id"], []), hide_cancelled_occurrences)
+        event["overrides"], skipped = _builder_overrides(row, overrides.get(row["id"], []), hidden_occurrences)
         event["exdates"] = event["exdates"] + skipped
         result[row["id"]] = event
     return result
@@ -217,8 +221,8 @@ def to_builder(row: dict, base_url: str) -> dict:
     }
 
 
-def _builder_overrides(row: dict, stored: list[dict], hide_cancelled: bool) -> tuple[list[dict], list]:
-    """Return (overrides, extra exdates): only real occurrences; cancelled ones become EXDATEs when hidden."""
+def _builder_overrides(row: dict, stored: list[dict], hidden: frozenset[str]) -> tuple[list[dict], list]:
+    """Return (overrides, extra exdates): only real occurrences; those with a hidden status become EXDATEs."""
     if not row["rrule"] or not stored:
         return [], []
     kept, skipped = [], []
@@ -227,7 +231,7 @@ def _builder_overrides(row: dict, stored: list[dict], hide_cancelled: bool) -> t
         value = overrides_repo.recurrence_value(row, override["recurrence_id"])
         if value not in valid:
             continue  # the series was rescheduled since: this occurrence no longer exists
-        if hide_cancelled and override["status"] == "cancelled":
+        if override["status"] in hidden:
             skipped.append(value)
             continue
         typed = overrides_repo.typed(row, override)
