@@ -400,3 +400,121 @@ def test_kept_connection_is_rolled_back_at_teardown_and_reopened_after_a_restore
     os.replace(tmp_path / "restored.sqlite3", path)
     assert kept.test_client().get(LIST_URL).status_code == 200
     assert _kept_connection(kept) is not connection
+
+
+# Kept event representations (api/event_json.py): uncached lists reuse each event's JSON, never stale.
+
+OCCURRENCES_URL = "/api/v1/occurrences?from=2026-12-01T00:00:00%2B07:00&to=2027-01-31T00:00:00%2B07:00"
+
+
+@pytest.fixture
+def plain(tmp_path):
+    """An app without the list cache, so every list request goes through the kept representations."""
+    from calendar_app import create_app
+
+    instance = tmp_path / "plain"
+    return create_app({"INSTANCE_PATH": str(instance), "TESTING": True, "SECRET_KEY": "test-secret",
+                       "DATABASE": str(instance / "test.sqlite3"), "LIST_CACHE_ENTRIES": 0})
+
+
+def _reference_bodies(monkeypatch, client, requests):
+    """The bodies as the lists were built before: represent_rows, then jsonify of the whole envelope."""
+    from flask import jsonify
+
+    from calendar_app.api import event_json
+    from calendar_app.api import events as api_events
+
+    with monkeypatch.context() as patch:
+        for name in ("list_events", "list_occurrences"):
+            real = getattr(events, name)
+            patch.setattr(events, name, lambda *a, _real=real, represent=None, **k: _real(*a, **k))
+        patch.setattr(event_json, "list_response",
+                      lambda items, envelope: jsonify({**envelope, "items": [api_events.with_links(e) for e in items]}))
+        return [_answer(client, url, headers) for url, headers in requests]
+
+
+def _answer(client, url, headers):
+    response = client.get(url, headers=headers)
+    return response.status_code, response.headers.get("Content-Type"), response.get_data()
+
+
+def test_kept_representations_give_the_bytes_built_afresh(plain, monkeypatch):
+    from conftest import make_token
+
+    client = plain.test_client()
+    auth = {"Authorization": f"Bearer {make_token(plain)}"}
+    with plain.app_context():
+        from calendar_app.db import get_db
+        generate(get_db(), 300, seed=11)
+        with write_transaction(get_db()):
+            for fields in SPECIAL:
+                events.create(get_db(), fields, "test")
+    urls = ["/api/v1/events?from=2026-03-01T00:00:00%2B07:00&to=2026-06-01T00:00:00%2B07:00&limit=100",
+            "/api/v1/events?from=2026-03-01T00:00:00%2B07:00&to=2026-06-01T00:00:00%2B07:00&limit=7&offset=3",
+            "/api/v1/events?limit=50&offset=20", "/api/v1/events?limit=0", "/api/v1/events?q=hoi%20thao",
+            "/api/v1/organizations/dang-uy-khoi-dn-tw/events?limit=30",
+            "/api/v1/agreements/thoa-thuan-3/events", "/api/v1/agreements/no-such/events",
+            "/api/v1/events?from=2026-03-01T00:00:00%2B07:00&to=2026-01-01T00:00:00%2B07:00",
+            "/api/v1/occurrences?from=2026-03-01T00:00:00%2B07:00&to=2026-04-01T00:00:00%2B07:00&limit=100",
+            "/api/v1/occurrences?from=2026-03-25T00:00:00%2B01:00&to=2026-04-05T00:00:00%2B02:00&offset=2"]
+    requests = [(url, headers) for url in urls for headers in ({}, auth, {"Host": "other.example"})]
+    kept = [_answer(client, url, headers) for url, headers in requests]
+    assert [_answer(client, url, headers) for url, headers in requests] == kept  # now from the kept JSON
+    assert _reference_bodies(monkeypatch, client, requests) == kept
+    assert sum(status == 200 and b'"items":[{' in body for status, _type, body in kept) >= 20
+
+
+def test_kept_representations_see_every_change(plain, monkeypatch):
+    from conftest import Factory, make_token
+
+    client = plain.test_client()
+    auth = {"Authorization": f"Bearer {make_token(plain)}"}
+    make = Factory(client, auth)
+    organization = make.organization()
+    agreement = make.agreement()
+    event = make.event(title="Hội thảo Đà Lạt", organizations=[organization["slug"]], agreement=agreement["slug"])
+    make.event(title="Họp nội bộ", visibility="internal", rrule="FREQ=WEEKLY;COUNT=3")
+    requests = [(url, headers) for url in (LIST_URL, OCCURRENCES_URL) for headers in ({}, auth)]
+
+    def check(*expected_titles):
+        served = [_answer(client, url, headers) for url, headers in requests]
+        assert served == _reference_bodies(monkeypatch, client, requests)
+        anonymous = json.loads(served[0][2])["items"]
+        assert [e["title"] for e in anonymous] == list(expected_titles)
+        assert all(o["title"] != "Họp nội bộ" for o in json.loads(served[2][2])["items"])
+        return anonymous
+
+    check("Hội thảo Đà Lạt")
+    assert client.patch(f"/api/v1/events/{event['id']}", headers=auth, json={"title": "Tọa đàm"}).status_code == 200
+    check("Tọa đàm")
+    renamed = client.patch(f"/api/v1/organizations/{organization['slug']}", headers=auth, json={"slug": "doi-ten"})
+    assert renamed.status_code == 200, renamed.get_json()
+    assert check("Tọa đàm")[0]["organizations"] == ["doi-ten"]
+    renamed = client.patch(f"/api/v1/agreements/{agreement['slug']}", headers=auth, json={"slug": "quy-che-moi"})
+    assert renamed.status_code == 200, renamed.get_json()
+    assert check("Tọa đàm")[0]["agreement"] == "quy-che-moi"
+    with plain.app_context():  # a change that bypasses the API (and updated_at) is seen too
+        from calendar_app.db import get_db
+        get_db().execute("update events set location = 'Huế' where id = ?", [event["id"]])
+        get_db().conn.commit()
+    assert check("Tọa đàm")[0]["location"] == "Huế"
+    plain.config["PUBLIC_BASE_URL"] = "https://lich.example.vn"
+    assert check("Tọa đàm")[0]["ics_url"] == f"https://lich.example.vn/events/{event['id']}.ics"
+    assert client.delete(f"/api/v1/events/{event['id']}", headers=auth).status_code == 204
+    check()
+
+
+def test_kept_representations_are_bounded(plain):
+    from calendar_app.api.event_json import RepresentationCache
+
+    with plain.app_context():
+        from calendar_app.db import get_db
+        db = get_db()
+        generate(db, 30, seed=3)
+        rows = list(db.query("select * from events order by id"))
+        cache = RepresentationCache(5)
+        first = cache.represent(db, rows)
+        assert [k.event for k in first] == events.represent_rows(db, rows)
+        assert len(cache._items) == 5 and list(cache._items) == [r["id"] for r in rows[-5:]]
+        again = cache.represent(db, rows[-5:])
+        assert all(a is b for a, b in zip(again, first[-5:]))  # reused, not rebuilt

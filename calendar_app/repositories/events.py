@@ -65,6 +65,12 @@ def represent_rows(db, rows: list[dict]) -> list[dict]:
     """Turn stored rows into API representations, loading links for all rows in two queries."""
     if not rows:
         return []
+    agreements, organizations = link_slugs(db, rows)
+    return [represent_row(row, agreements.get(row["agreement_id"]), organizations[row["id"]]) for row in rows]
+
+
+def link_slugs(db, rows: list[dict]) -> tuple[dict[int, str], dict[int, list[str]]]:
+    """Agreement slugs by agreement id and sorted organization slugs by event id, in two queries."""
     ids = [r["id"] for r in rows]
     placeholders = ",".join("?" * len(ids))
     organizations: dict[int, list[str]] = {i: [] for i in ids}
@@ -77,10 +83,11 @@ def represent_rows(db, rows: list[dict]) -> list[dict]:
     if agreement_ids:
         marks = ",".join("?" * len(agreement_ids))
         agreements = dict(db.execute(f"select id, slug from agreements where id in ({marks})", agreement_ids).fetchall())
-    return [_represent(row, agreements.get(row["agreement_id"]), organizations[row["id"]]) for row in rows]
+    return agreements, organizations
 
 
-def _represent(row: dict, agreement_slug: str | None, organization_slugs: list[str]) -> dict:
+def represent_row(row: dict, agreement_slug: str | None, organization_slugs: list[str]) -> dict:
+    """One stored row's API representation, given its agreement slug and sorted organization slugs."""
     all_day = bool(row["all_day"])
     return {
         "id": row["id"], "uid": row["uid"], "title": row["title"], "kind": row["kind"],
@@ -217,15 +224,19 @@ def _id_or_404(db, table: str, slug: str, label: str) -> int:
     return found[0]
 
 
-def list_events(db, filters: dict, limit: int, offset: int) -> tuple[list[dict], int]:
-    """Return a page of events overlapping the window (recurrences included) and the total."""
+def list_events(db, filters: dict, limit: int, offset: int, represent=None) -> tuple[list, int]:
+    """Return a page of events overlapping the window (recurrences included) and the total.
+
+    `represent(db, rows)` replaces represent_rows, e.g. to reuse representations kept per worker.
+    """
+    represent = represent or represent_rows
     where, params = _filters(db, filters)
     clause = (" where " + " and ".join(where)) if where else ""
     order = " order by events.range_start, events.id"
     if not (filters.get("from") or filters.get("to")):
         total = db.execute(f"select count(*) from events{clause}", params).fetchone()[0]
         rows = list(db.query(f"select * from events{clause}{order} limit ? offset ?", [*params, limit, offset]))
-        return represent_rows(db, rows), total
+        return represent(db, rows), total
     # The occurrence index names the events with an occurrence in the window; the few series it
     # only spans as a whole (open-ended or very long) are expanded to check.
     where, params = _filters(db, {**filters, "from": None, "to": None})
@@ -239,7 +250,7 @@ def list_events(db, filters: dict, limit: int, offset: int) -> tuple[list[dict],
             starts_of[row["id"]] = row["range_start"]
     matching = sorted(starts_of, key=lambda i: (starts_of[i], i))
     page_ids = matching[offset:offset + limit]
-    return _rows_in_order(db, page_ids), len(matching)
+    return _rows_in_order(db, page_ids, represent), len(matching)
 
 
 def _rows_by_id(db, ids) -> dict[int, dict]:
@@ -249,9 +260,9 @@ def _rows_by_id(db, ids) -> dict[int, dict]:
     return {r["id"]: r for r in db.query(f"select * from events where id in ({','.join('?' * len(ids))})", ids)}
 
 
-def _rows_in_order(db, ids: list[int]) -> list[dict]:
+def _rows_in_order(db, ids: list[int], represent=None) -> list:
     by_id = _rows_by_id(db, ids)
-    return represent_rows(db, [by_id[i] for i in ids])
+    return (represent or represent_rows)(db, [by_id[i] for i in ids])
 
 
 def _has_occurrence(row: dict, window: tuple[datetime, datetime]) -> bool:
@@ -264,7 +275,8 @@ _EARLIEST = datetime(1, 1, 2).replace(tzinfo=eventtime.zone("UTC"))
 _LATEST = datetime(9999, 12, 30).replace(tzinfo=eventtime.zone("UTC"))
 
 
-def list_occurrences(db, filters: dict, limit: int, offset: int, max_occurrences: int) -> tuple[list[dict], int]:
+def list_occurrences(db, filters: dict, limit: int, offset: int, max_occurrences: int,
+                     represent=None) -> tuple[list[dict], int]:
     """Return a page of the occurrences inside [from, to) of the matching events, by start.
 
     The occurrence index gives (start, event) pairs in SQL; only the page is turned into
@@ -290,7 +302,7 @@ def list_occurrences(db, filters: dict, limit: int, offset: int, max_occurrences
     found.sort(key=lambda item: (item[0], item[1]))
     page = found[offset:offset + limit]
     rows = _rows_by_id(db, {event_id for _, event_id, _ in page})
-    events = {e["id"]: e for e in represent_rows(db, list(rows.values()))}
+    events = {e["id"]: e for e in (represent or represent_rows)(db, list(rows.values()))}
     return [occurrence_overrides.overlay(
                 _represent_occurrence(events[event_id], occurrence or _occurrence_at(rows[event_id], starts)),
                 occurrence)
