@@ -96,6 +96,9 @@ VI = {
     "while to appear.":
         "Các chương trình lịch tự cập nhật theo lịch riêng (Google: vài giờ một lần), nên thay đổi có thể "
         "chưa hiện ngay.",
+    "The calendar holds the past 12 months and everything ahead; for older events add {example} to the address.":
+        "Lịch gồm các sự kiện trong 12 tháng qua và mọi sự kiện sắp tới; muốn xem sự kiện cũ hơn, thêm {example} "
+        "vào cuối địa chỉ.",
     "Private address (internal events included)": "Địa chỉ riêng (gồm cả sự kiện nội bộ)",
     "Give this address only to staff: anyone who has it sees internal events.":
         "Chỉ đưa địa chỉ này cho cán bộ: ai có địa chỉ đều xem được sự kiện nội bộ.",
