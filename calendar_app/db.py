@@ -93,18 +93,22 @@ def close_db(_error=None) -> None:
     db.close()
 
 
+def file_identity(path: str) -> tuple[int, int] | None:
+    """Which file the path names now: a restore replaces it, and caches and kept connections must notice."""
+    try:
+        stat = os.stat(path)
+    except (OSError, TypeError, ValueError):
+        return None
+    return stat.st_dev, stat.st_ino
+
+
 def _kept_db(app) -> Database:
     """The calling thread's connection, kept across requests: opening one costs more than most requests.
 
-    Opt-in (SQLITE_KEEP_CONNECTIONS); reopened when the database file was replaced (a restore).
+    SQLITE_KEEP_CONNECTIONS (on by default); reopened when the database file was replaced (a restore).
     """
     kept = app.extensions.setdefault("calendar_kept_db", threading.local())
-    path = app.config["DATABASE"]
-    try:
-        stat = os.stat(path)
-        identity = (stat.st_dev, stat.st_ino)
-    except OSError:
-        identity = None
+    identity = file_identity(app.config["DATABASE"])
     if getattr(kept, "db", None) is None or kept.identity != identity:
         if getattr(kept, "db", None) is not None:
             kept.db.close()

@@ -8,7 +8,6 @@ served while that version is unchanged; the version is read before the body is c
 body never carries older data than its tag.
 """
 
-import os
 import sqlite3
 import threading
 from collections import OrderedDict
@@ -16,6 +15,7 @@ from collections import OrderedDict
 from flask import Response, current_app, g, request
 
 from ..auth import is_authenticated
+from ..db import file_identity
 from ..errors import ApiError
 from ..repositories import feed_versions
 
@@ -39,7 +39,7 @@ class BodyCache:
 
     def version(self) -> int:
         """The "all" scope's version, read on a connection kept open per thread (opening one costs more)."""
-        file = _identity(self.database)
+        file = file_identity(self.database)
         if file != self._file:  # a restored or replaced database: versions may repeat with other data
             with self._lock:
                 self._items.clear()
@@ -73,15 +73,6 @@ class BodyCache:
             while len(self._items) > self.entries or self._bytes > self.max_bytes:
                 _key, (_version, evicted) = self._items.popitem(last=False)
                 self._bytes -= len(evicted)
-
-
-def _identity(path: str) -> tuple[int, int] | None:
-    """Which file the path names now: a restore replaces it."""
-    try:
-        found = os.stat(path)
-    except OSError:
-        return None
-    return found.st_dev, found.st_ino
 
 
 def _answer_from_cache():

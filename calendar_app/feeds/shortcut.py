@@ -18,7 +18,6 @@ feed GET or HEAD today (CSRF and the write guard check writes, the list cache AP
 headers HTML); a hook that must see feed requests has to be added here too.
 """
 
-import os
 import sqlite3
 import threading
 from collections import OrderedDict
@@ -27,6 +26,7 @@ from datetime import date, datetime
 
 from werkzeug.http import parse_date, parse_etags
 
+from ..db import file_identity
 from . import window
 
 PREFIXES = ("/feeds/", "/events/")
@@ -73,13 +73,13 @@ class Shortcut:
         self._slots: OrderedDict[tuple, Slot] = OrderedDict()
         self._lock = threading.Lock()
         self._local = threading.local()
-        self._file = _identity(app.config["DATABASE"])
+        self._file = file_identity(app.config["DATABASE"])
 
     def remember(self, environ, slot: Slot) -> None:
         """Keep a route's answer for this URL (called by the routes, inside the request)."""
         if environ.get("REQUEST_METHOD") not in ("GET", "HEAD") or not self.max_slots:
             return
-        file = _identity(self.app.config["DATABASE"])
+        file = file_identity(self.app.config["DATABASE"])
         key = url_key(environ)
         with self._lock:
             if file is None or file != self._file:
@@ -101,7 +101,7 @@ class Shortcut:
 
     def _answer(self, environ):
         """Return (status, headers, body) from a slot still valid, or None to let Flask answer."""
-        file = _identity(self.app.config["DATABASE"])
+        file = file_identity(self.app.config["DATABASE"])
         if file != self._file:  # a restored database may repeat versions with other data: drop all kept
             with self._lock:
                 self._slots.clear()
@@ -144,15 +144,6 @@ class Shortcut:
         found = dict(conn.execute(f"select scope, version from feed_versions where scope in ({marks})",
                                   scopes).fetchall())
         return tuple(found.get(scope, 0) for scope in scopes)
-
-
-def _identity(path: str) -> tuple[int, int] | None:
-    """Which file the path names now (a restore replaces it); None without one."""
-    try:
-        stat = os.stat(path)
-    except (OSError, TypeError, ValueError):
-        return None
-    return stat.st_dev, stat.st_ino
 
 
 def _not_modified(environ, etag: str, last_modified: datetime) -> bool:
