@@ -186,6 +186,17 @@ def test_review_series_follows_a_changed_term_and_keeps_staff_edits(client, auth
     assert client.get(series_url).get_json()["sequence"] == series["sequence"] + 1  # a title change moves nothing
 
 
+def test_a_deleted_review_series_is_unlinked_and_a_term_change_still_works(client, auth, orgs):
+    agreement = client.post("/api/v1/agreements", headers=auth, json={
+        "title": "Quy chế phối hợp", "kind": "regulation", "valid_from": "2020-03-05", "valid_until": "2025-03-04",
+        "review_every_months": 6, "create_review_series": True,
+        "parties": parties(orgs, "signatory", "signatory")}).get_json()
+    assert client.delete(f"/api/v1/events/{agreement['review_series_event']}", headers=auth).status_code == 204
+    changed = client.patch(f"/api/v1/agreements/{agreement['slug']}", headers=auth, json={"valid_until": "2022-03-04"})
+    assert changed.status_code == 200 and changed.get_json()["review_series_event"] is None
+    assert _series_occurrences(client, agreement["slug"]) == []
+
+
 def test_review_series_of_an_open_ended_term_keeps_going(client, auth, orgs):
     response = client.post("/api/v1/agreements", headers=auth, json={
         "title": "Quy chế không thời hạn", "kind": "regulation", "valid_from": "2017-01-01",

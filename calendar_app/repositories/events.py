@@ -177,6 +177,7 @@ def delete(db, event_id: int, actor: str) -> None:
     scopes = feed_versions.scopes_for_events(db, {event_id})
     db.execute("delete from event_organizations where event_id = ?", [event_id])
     db.execute("delete from occurrence_overrides where event_id = ?", [event_id])
+    db.execute("update agreements set review_series_event_id = null where review_series_event_id = ?", [event_id])
     db.execute("delete from events where id = ?", [event_id])
     audit.record(db, actor, "event", event_id, before["uid"], "delete", before, None)
     feed_versions.bump(db, scopes)

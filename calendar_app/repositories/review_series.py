@@ -4,6 +4,7 @@ from datetime import date, datetime, time, timedelta
 
 from dateutil.relativedelta import relativedelta
 
+from ..errors import NotFoundError
 from ..eventtime import zone
 from ..recurrence import normalize_rrule
 from . import events
@@ -61,10 +62,12 @@ def follow_term(db, agreement: dict, actor: str) -> dict | None:
                           [agreement["id"]]).fetchone()[0]
     if event_id is None or not agreement.get("review_every_months") or not agreement.get("valid_from"):
         return None
-    if db.execute("select 1 from events where id = ?", [event_id]).fetchone() is None:
+    try:
+        row = events.get_row(db, event_id)
+    except NotFoundError:
         return None  # the series was deleted: nothing to follow
-    current = events.get(db, event_id)
-    fields = {**events.stored_to_fields(events.get_row(db, event_id)),
+    current = events.represent_rows(db, [row])[0]
+    fields = {**events.stored_to_fields(row),
               "agreement": current["agreement"], "organizations": current["organizations"]}
     planned = series_fields(agreement, current["organizations"], fields["timezone"])
     start = planned["starts_at"].replace(hour=fields["starts_at"].hour, minute=fields["starts_at"].minute,
