@@ -3,7 +3,8 @@
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from ..auth import Identity, require_organizations
+from ..auth import Identity, require_organizations, require_write
+from ..db import get_db
 from ..errors import Forbidden
 from ..links import feed_links, organization_feed_path
 from ..repositories import organizations, tokens
@@ -25,9 +26,8 @@ class Tokens(MethodView):
     @blp.doc(security=[{"bearer": []}])
     def get(self):
         """List API tokens (never their secrets)"""
-        with writing() as (db, identity):
-            _require_unrestricted(identity)
-            return {"items": tokens.list_tokens(db)}
+        _require_unrestricted(require_write())
+        return {"items": tokens.list_tokens(get_db())}
 
     @blp.arguments(TokenInSchema)
     @blp.response(201, TokenSchema)
@@ -64,9 +64,8 @@ class FeedToken(MethodView):
     @blp.doc(security=[{"bearer": []}])
     def get(self, slug):
         """Show the secret token of the organization's private feed (internal events included)"""
-        with writing() as (db, identity):
-            require_organizations(identity, [slug])
-            token = organizations.get_row(db, slug)["feed_token"]
+        require_organizations(require_write(), [slug])
+        token = organizations.get_row(get_db(), slug)["feed_token"]
         return {"token": token, "feeds": _private_links(slug, token)}
 
     @blp.response(200, FeedTokenSchema)
