@@ -77,7 +77,7 @@ def open_app_db(app) -> Database:
 def get_db() -> Database:
     """Return the request's connection, opening it on first use."""
     if "db" not in g:
-        g.db = _kept_db(current_app) if current_app.config.get("SQLITE_KEEP_CONNECTIONS") else open_app_db(current_app)
+        g.db = thread_db(current_app) if current_app.config["SQLITE_KEEP_CONNECTIONS"] else open_app_db(current_app)
     return g.db
 
 
@@ -86,7 +86,7 @@ def close_db(_error=None) -> None:
     db = g.pop("db", None)
     if db is None:
         return
-    if current_app.config.get("SQLITE_KEEP_CONNECTIONS"):
+    if current_app.config["SQLITE_KEEP_CONNECTIONS"]:
         if db.conn.in_transaction:
             db.conn.rollback()
         return
@@ -102,8 +102,11 @@ def file_identity(path: str) -> tuple[int, int] | None:
     return stat.st_dev, stat.st_ino
 
 
-def _kept_db(app) -> Database:
+def thread_db(app) -> Database:
     """The calling thread's connection, kept across requests: opening one costs more than most requests.
+
+    The one connection a worker thread uses, inside a request (get_db) and outside one (the feed
+    shortcut, the list cache's version reads).
 
     SQLITE_KEEP_CONNECTIONS (on by default); reopened when the database file was replaced (a restore).
     """

@@ -7,7 +7,7 @@ from flask import current_app, request
 
 def absolute(path: str) -> str:
     """Prefix a path with the public base URL (configured, or the request's own host)."""
-    base = current_app.config.get("PUBLIC_BASE_URL") or request.host_url
+    base = current_app.config["PUBLIC_BASE_URL"] or request.host_url
     return base.rstrip("/") + path
 
 

@@ -66,7 +66,7 @@ class Publisher:
     def __init__(self, app, directory: Path):
         self.app, self.directory = app, directory
         self.client = app.test_client()
-        self.base_url = app.config.get("PUBLIC_BASE_URL") or "http://localhost"
+        self.base_url = app.config["PUBLIC_BASE_URL"] or "http://localhost"
         self.published: dict[str, tuple] = {}  # path -> (scope version, day)
         self.index: dict[str, dict] = {}
 

@@ -15,11 +15,20 @@ DEFAULTS = {
     "FEED_CANCELLED_RETENTION_DAYS": 30,
     "OCCURRENCE_WINDOW_MAX_DAYS": 3660,
     "PUBLIC_BASE_URL": None,  # e.g. https://lich.example.vn; None = the request's host
+    "FEED_REFRESH_SECONDS": 3600,  # the REFRESH-INTERVAL clients are asked to use
+    "FEED_CACHE_MAX_ENTRIES": 64,  # whole feeds kept in memory per worker
+    "FEED_CACHE_MAX_BYTES": 32 * 1024 * 1024,
+    "FEED_SHORTCUT_SLOTS": 256,  # URLs the WSGI shortcut repeats per worker; 0 turns it off
+    "LIST_CACHE_ENTRIES": 256,  # JSON list bodies kept per worker; 0 turns it off
+    "LIST_CACHE_MAX_BYTES": 16 * 1024 * 1024,
+    "EVENT_CACHE_ENTRIES": 4096,  # event representations kept per worker; 0 keeps none
+    "OCCURRENCE_MAX_RESULTS": 10000,
+    "IMPORT_MAX_BYTES": 2 * 1024 * 1024,
+    "LOGIN_MAX_FAILURES": 5,
+    "LOGIN_FAILURE_WINDOW_SECONDS": 900,
     "SQLITE_BUSY_TIMEOUT_MS": 10000,
     # One connection per worker thread, kept across requests: opening one costs more than a 304.
     "SQLITE_KEEP_CONNECTIONS": True,
-    "JSON_SORT_KEYS": False,
-    "BABEL_DEFAULT_LOCALE": "vi",
     # flask-smorest / OpenAPI
     "API_TITLE": "calendar_app API",
     "API_VERSION": "v1",

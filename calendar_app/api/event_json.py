@@ -99,7 +99,7 @@ def cache():
     extensions = current_app.extensions
     found = extensions.get("calendar_event_representations")
     if found is None:
-        entries = current_app.config.get("EVENT_CACHE_ENTRIES", DEFAULT_ENTRIES)
+        entries = current_app.config["EVENT_CACHE_ENTRIES"]
         found = extensions.setdefault("calendar_event_representations",
                                       RepresentationCache(entries) if entries else _Uncached())
     return found

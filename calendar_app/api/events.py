@@ -159,6 +159,6 @@ class Occurrences(MethodView):
             raise BadRequest(f"The window is longer than {max_days} days; ask for a shorter one.",
                              {"to": [f"At most {max_days} days after from."]})
         items, total = events.list_occurrences(get_db(), _filters(query), query["limit"], query["offset"],
-                                               current_app.config.get("OCCURRENCE_MAX_RESULTS", 10000),
+                                               current_app.config["OCCURRENCE_MAX_RESULTS"],
                                                represent=event_json.represent_events)
         return jsonify(envelope(items, total, query))  # already in OccurrenceListSchema's shape

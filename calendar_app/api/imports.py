@@ -34,7 +34,7 @@ class Import(MethodView):
             if identity.organizations is not None:
                 _check_existing(db, identity, data)
             result = import_calendar(db, data, query["organization"], query.get("agreement"), identity.actor,
-                                     current_app.config.get("IMPORT_MAX_BYTES", MAX_BYTES))
+                                     current_app.config["IMPORT_MAX_BYTES"])
         return result
 
 

@@ -105,10 +105,10 @@ def _remember(response: Response) -> Response:
 
 def init_app(app) -> None:
     """Register the cache; LIST_CACHE_ENTRIES = 0 turns it off, LIST_CACHE_MAX_BYTES bounds its memory."""
-    entries = app.config.get("LIST_CACHE_ENTRIES", DEFAULT_ENTRIES)
+    entries = app.config["LIST_CACHE_ENTRIES"]
     if not entries:
         return
-    app.extensions["calendar_list_cache"] = BodyCache(entries, app.config.get("LIST_CACHE_MAX_BYTES", DEFAULT_BYTES),
+    app.extensions["calendar_list_cache"] = BodyCache(entries, app.config["LIST_CACHE_MAX_BYTES"],
                                                       app.config["DATABASE"])
     app.before_request(_answer_from_cache)
     app.after_request(_remember)

@@ -6,12 +6,12 @@ def init_app(app) -> None:
     from ..importer import import_ics_command
     from .cache import FeedCache
     from .routes import bp
-    from .shortcut import DEFAULT_SLOTS, Shortcut
+    from .shortcut import Shortcut
 
-    feed_cache = app.extensions["feed_cache"] = FeedCache(app.config.get("FEED_CACHE_MAX_ENTRIES", 64),
-                                                          app.config.get("FEED_CACHE_MAX_BYTES", 32 * 1024 * 1024))
+    feed_cache = app.extensions["feed_cache"] = FeedCache(app.config["FEED_CACHE_MAX_ENTRIES"],
+                                                          app.config["FEED_CACHE_MAX_BYTES"])
     # In front of Flask: repeated feed requests are answered before a request context exists.
     app.wsgi_app = app.extensions["feed_shortcut"] = Shortcut(
-        app, app.wsgi_app, feed_cache, app.config.get("FEED_SHORTCUT_SLOTS", DEFAULT_SLOTS))
+        app, app.wsgi_app, feed_cache, app.config["FEED_SHORTCUT_SLOTS"])
     app.register_blueprint(bp)
     app.cli.add_command(import_ics_command)

@@ -55,7 +55,7 @@ def _meta(name: str, description: str, relcalid: str, params: FeedParams) -> Cal
         relcalid += "-" + cache.etag_for(params.key()).strip('"')[:10]
     return CalendarMeta(
         name=name, description=description, relcalid=f"{relcalid}@{UID_DOMAIN}",
-        refresh=timedelta(seconds=current_app.config.get("FEED_REFRESH_SECONDS", 3600)),
+        refresh=timedelta(seconds=current_app.config["FEED_REFRESH_SECONDS"]),
         timezone=current_app.config["DEFAULT_TIMEZONE"],
     )
 
@@ -185,7 +185,7 @@ def _serve(target: Target, params: FeedParams, day) -> Response:
     config = current_app.config
     # Settings that shape the bytes belong in the key too: a changed setting must change the ETag.
     settings = (config["FEED_PAST_DAYS"], config["FEED_CANCELLED_RETENTION_DAYS"], config["DEFAULT_TIMEZONE"],
-                config.get("FEED_REFRESH_SECONDS", 3600))
+                config["FEED_REFRESH_SECONDS"])
     key = f"{target.key}|{params.key()}|{day}|{base}|{settings}"
     feeds = _cache()
     entry = feeds.get(key, target.versions)

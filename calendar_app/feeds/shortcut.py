@@ -61,7 +61,7 @@ def url_key(environ) -> tuple:
 def settings_of(config) -> tuple:
     """The settings that shape a feed's bytes or headers: a changed one must not be answered from a slot."""
     return (config["FEED_PAST_DAYS"], config["FEED_CANCELLED_RETENTION_DAYS"], config["DEFAULT_TIMEZONE"],
-            config.get("FEED_REFRESH_SECONDS", 3600), config["FEED_MAX_AGE_SECONDS"], config.get("PUBLIC_BASE_URL"))
+            config["FEED_REFRESH_SECONDS"], config["FEED_MAX_AGE_SECONDS"], config["PUBLIC_BASE_URL"])
 
 
 class Shortcut:

@@ -11,8 +11,7 @@ from .errors import http_error_page, wants_html
 from .i18n import current_language, format_date, format_datetime, gettext, remember_language
 from .labels import choices, label
 
-PAGE_DEFAULTS = {"LOGIN_MAX_FAILURES": 5, "LOGIN_FAILURE_WINDOW_SECONDS": 900,
-                 "SESSION_COOKIE_SAMESITE": "Lax"}  # the session cookie stays home on cross-site posts
+PAGE_DEFAULTS = {"SESSION_COOKIE_SAMESITE": "Lax"}  # the session cookie stays home on cross-site posts
 
 
 def language_url(language: str) -> str:

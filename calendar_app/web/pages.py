@@ -54,7 +54,7 @@ def find_occurrences(filters: dict, start: datetime, end: datetime, limit: int) 
     query = {**filters, "from": start, "to": end, "include_internal": signed_in()}
     try:
         items, _total = events.list_occurrences(get_db(), query, limit, 0,
-                                                current_app.config.get("OCCURRENCE_MAX_RESULTS", 10000))
+                                                current_app.config["OCCURRENCE_MAX_RESULTS"])
     except BadRequest:
         return [], _("Too many events to show at once; choose an organization, agreement or kind.")
     return [occurrence_view(item) for item in items], None
