@@ -1,12 +1,4 @@
-"""Validate, bound and expand the RFC 5545 recurrence rules of calendar events.
-
-Only the standard library and python-dateutil are used here: no Flask, no database.
-
-An event is stored as a start (an aware datetime in the event's zone, or a date for an all-day
-event), a duration, an RRULE value and a list of EXDATEs. Recurrence is computed in the local
-wall-clock time of the event's zone, so a 14:00 meeting stays at 14:00 across daylight-saving
-changes; the zone is attached afterwards (a wall time that falls in a DST gap or fold keeps the
-zone's default reading, fold=0).
+"""Parse, validate and write back the RFC 5545 recurrence rules of events: the rule as stored.
 
 Accepted RRULE subset (``normalize_rrule``), anything else is refused with a RecurrenceError:
 
@@ -34,22 +26,9 @@ RFC semantics worth knowing: a monthly rule on the 29th-31st skips months withou
 (from Aug 31, ``FREQ=MONTHLY;INTERVAL=6`` gives only Aug 31 each year); ``BYMONTHDAY=-1`` means
 the last day of the month.
 
-Expansion (``occurrences_between``) returns occurrences that overlap [window_start, window_end).
-An occurrence of a timed event covers [start, start + duration), the duration added in wall-clock
-time so every occurrence shows the same local times; a zero-length one counts when its start is
-in the window. An all-day occurrence covers [first day 00:00, day after the last day 00:00) in the
-event zone. More than ``limit`` overlapping occurrences raise TooManyOccurrences (the caller
-answers 400: "ask for a shorter window"); so does a window spanning more than MAX_PERIODS_PER_QUERY
-periods (days for DAILY, weeks for WEEKLY, ...) of a series, which bounds the work for sparse rules.
-
-Cost: dateutil iterates from its DTSTART and stops only when it produces an occurrence after
-UNTIL (a rule that matches nothing searches up to year 9999, about 3 s for DAILY). So expansion
-re-anchors the rule at the period just before the window (same occurrences: the defaults taken
-from DTSTART are written out explicitly), and shifts the dates by a multiple of 400 years (the
-Gregorian cycle: same weekdays and leap years) so that the window ends within 400 years of year
-9999, where dateutil gives up. A daily series started 50 years before a one-month window expands
-in well under a millisecond; the worst case (a daily rule with no occurrence after the window)
-iterates at most about 400 years of days, about 0.15 s.
+A rule bound to its start (``_compile``, cached) is a series of naive local wall times that
+``_expand`` iterates near a window; validation needs it (DTSTART must be the first occurrence, a
+COUNT must end within the horizon), windows and EXDATEs are ``expand``'s.
 """
 
 from __future__ import annotations
@@ -66,30 +45,21 @@ __all__ = [
     "ALLOWED_FREQUENCIES",
     "MAX_COUNT",
     "MAX_INTERVAL",
-    "MAX_OCCURRENCES_PER_QUERY",
-    "MAX_PERIODS_PER_QUERY",
+    "MAX_RRULE_LENGTH",
     "MAX_SERIES_YEARS",
-    "Occurrence",
     "RecurrenceError",
-    "TooManyOccurrences",
     "normalize_rrule",
-    "occurrences_between",
-    "series_end",
 ]
 
 ALLOWED_FREQUENCIES = ("DAILY", "WEEKLY", "MONTHLY", "YEARLY")
 MAX_COUNT = 1000
 MAX_INTERVAL = 1000
 MAX_SERIES_YEARS = 100
-MAX_OCCURRENCES_PER_QUERY = 5000
-# A window may span at most this many periods of a series: 100 years of a DAILY series.
-MAX_PERIODS_PER_QUERY = 36525
 MAX_RRULE_LENGTH = 2000
 
 _UTC = timezone.utc
 _WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 _FREQ_CONSTANTS = {"DAILY": du.DAILY, "WEEKLY": du.WEEKLY, "MONTHLY": du.MONTHLY, "YEARLY": du.YEARLY}
-_PERIOD_DAYS = {"DAILY": 1, "WEEKLY": 7, "MONTHLY": 31, "YEARLY": 366}
 _PART_ORDER = ("FREQ", "UNTIL", "COUNT", "INTERVAL", "BYDAY", "BYMONTHDAY", "BYYEARDAY",
                "BYWEEKNO", "BYMONTH", "BYSETPOS", "WKST")
 # name -> (largest absolute value, negative values allowed)
@@ -104,24 +74,6 @@ _MAX_LOCAL = datetime.max.replace(microsecond=0)
 
 class RecurrenceError(ValueError):
     """A user's RRULE that is invalid or beyond our bounds; str(e) is the API's 422 message."""
-
-
-class TooManyOccurrences(RecurrenceError):
-    """The window asks for more occurrences than a query may expand; the caller answers 400."""
-
-    def __init__(self, limit: int, message: str | None = None):
-        self.limit = limit
-        super().__init__(message or f"more than {limit} occurrences fall in the requested window; "
-                                    "ask for a shorter window")
-
-
-@dataclass(frozen=True)
-class Occurrence:
-    """One instance of an event, as the API and the feeds show it."""
-
-    start: datetime | date
-    end: datetime | date
-    recurrence_id: datetime | date
 
 
 @dataclass(frozen=True)
@@ -170,89 +122,6 @@ def normalize_rrule(value: str, dtstart: datetime | date) -> str:
         raise RecurrenceError(f"COUNT={series.rule.count} runs beyond {MAX_SERIES_YEARS} years after "
                               "DTSTART; use a smaller COUNT")
     return _format(series.rule, series.zone is None)
-
-
-def series_end(start: datetime | date, duration: timedelta, rrule: str | None,
-               exdates=()) -> datetime | date | None:
-    """End of the last occurrence, for the range index; None when the series has no end.
-
-    Same type as start: an aware datetime in start's zone, or the exclusive end date for all-day
-    series. Non-recurring: start + duration.
-
-    When EXDATEs remove every occurrence the first occurrence's end is returned, so a range
-    index still gets a small finite range.
-    """
-    _check_start(start)
-    _check_duration(start, duration)
-    if not rrule:
-        return start + duration
-    series = _compile(rrule, *_start_key(start))
-    if series.last is None:
-        return None  # no COUNT/UNTIL (or, for a rule never normalized, a COUNT beyond the horizon)
-    excluded = _excluded(exdates, start)
-    last = _last_kept(series, excluded)
-    if last is None:
-        return start + duration
-    return _to_value(last, series, start) + duration
-
-
-def occurrences_between(start: datetime | date, duration: timedelta, rrule: str | None, exdates,
-                        window_start: datetime, window_end: datetime,
-                        limit: int = MAX_OCCURRENCES_PER_QUERY, *,
-                        zone: tzinfo | None = None) -> list[Occurrence]:
-    """Occurrences overlapping [window_start, window_end), by start, EXDATEs removed; over `limit` raises.
-
-    TooManyOccurrences is raised rather than a list cut short, so callers never show a partial answer.
-
-    ``zone`` is the event's zone for an all-day event (default: window_start's zone, as RFC 5545
-    treats DATE values as floating); a timed event uses its start's zone.
-    """
-    if limit < 0:
-        raise ValueError("limit must not be negative")
-    found: list[Occurrence] = []
-    for occurrence in _overlapping(start, duration, rrule, exdates, window_start, window_end, zone, limit):
-        if len(found) == limit:
-            raise TooManyOccurrences(limit)
-        found.append(occurrence)
-    return found
-
-
-def first_occurrence_between(start: datetime | date, duration: timedelta, rrule: str | None, exdates,
-                             window_start: datetime, window_end: datetime, *,
-                             zone: tzinfo | None = None) -> Occurrence | None:
-    """The first occurrence overlapping the window, or None: answers "does the series touch it?" for any window."""
-    return next(_overlapping(start, duration, rrule, exdates, window_start, window_end, zone, None), None)
-
-
-def _overlapping(start, duration, rrule, exdates, window_start, window_end, zone, limit):
-    """Yield the occurrences overlapping the window lazily; `limit` None skips the window-size check."""
-    _check_start(start)
-    _check_duration(start, duration)
-    for name, moment in (("window_start", window_start), ("window_end", window_end)):
-        if not isinstance(moment, datetime) or moment.utcoffset() is None:
-            raise TypeError(f"{name} must be an aware datetime")
-    if window_end < window_start:
-        raise ValueError("window_end is before window_start")
-    all_day = not isinstance(start, datetime)
-    event_zone = (zone or window_start.tzinfo) if all_day else start.tzinfo
-    window = (window_start.astimezone(_UTC), window_end.astimezone(_UTC))
-    if window[0] == window[1]:
-        return
-    excluded = _excluded(exdates, start)
-    if not rrule:
-        candidates = [Occurrence(start, start + duration, start)]
-    else:
-        series = _compile(rrule, *_start_key(start))
-        local_window = (_local(window_start, event_zone), _local(window_end, event_zone))
-        if limit is not None:
-            _check_periods(series, *local_window, limit)
-        # Slack of a day on each side covers DST offsets between the window and local time.
-        lo = _moved(_moved(local_window[0], -duration), -timedelta(days=1))
-        hi = _moved(local_window[1], timedelta(days=1))
-        candidates = (_occurrence(local, start, duration) for local in _expand(series, lo, hi))
-    for occurrence in candidates:
-        if _key(occurrence.start) not in excluded and _overlaps(occurrence, event_zone, window):
-            yield occurrence
 
 
 # Parsing and canonical form
@@ -475,7 +344,7 @@ def _options(rule: _Rule, local_start: datetime) -> tuple:
     return tuple(sorted(options.items()))
 
 
-# Expansion
+# Iterating a series
 
 
 def _expand(series: _Series, lo: datetime, hi: datetime):
@@ -515,73 +384,6 @@ def _anchor(series: _Series, lo: datetime) -> datetime:
     return start.replace(year=start.year + k * n, month=1, day=1) if k else start
 
 
-def _check_periods(series: _Series, lo: datetime, hi: datetime, limit: int) -> None:
-    """Refuse a window that would make dateutil walk through too many periods of the series."""
-    lo = max(lo, series.start)
-    if series.last is not None:
-        hi = min(hi, series.last)
-    period = _PERIOD_DAYS[series.rule.freq] * series.rule.interval
-    if hi > lo and (hi - lo).days / period > MAX_PERIODS_PER_QUERY:
-        years = int(MAX_PERIODS_PER_QUERY * period / 365.25)
-        raise TooManyOccurrences(limit,
-                                 f"the requested window covers more than {years} years of this "
-                                 f"FREQ={series.rule.freq} series; ask for a shorter window")
-
-
-def _last_kept(series: _Series, excluded: set) -> datetime | None:
-    """The last occurrence not removed by an EXDATE, searching back from the series' end."""
-    hi = series.last
-    span = timedelta(days=2 * _PERIOD_DAYS[series.rule.freq] * series.rule.interval)
-    while True:
-        lo = hi - span if hi - series.start > span else series.start
-        kept = [o for o in _expand(series, lo, hi)
-                if _key(_to_value(o, series, None)) not in excluded]
-        if kept:
-            return kept[-1]
-        if lo == series.start:
-            return None
-        hi, span = lo, span * 2
-
-
-def _occurrence(local_start: datetime, start: datetime | date, duration: timedelta) -> Occurrence:
-    """Build the Occurrence for a naive local start of the event's series."""
-    if isinstance(start, datetime):
-        begin = local_start.replace(microsecond=start.microsecond, tzinfo=start.tzinfo)
-    else:
-        begin = local_start.date()
-    return Occurrence(begin, begin + duration, begin)
-
-
-def _overlaps(occurrence: Occurrence, zone: tzinfo, window: tuple[datetime, datetime]) -> bool:
-    """Whether an occurrence overlaps the UTC window [start, end)."""
-    if isinstance(occurrence.start, datetime):
-        begin, end = occurrence.start.astimezone(_UTC), occurrence.end.astimezone(_UTC)
-        if begin == end:
-            return window[0] <= begin < window[1]
-    else:
-        begin = datetime.combine(occurrence.start, time(), zone).astimezone(_UTC)
-        end = datetime.combine(occurrence.end, time(), zone).astimezone(_UTC)
-    return begin < window[1] and end > window[0]
-
-
-def _excluded(exdates, start: datetime | date) -> set:
-    """EXDATEs as comparable keys: UTC instants for a timed series, dates for an all-day one."""
-    keys = set()
-    for value in exdates or ():
-        if isinstance(start, datetime):
-            if not isinstance(value, datetime) or value.utcoffset() is None:
-                raise TypeError("EXDATEs of a timed series must be aware datetimes")
-        elif isinstance(value, datetime) or not isinstance(value, date):
-            raise TypeError("EXDATEs of an all-day series must be dates")
-        keys.add(_key(value))
-    return keys
-
-
-def _key(value: datetime | date) -> datetime | date:
-    """Compare datetimes as instants: equality across zones ignores fold in the same zone."""
-    return value.astimezone(_UTC) if isinstance(value, datetime) else value
-
-
 # Small helpers
 
 
@@ -594,26 +396,11 @@ def _check_start(start) -> None:
         raise TypeError("start must be an aware datetime or a date")
 
 
-def _check_duration(start, duration) -> None:
-    """Refuse durations the occurrence model cannot represent."""
-    if not isinstance(duration, timedelta) or duration < timedelta(0):
-        raise ValueError("duration must be a timedelta of zero or more")
-    if not isinstance(start, datetime) and (duration.days < 1 or duration != timedelta(days=duration.days)):
-        raise ValueError("an all-day event lasts a whole number of days (at least one)")
-
-
 def _start_key(start: datetime | date) -> tuple[datetime, tzinfo | None]:
     """Cache key of a start: its local wall time and zone (equal instants in other zones differ)."""
     if isinstance(start, datetime):
         return start.replace(tzinfo=None, microsecond=0), start.tzinfo
     return datetime.combine(start, time()), None
-
-
-def _to_value(local: datetime, series: _Series, start) -> datetime | date:
-    """A naive local occurrence as the event's type: aware in its zone, or a date."""
-    if series.zone is None:
-        return local.date()
-    return local.replace(microsecond=start.microsecond if start else 0, tzinfo=series.zone)
 
 
 def _local(moment: datetime, zone: tzinfo) -> datetime:
@@ -622,14 +409,6 @@ def _local(moment: datetime, zone: tzinfo) -> datetime:
         return moment.astimezone(zone).replace(tzinfo=None)
     except OverflowError:
         return _MAX_LOCAL if moment.year > 1 else datetime.min
-
-
-def _moved(moment: datetime, delta: timedelta) -> datetime:
-    """Naive moment + delta, clamped at the ends of datetime's range (windows may touch them)."""
-    try:
-        return moment + delta
-    except OverflowError:
-        return _MAX_LOCAL if delta > timedelta(0) else datetime.min
 
 
 def _add_years(moment: datetime, years: int) -> datetime:
