@@ -45,6 +45,15 @@ class BadRequest(ApiError):
     status = 400
 
 
+class DatabaseUnavailable(ApiError):
+    """The database file is missing (moved away, mid-restore): answer 503 until it is back."""
+
+    status = 503
+
+    def __init__(self, message: str = "The database is unavailable; try again shortly."):
+        super().__init__(message)
+
+
 def error_body(status: int, message: str, errors: dict | None = None) -> dict:
     """Build the JSON error body every endpoint answers with."""
     body = {"code": status, "status": HTTPStatus(status).phrase, "message": message}
