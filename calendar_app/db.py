@@ -29,10 +29,11 @@ class SchemaTooNewError(RuntimeError):
     """The database carries migrations this code does not know: refuse rather than corrupt it."""
 
 
-def connect(path: str, busy_timeout_ms: int = 10000, create: bool = True) -> Database:
+def connect(path: str, busy_timeout_ms: int = 10000, create: bool = True, wal: bool = True) -> Database:
     """Open the database with foreign keys on, WAL journaling and a busy timeout.
 
-    create=False opens an existing file only (sqlite3.OperationalError when it is missing).
+    create=False opens an existing file only (sqlite3.OperationalError when it is missing);
+    wal=False leaves the journal mode alone (a backup's copy).
     """
     if path == ":memory:":
         conn = sqlite3.connect(path, check_same_thread=False)
@@ -46,7 +47,7 @@ def connect(path: str, busy_timeout_ms: int = 10000, create: bool = True) -> Dat
     db.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
     db.execute("PRAGMA foreign_keys = ON")
     db.execute("PRAGMA synchronous = NORMAL")
-    if path != ":memory:":
+    if wal and path != ":memory:":
         db.enable_wal()
     return db
 
@@ -175,7 +176,7 @@ def thread_db(app) -> Database:
 
 
 def init_app(app) -> None:
-    """Migrate at start-up (refusing a newer schema) and register teardown and CLI."""
+    """Migrate at start-up (refusing a newer schema) and close the request's connection at teardown."""
     db = connect(app.config["DATABASE"], app.config["SQLITE_BUSY_TIMEOUT_MS"])  # the one place that creates it
     try:
         app.extensions["calendar_migrations_applied"] = migrate(db)
@@ -184,7 +185,6 @@ def init_app(app) -> None:
     app.extensions["calendar_db_file"] = _FileWatch(file_identity(app.config["DATABASE"]))
     app.extensions["calendar_kept_db"] = threading.local()
     app.teardown_appcontext(close_db)
-    app.cli.add_command(init_db_command)
 
 
 @click.command("init-db")

@@ -71,3 +71,26 @@ def test_a_vanished_file_is_not_recreated_and_clears_the_caches_once_per_change(
     os.replace(tmp_path / "away.sqlite3", path)
     assert thread_db(app).execute("select count(*) from organizations").fetchone() == (0,)
     assert counting.clears == 2
+def test_requests_answer_503_while_the_file_is_missing_and_recover_when_it_is_back(app, client, make, tmp_path):
+    # Until the list cache reads through thread_db (issue 9, feeds), it opens a file of its own.
+    app.config["LIST_CACHE_ENTRIES"] = 0
+    app.before_request_funcs[None] = [f for f in app.before_request_funcs[None] if f.__name__ != "_answer_from_cache"]
+    organization = make.organization(name="Sở Tư pháp Thành phố Hồ Chí Minh")
+    make.event(title="Lễ ký kết Quy chế phối hợp", organizations=[organization["slug"]])
+    path = app.config["DATABASE"]
+    assert client.get("/api/v1/events").status_code == 200
+    os.replace(path, tmp_path / "away.sqlite3")
+    for url in ("/api/v1/events", f"/api/v1/organizations/{organization['slug']}",
+                f"/feeds/organizations/{organization['slug']}.ics"):
+        response = client.get(url)
+        assert response.status_code == 503, url
+        assert response.get_json()["code"] == 503 and response.get_json()["message"], url
+    page = client.get("/")
+    assert page.status_code == 503 and page.mimetype == "text/html"
+    assert not os.path.exists(path)
+    os.replace(tmp_path / "away.sqlite3", path)
+    body = client.get("/api/v1/events").get_json()
+    assert [event["title"] for event in body["items"]] == ["Lễ ký kết Quy chế phối hợp"]
+    feed = client.get(f"/feeds/organizations/{organization['slug']}.ics")
+    assert feed.status_code == 200 and "Lễ ký kết Quy chế phối hợp" in feed.get_data(as_text=True)
+    assert client.get("/").status_code == 200
