@@ -1,12 +1,13 @@
 """Consistent copies of the live database with SQLite's online backup API, safe while the app serves."""
 
 import os
-import sqlite3
 from pathlib import Path
 
 import click
 from flask import current_app
 from flask.cli import with_appcontext
+
+from .db import connect
 
 
 class BackupError(RuntimeError):
@@ -40,8 +41,8 @@ def backup(source: str, target: str, busy_timeout_ms: int = 10000) -> dict[str, 
 def _copy(source: str, partial: str, busy_timeout_ms: int) -> dict[str, int]:
     if not Path(source).exists():
         raise BackupError(f"No database at {source}.")
-    src = sqlite3.connect(source, timeout=busy_timeout_ms / 1000)  # only read: backup() takes a read snapshot
-    dst = sqlite3.connect(partial)
+    src = connect(source, busy_timeout_ms, create=False).conn  # only read: backup() takes a read snapshot
+    dst = connect(partial, busy_timeout_ms, wal=False).conn  # ends as one self-contained file
     try:
         # pages=-1: the whole database in one step, i.e. one read snapshot. Copying in slices would
         # restart whenever a writer commits in between and could never finish under steady writes.

@@ -1,4 +1,4 @@
-"""Command-line tasks: demo data, API tokens and editor accounts."""
+"""Every `flask --app calendar_app` command is registered here: database, demo data, tokens, accounts, feeds."""
 
 from contextlib import contextmanager
 
@@ -6,8 +6,9 @@ import click
 from flask.cli import with_appcontext
 
 from .backup import backup_command
-from .db import get_db, write_transaction
+from .db import get_db, init_db_command, write_transaction
 from .errors import ApiError
+from .importer import import_ics_command
 from .publish import publish_feeds_command
 from .repositories import feed_versions, occurrence_index, tokens, users
 
@@ -104,6 +105,7 @@ def rebuild_occurrences_command():
 
 def init_app(app) -> None:
     """Register the commands on `flask --app calendar_app`."""
-    for command in (seed_demo_command, create_token_command, list_tokens_command, revoke_token_command,
-                    create_user_command, backup_command, publish_feeds_command, rebuild_occurrences_command):
+    for command in (init_db_command, seed_demo_command, create_token_command, list_tokens_command,
+                    revoke_token_command, create_user_command, backup_command, publish_feeds_command,
+                    rebuild_occurrences_command, import_ics_command):
         app.cli.add_command(command)

@@ -1,4 +1,10 @@
-"""One SQLite connection per request (or CLI call), with the schema migrated before use."""
+"""The one place that connects to SQLite: a kept connection per worker thread, the schema migrated first.
+
+A restore replaces the database file and a mistaken `mv` removes it. Both are noticed here, once
+per process: every registered cache is cleared and every thread's kept connection reopens on its
+next use. Only start-up (and so `init-db`) creates the file; later opens are `mode=rw`, so a vanished
+file answers 503 rather than growing an empty, unmigrated database at its path.
+"""
 
 import importlib.util
 import os
@@ -11,6 +17,8 @@ from flask import current_app, g
 from flask.cli import with_appcontext
 from sqlite_utils import Database, Migrations
 
+from . import caches
+from .errors import DatabaseUnavailable
 from .transactions import write_transaction  # noqa: F401  (re-exported: callers import it from here)
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "schema" / "migrations"
@@ -21,16 +29,25 @@ class SchemaTooNewError(RuntimeError):
     """The database carries migrations this code does not know: refuse rather than corrupt it."""
 
 
-def connect(path: str, busy_timeout_ms: int = 10000) -> Database:
-    """Open the database with foreign keys on, WAL journaling and a busy timeout."""
-    if path != ":memory:":
+def connect(path: str, busy_timeout_ms: int = 10000, create: bool = True, wal: bool = True) -> Database:
+    """Open the database with foreign keys on, WAL journaling and a busy timeout.
+
+    create=False opens an existing file only (sqlite3.OperationalError when it is missing);
+    wal=False leaves the journal mode alone (a backup's copy).
+    """
+    if path == ":memory:":
+        conn = sqlite3.connect(path, check_same_thread=False)
+    elif create:
         Path(path).parent.mkdir(parents=True, exist_ok=True)
-    conn = sqlite3.connect(path, timeout=busy_timeout_ms / 1000, check_same_thread=False)
+        conn = sqlite3.connect(path, timeout=busy_timeout_ms / 1000, check_same_thread=False)
+    else:
+        conn = sqlite3.connect(Path(path).absolute().as_uri() + "?mode=rw", uri=True,
+                               timeout=busy_timeout_ms / 1000, check_same_thread=False)
     db = Database(conn)
     db.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
     db.execute("PRAGMA foreign_keys = ON")
     db.execute("PRAGMA synchronous = NORMAL")
-    if path != ":memory:":
+    if wal and path != ":memory:":
         db.enable_wal()
     return db
 
@@ -70,14 +87,21 @@ def migrate(db: Database) -> list[str]:
 
 
 def open_app_db(app) -> Database:
-    """Open the configured database for the application."""
-    return connect(app.config["DATABASE"], app.config["SQLITE_BUSY_TIMEOUT_MS"])
+    """Open the configured database, which must exist (see thread_db for the connection to use)."""
+    try:
+        return connect(app.config["DATABASE"], app.config["SQLITE_BUSY_TIMEOUT_MS"], create=False)
+    except sqlite3.OperationalError as error:  # removed between the check and the open
+        raise DatabaseUnavailable() from error
 
 
 def get_db() -> Database:
     """Return the request's connection, opening it on first use."""
     if "db" not in g:
-        g.db = thread_db(current_app) if current_app.config["SQLITE_KEEP_CONNECTIONS"] else open_app_db(current_app)
+        if current_app.config["SQLITE_KEEP_CONNECTIONS"]:
+            g.db = thread_db(current_app)
+        else:
+            _current_generation(current_app)
+            g.db = open_app_db(current_app)
     return g.db
 
 
@@ -94,7 +118,7 @@ def close_db(_error=None) -> None:
 
 
 def file_identity(path: str) -> tuple[int, int] | None:
-    """Which file the path names now: a restore replaces it, and caches and kept connections must notice."""
+    """Which file the path names now (None: no file there); a restore replaces it."""
     try:
         stat = os.stat(path)
     except (OSError, TypeError, ValueError):
@@ -102,32 +126,65 @@ def file_identity(path: str) -> tuple[int, int] | None:
     return stat.st_dev, stat.st_ino
 
 
+class _FileWatch:
+    """The database file this process last saw, and how many times it has changed since start-up."""
+
+    def __init__(self, identity):
+        self.lock = threading.Lock()
+        self.identity = identity
+        self.generation = 0
+
+
+def _current_generation(app) -> int:
+    """Act once per process on a replaced or vanished database file; raise while it is missing.
+
+    Every thread compares the file against the process-wide identity; the first to see a change
+    clears every registered cache (a restored file may repeat version numbers with other data)
+    and bumps the generation, which makes every thread's kept connection reopen on next use.
+    Hazard: a thread that read from the old file just before the change may still put what it
+    read into a cache just after the clear; it is tagged with the old file's versions, so this
+    matters only when the restored file repeats them, and lasts until the next write.
+    """
+    watch = app.extensions["calendar_db_file"]
+    identity = file_identity(app.config["DATABASE"])
+    if identity != watch.identity:
+        with watch.lock:
+            if identity != watch.identity:  # another thread may have acted on it meanwhile
+                watch.identity = identity
+                watch.generation += 1
+                caches.clear_all(app)
+    if identity is None:
+        raise DatabaseUnavailable()
+    return watch.generation
+
+
 def thread_db(app) -> Database:
     """The calling thread's connection, kept across requests: opening one costs more than most requests.
 
     The one connection a worker thread uses, inside a request (get_db) and outside one (the feed
-    shortcut, the list cache's version reads).
-
-    SQLITE_KEEP_CONNECTIONS (on by default); reopened when the database file was replaced (a restore).
+    shortcut, the list cache's version reads). Reopened after the database file was replaced or
+    came back; raises DatabaseUnavailable (503) while it is missing.
     """
-    kept = app.extensions.setdefault("calendar_kept_db", threading.local())
-    identity = file_identity(app.config["DATABASE"])
-    if getattr(kept, "db", None) is None or kept.identity != identity:
+    generation = _current_generation(app)
+    kept = app.extensions["calendar_kept_db"]
+    if getattr(kept, "db", None) is None or kept.generation != generation:
         if getattr(kept, "db", None) is not None:
             kept.db.close()
-        kept.db, kept.identity = open_app_db(app), identity
+            kept.db = None
+        kept.db, kept.generation = open_app_db(app), generation
     return kept.db
 
 
 def init_app(app) -> None:
-    """Migrate at start-up (refusing a newer schema) and register teardown and CLI."""
-    db = open_app_db(app)
+    """Migrate at start-up (refusing a newer schema) and close the request's connection at teardown."""
+    db = connect(app.config["DATABASE"], app.config["SQLITE_BUSY_TIMEOUT_MS"])  # the one place that creates it
     try:
         app.extensions["calendar_migrations_applied"] = migrate(db)
     finally:
         db.close()
+    app.extensions["calendar_db_file"] = _FileWatch(file_identity(app.config["DATABASE"]))
+    app.extensions["calendar_kept_db"] = threading.local()
     app.teardown_appcontext(close_db)
-    app.cli.add_command(init_db_command)
 
 
 @click.command("init-db")

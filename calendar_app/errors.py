@@ -1,8 +1,15 @@
-"""The one JSON error shape, the named exceptions behind it, and their handlers."""
+"""The one JSON error shape, the named exceptions behind it, and the one rule for HTML or JSON.
+
+Pages answer errors as HTML, /api/, /feeds/ and .ics as JSON. The page itself is the web
+package's (it registers its renderers with `render_pages_with`), so that nothing outside web/
+imports web/.
+"""
 
 from http import HTTPStatus
 
-from flask import jsonify
+from flask import current_app, jsonify, request
+
+JSON_PREFIXES = ("/api/", "/feeds/")
 
 
 class ApiError(Exception):
@@ -24,15 +31,6 @@ class ConflictError(ApiError):
     status = 409
 
 
-class ValidationFailed(ApiError):
-    """Invalid fields: `errors` maps each field to its messages."""
-
-    status = 422
-
-    def __init__(self, errors: dict, message: str = "Some fields are invalid."):
-        super().__init__(message, errors)
-
-
 class PreconditionFailed(ApiError):
     status = 412
 
@@ -43,6 +41,24 @@ class Forbidden(ApiError):
 
 class BadRequest(ApiError):
     status = 400
+
+
+class ValidationFailed(ApiError):
+    """Invalid fields: `errors` maps each field to its messages."""
+
+    status = 422
+
+    def __init__(self, errors: dict, message: str = "Some fields are invalid."):
+        super().__init__(message, errors)
+
+
+class DatabaseUnavailable(ApiError):
+    """The database file is missing (moved away, mid-restore): answer 503 until it is back."""
+
+    status = 503
+
+    def __init__(self, message: str = "The database is unavailable; try again shortly."):
+        super().__init__(message)
 
 
 def error_body(status: int, message: str, errors: dict | None = None) -> dict:
@@ -64,8 +80,33 @@ def flatten_locations(errors: dict) -> dict:
     return flat
 
 
+def wants_html() -> bool:
+    """Whether this request's errors should be a page rather than JSON."""
+    return not request.path.startswith(JSON_PREFIXES) and not request.path.endswith(".ics")
+
+
+def render_pages_with(app, http_error, api_error) -> None:
+    """Let the pages render their own errors: http_error(HTTPException), api_error(ApiError)."""
+    app.extensions["calendar_error_pages"] = (http_error, api_error)
+
+
+def _pages():
+    """The page renderers when this request's errors are pages, else None."""
+    pages = current_app.extensions.get("calendar_error_pages")
+    return pages if pages and wants_html() else None
+
+
+def http_error_page(error):
+    """The page for an HTTP error (404, 405, 500…) when this request wants one, else None (answer JSON)."""
+    pages = _pages()
+    return pages[0](error) if pages else None
+
+
 def handle_api_error(error: ApiError):
-    """Answer a named exception in the JSON error shape."""
+    """Answer a named exception: a page for the site's paths, the JSON error shape elsewhere."""
+    pages = _pages()
+    if pages:
+        return pages[1](error)
     headers = {"WWW-Authenticate": 'Bearer realm="calendar_app"'} if error.status == 401 else {}
     return jsonify(error_body(error.status, error.message, error.errors)), error.status, headers
 

@@ -13,7 +13,7 @@ from webargs.flaskparser import FlaskParser
 from werkzeug.routing import IntegerConverter
 
 from ..auth import require_write
-from ..errors import error_body, flatten_locations
+from ..errors import error_body, flatten_locations, http_error_page
 from . import list_cache
 
 # flask-smorest documents X-Pagination as an object header but sends JSON; we do not use
@@ -44,10 +44,9 @@ class CalendarApi(Api):
     """flask-smorest's Api with our one error shape and the Allow header kept on 405."""
 
     def handle_http_exception(self, error):
-        from ..web.errors import http_error_page, wants_html  # pages answer in HTML; /api/ and /feeds/ in JSON
-
-        if wants_html():
-            return http_error_page(error)
+        page = http_error_page(error)  # pages answer in HTML; /api/ and /feeds/ in JSON
+        if page is not None:
+            return page
         payload, code, headers = super().handle_http_exception(error)
         data = getattr(error, "data", None) or {}
         raw_errors = data.get("errors") or data.get("messages")

@@ -2,8 +2,7 @@
 
 
 def init_app(app) -> None:
-    """Register the feed routes, the in-memory feed cache, its shortcut and the ICS import command."""
-    from ..importer import import_ics_command
+    """Register the feed routes, the in-memory feed cache and its shortcut."""
     from .cache import FeedCache
     from .routes import bp
     from .shortcut import Shortcut
@@ -14,4 +13,3 @@ def init_app(app) -> None:
     app.wsgi_app = app.extensions["feed_shortcut"] = Shortcut(
         app, app.wsgi_app, feed_cache, app.config["FEED_SHORTCUT_SLOTS"])
     app.register_blueprint(bp)
-    app.cli.add_command(import_ics_command)

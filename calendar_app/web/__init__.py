@@ -5,9 +5,10 @@ from datetime import date
 from flask import g, request, url_for
 from flask_wtf.csrf import CSRFError
 
+from ..errors import render_pages_with, wants_html
 from . import security
 from .blueprint import bp, current_user
-from .errors import http_error_page, wants_html
+from .errors import api_error_page, http_error_page
 from .i18n import current_language, format_date, format_datetime, gettext, remember_language
 from .labels import choices, label
 
@@ -43,6 +44,7 @@ def init_app(app) -> None:
     security.init_app(app)
     app.register_blueprint(bp)
     app.register_error_handler(CSRFError, csrf_error)
+    render_pages_with(app, http_error_page, api_error_page)
     app.after_request(remember_language)
     app.context_processor(page_context)
     app.jinja_env.globals.update(_=gettext, label=label, choices=choices)

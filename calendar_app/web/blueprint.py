@@ -6,13 +6,10 @@ from urllib.parse import urlsplit
 from flask import Blueprint, g, redirect, request, session, url_for
 
 from ..db import get_db
-from ..errors import ApiError
 from ..repositories import users
-from .errors import api_error_page
 
 bp = Blueprint("web", __name__, template_folder="templates", static_folder="static",
                static_url_path="/assets")  # the app keeps /static
-bp.register_error_handler(ApiError, api_error_page)
 
 
 def current_user() -> dict | None:

@@ -1,6 +1,6 @@
-"""HTML error pages for the site's paths; /api/, /feeds/ and .ics keep the JSON error shape."""
+"""HTML error pages for the site's paths (errors.wants_html decides which paths those are)."""
 
-from flask import g, render_template, request
+from flask import g, render_template
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
@@ -8,17 +8,10 @@ from .i18n import gettext as _
 
 TITLES = {400: "The request could not be understood", 403: "Not allowed", 404: "Page not found",
           405: "Not allowed here", 413: "Too much data", 429: "Too many attempts",
-          500: "Something went wrong on our side"}
+          500: "Something went wrong on our side", 503: "Temporarily unavailable"}
 MESSAGES = {404: "There is nothing at this address. It may have been moved or mistyped.",
             500: "The error has been noted. Please try again in a moment."}
 CSRF_MESSAGE = "The form expired or was sent from elsewhere. Go back, reload the page and send it again."
-JSON_PREFIXES = ("/api/", "/feeds/")
-
-
-def wants_html() -> bool:
-    """Whether this request's errors should be a page rather than JSON."""
-    return not request.path.startswith(JSON_PREFIXES) and not request.path.endswith(".ics")
-
 
 def error_page(status: int, message: str | None = None, headers: dict | None = None):
     """Render an error page in the site's style (never a traceback)."""

@@ -25,6 +25,7 @@ VI = {
     "Too many attempts": "Quá nhiều lần thử",
     "Something went wrong on our side": "Hệ thống gặp sự cố",
     "Something went wrong": "Đã có lỗi xảy ra",
+    "Temporarily unavailable": "Tạm thời không truy cập được",
     "There is nothing at this address. It may have been moved or mistyped.":
         "Không có nội dung nào ở địa chỉ này. Có thể địa chỉ đã thay đổi hoặc bị gõ nhầm.",
     "The error has been noted. Please try again in a moment.": "Lỗi đã được ghi lại. Vui lòng thử lại sau ít phút.",
