@@ -1,5 +1,6 @@
 """One SQLite connection per request (or CLI call), with the schema migrated before use."""
 
+import functools
 import importlib.util
 import os
 import sqlite3
@@ -35,8 +36,9 @@ def connect(path: str, busy_timeout_ms: int = 10000) -> Database:
     return db
 
 
+@functools.cache
 def load_migrations() -> Migrations:
-    """Register the numbered files of schema/migrations in order, each as one migration."""
+    """Register the numbered files of schema/migrations in order, each as one migration (read once per process)."""
     migrations = Migrations(MIGRATION_SET)
     for path in sorted(MIGRATIONS_DIR.glob("[0-9][0-9][0-9][0-9]_*.py")):
         spec = importlib.util.spec_from_file_location(f"calendar_app_migration_{path.stem}", path)
@@ -61,7 +63,10 @@ def check_not_newer(db: Database, migrations: Migrations) -> None:
 def migrate(db: Database) -> list[str]:
     """Apply pending migrations under the write lock, so concurrent workers migrate once."""
     migrations = load_migrations()
-    with write_transaction(db):
+    check_not_newer(db, migrations)
+    if not migrations.pending(db):
+        return []  # the usual start-up: an up-to-date database is only read, the write lock is not taken
+    with write_transaction(db):  # checked again under the lock: another worker may have migrated meanwhile
         check_not_newer(db, migrations)
         pending = [m.name for m in migrations.pending(db)]
         if pending:
