@@ -6,6 +6,7 @@ next use. Only start-up (and so `init-db`) creates the file; later opens are `mo
 file answers 503 rather than growing an empty, unmigrated database at its path.
 """
 
+import functools
 import importlib.util
 import os
 import sqlite3
@@ -52,8 +53,9 @@ def connect(path: str, busy_timeout_ms: int = 10000, create: bool = True, wal: b
     return db
 
 
+@functools.cache
 def load_migrations() -> Migrations:
-    """Register the numbered files of schema/migrations in order, each as one migration."""
+    """Register the numbered files of schema/migrations in order, each as one migration (read once per process)."""
     migrations = Migrations(MIGRATION_SET)
     for path in sorted(MIGRATIONS_DIR.glob("[0-9][0-9][0-9][0-9]_*.py")):
         spec = importlib.util.spec_from_file_location(f"calendar_app_migration_{path.stem}", path)
@@ -78,7 +80,10 @@ def check_not_newer(db: Database, migrations: Migrations) -> None:
 def migrate(db: Database) -> list[str]:
     """Apply pending migrations under the write lock, so concurrent workers migrate once."""
     migrations = load_migrations()
-    with write_transaction(db):
+    check_not_newer(db, migrations)
+    if not migrations.pending(db):
+        return []  # the usual start-up: an up-to-date database is only read, the write lock is not taken
+    with write_transaction(db):  # checked again under the lock: another worker may have migrated meanwhile
         check_not_newer(db, migrations)
         pending = [m.name for m in migrations.pending(db)]
         if pending:

@@ -1,23 +1,41 @@
 """Fixtures: an app from the factory with a temporary instance folder, clients, tokens, factories."""
 
 import itertools
+import shutil
 
 import pytest
 
 from calendar_app import create_app
-from calendar_app.db import get_db, write_transaction
+from calendar_app.db import connect, get_db, migrate, write_transaction
 from calendar_app.repositories import tokens
 
 _counter = itertools.count(1)
 
 
+def app_config(instance) -> dict:
+    """The configuration of a test application whose instance folder (and database) is `instance`."""
+    return {"INSTANCE_PATH": str(instance), "TESTING": True, "SECRET_KEY": "test-secret",
+            "DATABASE": str(instance / "test.sqlite3")}
+
+
+@pytest.fixture(scope="session")
+def migrated_database(tmp_path_factory):
+    """A database migrated once per session: each test copies it rather than migrating its own."""
+    path = tmp_path_factory.mktemp("template") / "migrated.sqlite3"
+    database = connect(str(path))
+    migrate(database)
+    database.close()  # the last connection's close checkpoints the WAL: the one file holds everything
+    assert not path.with_name(path.name + "-wal").exists()
+    return path
+
+
 @pytest.fixture
-def app(tmp_path):
-    """A fresh application and database per test."""
+def app(tmp_path, migrated_database):
+    """A fresh application and database per test (the factory finds the copied database up to date)."""
     instance = tmp_path / "instance"
-    app = create_app({"INSTANCE_PATH": str(instance), "TESTING": True, "SECRET_KEY": "test-secret",
-                      "DATABASE": str(instance / "test.sqlite3")})
-    yield app
+    instance.mkdir()
+    shutil.copyfile(migrated_database, instance / "test.sqlite3")
+    yield create_app(app_config(instance))
 
 
 @pytest.fixture

@@ -4,7 +4,9 @@ import hashlib
 
 import pytest
 
+from calendar_app import create_app
 from calendar_app.db import get_db
+from conftest import app_config
 from calendar_app.repositories import users
 
 PROGRAM = "chuong-trinh-phoi-hop-dang-uy-khoi-dn-tw-tap-chi-cong-san-2020-2025"
@@ -17,7 +19,9 @@ def dump(app) -> list[str]:
         return list(get_db().conn.iterdump())
 
 
-def test_init_db_reports_what_it_applied_then_that_it_is_up_to_date(app, runner):
+def test_init_db_reports_what_it_applied_then_that_it_is_up_to_date(tmp_path):
+    app = create_app(app_config(tmp_path / "instance"))  # a new database, which the factory migrates itself
+    runner = app.test_cli_runner()
     first = runner.invoke(args=["init-db"])
     assert first.exit_code == 0, first.output
     assert first.stdout.startswith(f"Database ready at {app.config['DATABASE']} (applied: 0001_initial")
