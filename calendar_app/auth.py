@@ -42,7 +42,8 @@ def _resolve_identity() -> Identity | None:
         token = tokens.verify(get_db(), value.strip())
         if token is None:
             raise Unauthorized("The token is unknown, expired or revoked.")
-        organizations = tuple(token["organizations"]) if token["organizations"] else None
+        # `is not None`: a stored empty list is a token for no organization, never one for all.
+        organizations = tuple(token["organizations"]) if token["organizations"] is not None else None
         return Identity(f"token:{token['name']}", token["scope"], organizations)
     user_id = session.get("user_id")
     if user_id is not None:
@@ -74,3 +75,17 @@ def require_organizations(identity: Identity, slugs) -> None:
     outside = sorted(set(slugs) - set(identity.organizations))
     if outside:
         raise Forbidden("This token may not change data of: " + ", ".join(outside) + ".")
+
+
+def require_involvement(identity: Identity, slugs) -> None:
+    """Refuse a limited token an event unless every organization it involves is the token's, and one at least.
+
+    An event that involves nobody belongs to no organization's scope, so only an unrestricted
+    identity may create or change it.
+    """
+    if identity.organizations is None:
+        return
+    if not slugs:
+        raise Forbidden("This token may only change events that involve one of its organizations: "
+                        + ", ".join(identity.organizations) + ".")
+    require_organizations(identity, slugs)

@@ -312,3 +312,117 @@ def test_sign_in_failures_are_rate_limited(app, client):
     assert statuses[0] == 401 and statuses[-1] == 429
     right = client.post("/login", data={"username": "bientap", "password": "mat-khau-dung-123", "csrf_token": csrf})
     assert right.status_code == 429  # even the right password waits out the window
+
+
+# --- every limit of a credential holds on every path ----------------------------------------------
+
+CRLF = "\r\n"
+
+
+def ics(*components: str) -> bytes:
+    return CRLF.join(["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//test//EN", *components, "END:VCALENDAR", ""]).encode()
+
+
+def vevent(uid: str, *lines: str, summary="Nhập từ tệp") -> str:
+    return CRLF.join(["BEGIN:VEVENT", f"UID:{uid}", "DTSTAMP:20261101T000000Z", f"SUMMARY:{summary}",
+                      "DTSTART;TZID=Asia/Ho_Chi_Minh:20261215T083000", "DTEND;TZID=Asia/Ho_Chi_Minh:20261215T110000",
+                      *lines, "END:VEVENT"])
+
+
+def import_file(client, headers, body: bytes, **query):
+    return client.post("/api/v1/import", query_string=query, data=body,
+                       headers={**headers, "Content-Type": "text/calendar"})
+
+
+def written(app) -> list[int]:
+    """Row counts that any write changes: events, overrides, links and the audit trail."""
+    with app.app_context():
+        db = get_db()
+        return [db.execute(f"select count(*) from {t}").fetchone()[0]
+                for t in ("events", "occurrence_overrides", "event_organizations", "audit_log")]
+
+
+@pytest.fixture
+def limited(app, make):
+    """A write token for `mine`; `theirs` and `third` outside it, an agreement between them."""
+    mine, theirs, third = make.organization(), make.organization(), make.organization()
+    foreign = make.agreement(parties=[{"organization": theirs["slug"], "role": "signatory"},
+                                      {"organization": third["slug"], "role": "party"}])
+    return {"mine": mine["slug"], "theirs": theirs["slug"], "third": third["slug"], "foreign": foreign["slug"],
+            "headers": bearer(make_token(app, organizations=[mine["slug"]])),
+            "read": bearer(make_token(app, scope="read", organizations=[mine["slug"]]))}
+
+
+def test_import_refuses_an_agreement_outside_the_token(app, client, auth, limited):
+    before = written(app)
+    response = import_file(client, limited["headers"], ics(vevent("lien-ket@x")),
+                           organization=limited["mine"], agreement=limited["foreign"])
+    assert response.status_code == 403, response.get_json()
+    assert limited["theirs"] in response.get_json()["message"]
+    assert written(app) == before
+    feed = client.get(f"/feeds/organizations/{limited['theirs']}.ics").get_data(as_text=True)
+    assert "lien-ket@x" not in feed
+
+
+@pytest.mark.parametrize("stored", [
+    {"agreement": "foreign", "organizations": ["mine"]},  # parties of its agreement are outside
+    {"agreement": None, "organizations": []},  # involves nobody: no limited token may touch it
+])
+def test_import_refuses_to_touch_events_outside_the_token(app, client, make, limited, stored):
+    event = make.event(visibility="internal", rrule="FREQ=WEEKLY;COUNT=4",
+                       agreement=limited[stored["agreement"]] if stored["agreement"] else None,
+                       organizations=[limited[s] for s in stored["organizations"]])
+    before = written(app)
+    master = ics(vevent(event["uid"], "CLASS:PUBLIC", summary="Chiếm"))
+    override = ics(vevent(event["uid"], "RECURRENCE-ID;TZID=Asia/Ho_Chi_Minh:20261222T083000", "STATUS:CANCELLED"))
+    for body in (master, override):
+        response = import_file(client, limited["headers"], body, organization=limited["mine"])
+        assert response.status_code == 403, response.get_json()
+    assert written(app) == before
+    assert client.get(f"/api/v1/events/{event['id']}").status_code == 404  # still internal
+
+
+def _timed(**fields) -> dict:
+    return {"title": "x", "kind": "other", "starts_at": "2026-12-15T08:30:00+07:00",
+            "ends_at": "2026-12-15T09:30:00+07:00", **fields}
+
+
+def test_limited_token_cannot_touch_events_that_involve_nobody(app, client, make, limited):
+    unowned = make.event(rrule="FREQ=WEEKLY;COUNT=4")
+    headers = limited["headers"]
+    before = written(app)
+    refused = [
+        client.post("/api/v1/events", json=_timed(), headers=headers),
+        client.patch(f"/api/v1/events/{unowned['id']}", json={"title": "chiếm"}, headers=headers),
+        client.patch(f"/api/v1/events/{unowned['id']}", json={"organizations": [limited["mine"]]}, headers=headers),
+        client.put(f"/api/v1/events/{unowned['id']}/occurrences/2026-12-22T08:30:00",
+                   json={"status": "cancelled"}, headers=headers),
+        client.delete(f"/api/v1/events/{unowned['id']}", headers=headers),
+    ]
+    assert [r.status_code for r in refused] == [403] * len(refused)
+    assert written(app) == before
+
+
+def test_limited_token_cannot_move_its_organization_under_another(app, client, auth, make, limited):
+    headers = limited["headers"]
+    refused = [
+        client.patch(f"/api/v1/organizations/{limited['mine']}", json={"parent": limited["theirs"]}, headers=headers),
+        client.post("/api/v1/organizations", json={"name": "Con", "slug": limited["mine"] + "-con",
+                                                   "parent": limited["theirs"]}, headers=headers),
+    ]
+    assert [r.status_code for r in refused] == [403, 403]
+    assert client.get(f"/api/v1/organizations/{limited['mine']}").get_json()["parent"] is None
+    # Out from under a parent outside the token changes the parent's include=children feeds too.
+    client.patch(f"/api/v1/organizations/{limited['mine']}", json={"parent": limited["theirs"]}, headers=auth)
+    moved_out = client.patch(f"/api/v1/organizations/{limited['mine']}", json={"parent": None}, headers=headers)
+    assert moved_out.status_code == 403
+    # Renaming within its own organization still works.
+    renamed = client.patch(f"/api/v1/organizations/{limited['mine']}", json={"short_name": "M"}, headers=headers)
+    assert renamed.status_code == 200
+
+
+def test_an_empty_organization_list_does_not_mint_an_unrestricted_token(client, auth):
+    response = client.post("/api/v1/tokens", json={"name": "rỗng", "organizations": []}, headers=auth)
+    assert response.status_code == 422
+    assert "organizations" in response.get_json()["errors"]
+    assert len(client.get("/api/v1/tokens", headers=auth).get_json()["items"]) == 1  # the caller's own

@@ -4,7 +4,7 @@ from flask import current_app, jsonify, request, url_for
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from ..auth import Identity, is_authenticated, require_organizations
+from ..auth import Identity, is_authenticated, require_involvement
 from ..db import get_db
 from ..errors import BadRequest, NotFoundError, ValidationFailed
 from ..links import absolute, event_ics_path
@@ -53,8 +53,9 @@ def _organizations_touched(db, fields: dict) -> set[str]:
 
 
 def _check_scope(db, identity: Identity, fields: dict) -> None:
+    """The events API's scope rule, also applied by import: see auth.require_involvement."""
     if identity.organizations is not None:
-        require_organizations(identity, _organizations_touched(db, fields))
+        require_involvement(identity, _organizations_touched(db, fields))
 
 
 def _list_response(query: dict, **fixed):
