@@ -6,7 +6,7 @@ from flask import g, request, session
 
 from .db import get_db
 from .errors import ApiError, Forbidden
-from .repositories import tokens, users
+from .repositories import events, tokens, users
 
 
 class Unauthorized(ApiError):
@@ -54,8 +54,37 @@ def _resolve_identity() -> Identity | None:
 
 
 def is_authenticated() -> bool:
-    """Whether internal events may be shown."""
+    """Whether the caller is anyone at all (a token or a signed-in editor)."""
     return current_identity() is not None
+
+
+def readable_internal() -> bool | tuple[str, ...]:
+    """Which internal events the caller may read: all (True), none (False) or those involving these organizations.
+
+    Least privilege: a token limited to some organizations reads only their internal events,
+    whatever its scope. The value is hashable, so caches of answers can key on it.
+    """
+    identity = current_identity()
+    if identity is None:
+        return False
+    return True if identity.organizations is None else identity.organizations
+
+
+def may_read(db, event: dict) -> bool:
+    """Whether the caller may read this event (its representation, with organization and agreement slugs)."""
+    if event["visibility"] == "public":
+        return True
+    internal = readable_internal()
+    if isinstance(internal, bool):
+        return internal
+    return bool(set(internal) & events.involved_organizations(db, event))
+
+
+def require_unrestricted(identity: Identity) -> Identity:
+    """Refuse what only an identity for every organization may see or do: tokens and the audit trail."""
+    if identity.organizations is not None:
+        raise Forbidden("Only a token for all organizations (or a signed-in editor) may do this.")
+    return identity
 
 
 def require_write() -> Identity:

@@ -426,3 +426,69 @@ def test_an_empty_organization_list_does_not_mint_an_unrestricted_token(client, 
     assert response.status_code == 422
     assert "organizations" in response.get_json()["errors"]
     assert len(client.get("/api/v1/tokens", headers=auth).get_json()["items"]) == 1  # the caller's own
+
+
+@pytest.fixture
+def internal_of_each(make, limited):
+    """An internal event of `mine`, one of `theirs`, one through `foreign`'s parties, and a public one."""
+    window = {"starts_at": "2026-12-15T08:30:00+07:00", "ends_at": "2026-12-15T09:30:00+07:00"}
+    shared = make.agreement(parties=[{"organization": limited["mine"], "role": "signatory"},
+                                     {"organization": limited["theirs"], "role": "party"}])
+    return {
+        "mine": make.event(title="Nội bộ giaoban của tôi", organizations=[limited["mine"]], visibility="internal",
+                           rrule="FREQ=WEEKLY;COUNT=2", **window),
+        "shared": make.event(title="Nội bộ giaoban chung", agreement=shared["slug"], visibility="internal", **window),
+        "theirs": make.event(title="Nội bộ giaoban của họ", organizations=[limited["theirs"]], visibility="internal",
+                             rrule="FREQ=WEEKLY;COUNT=2", **window),
+        "foreign": make.event(title="Nội bộ giaoban ngoài", agreement=limited["foreign"], visibility="internal",
+                              **window),
+        "public": make.event(title="Công khai giaoban", organizations=[limited["theirs"]], **window),
+    }
+
+
+def _reads(limited, events) -> dict[str, str]:
+    window = "from=2026-12-01T00:00:00Z&to=2027-02-01T00:00:00Z"
+    return {
+        "list": "/api/v1/events",
+        "list_window": f"/api/v1/events?{window}",
+        "search": "/api/v1/events?q=giaoban",
+        "occurrences": f"/api/v1/occurrences?{window}",
+        "organization_events": f"/api/v1/organizations/{limited['theirs']}/events",
+        "agreement_events": f"/api/v1/agreements/{limited['foreign']}/events",
+        "organization_filter": f"/api/v1/events?organization={limited['third']}",
+    }
+
+
+@pytest.mark.parametrize("token", ["read", "headers"])
+def test_limited_tokens_read_only_their_organizations_internal_events(app, client, auth, limited, internal_of_each,
+                                                                      token):
+    headers = limited[token]
+    hidden = {internal_of_each["theirs"]["id"], internal_of_each["foreign"]["id"]}
+    for name, path in _reads(limited, internal_of_each).items():
+        client.get(path, headers=auth)  # an unrestricted caller first: its cached answer must not be reused
+        body = client.get(path, headers=headers).get_json()
+        seen = {item.get("event_id", item.get("id")) for item in body["items"]}
+        assert not seen & hidden, name
+        assert "Nội bộ giaoban của họ" not in str(body) and "ngoài" not in str(body), name
+    everything = client.get("/api/v1/events", headers=headers).get_json()
+    assert {e["id"] for e in everything["items"]} == {internal_of_each[k]["id"] for k in ("mine", "shared", "public")}
+    assert everything["total"] == 3
+    for key in ("theirs", "foreign"):
+        event_id = internal_of_each[key]["id"]
+        for path in (f"/api/v1/events/{event_id}", f"/events/{event_id}.ics", f"/api/v1/events/{event_id}/overrides",
+                     f"/api/v1/events/{event_id}/occurrences/2026-12-22T08:30:00"):
+            assert client.get(path, headers=headers).status_code == 404, path
+            assert client.get(path, headers=auth).status_code in (200, 404), path
+        assert client.get(f"/events/{event_id}.ics", headers=auth).status_code == 200
+    for key in ("mine", "shared"):
+        event_id = internal_of_each[key]["id"]
+        assert client.get(f"/api/v1/events/{event_id}", headers=headers).status_code == 200
+        assert client.get(f"/events/{event_id}.ics", headers=headers).status_code == 200
+
+
+def test_audit_trail_and_token_list_only_for_unrestricted_identities(client, auth, limited, internal_of_each):
+    for path in ("/api/v1/audit", "/api/v1/tokens", f"/api/v1/audit?entity=event&entity_id={internal_of_each['mine']['id']}"):
+        response = client.get(path, headers=limited["headers"])
+        assert response.status_code == 403, path
+        assert "Nội bộ" not in response.get_data(as_text=True)
+        assert client.get(path, headers=auth).status_code == 200
