@@ -9,6 +9,9 @@ from .errors import ApiError, Forbidden
 from .repositories import events, tokens, users
 
 
+BEARER_ONLY = "/api/"  # where only 'Authorization: Bearer' identifies a caller
+
+
 class Unauthorized(ApiError):
     status = 401
 
@@ -27,7 +30,7 @@ class Identity:
 
 
 def current_identity() -> Identity | None:
-    """Resolve the caller once per request: a bearer token first, then the editor's session."""
+    """Resolve the caller once per request: a bearer token first, then (outside the API) the editor's session."""
     if "identity" not in g:
         g.identity = _resolve_identity()
     return g.identity
@@ -45,6 +48,10 @@ def _resolve_identity() -> Identity | None:
         # `is not None`: a stored empty list is a token for no organization, never one for all.
         organizations = tuple(token["organizations"]) if token["organizations"] is not None else None
         return Identity(f"token:{token['name']}", token["scope"], organizations)
+    if request.path.startswith(BEARER_ONLY):
+        # A cross-site form can make a browser send the session cookie, never this header: the
+        # API would otherwise take forged writes (its paths carry no CSRF token).
+        return None
     user_id = session.get("user_id")
     if user_id is not None:
         user = users.get(get_db(), user_id)

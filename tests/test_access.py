@@ -492,3 +492,61 @@ def test_audit_trail_and_token_list_only_for_unrestricted_identities(client, aut
         assert response.status_code == 403, path
         assert "Nội bộ" not in response.get_data(as_text=True)
         assert client.get(path, headers=auth).status_code == 200
+
+
+# --- editors' sessions ---------------------------------------------------------------------------
+
+EDITOR = ("bien-tap", "Mật khẩu dài 2026!")
+
+
+def create_editor(app, username=EDITOR[0], password=EDITOR[1]) -> None:
+    from calendar_app.repositories import users
+    with app.app_context():
+        db = get_db()
+        with write_transaction(db):
+            users.create(db, username, password, "Biên tập")
+
+
+def page_csrf(client, path="/login") -> str:
+    return re.search(r'name="csrf_token" value="([^"]+)"', client.get(path).get_data(as_text=True)).group(1)
+
+
+def sign_in(client, username=EDITOR[0], password=EDITOR[1], **environ):
+    return client.post("/login", data={"username": username, "password": password, "csrf_token": page_csrf(client)},
+                       environ_base=environ)
+
+
+def test_api_ignores_the_editors_session_cookie(app, client, make):
+    """A cross-site form can make the browser send the session cookie, never an Authorization header."""
+    organization = make.organization()
+    create_editor(app)
+    assert sign_in(client).status_code == 302
+    with app.app_context():
+        before = get_db().execute("select feed_token from organizations where slug = ?",
+                                  [organization["slug"]]).fetchone()[0]
+    forged = [
+        client.post(f"/api/v1/organizations/{organization['slug']}/feed-token"),
+        client.post("/api/v1/organizations", json={"name": "Giả mạo"}),
+        client.post("/api/v1/tokens", json={"name": "giả mạo"}),
+    ]
+    assert [r.status_code for r in forged] == [401, 401, 401]
+    with app.app_context():
+        assert get_db().execute("select feed_token from organizations where slug = ?",
+                                [organization["slug"]]).fetchone()[0] == before
+    assert client.get("/events/new").status_code == 200  # the pages still know the editor
+
+
+@pytest.mark.parametrize("base,secure", [(None, False), ("http://lich.example.vn", False),
+                                         ("https://lich.example.vn", True)])
+def test_session_cookie_is_samesite_lax_and_secure_behind_https(tmp_path, base, secure):
+    instance = tmp_path / "instance"
+    app = create_app({"INSTANCE_PATH": str(instance), "TESTING": True, "SECRET_KEY": "x",
+                      "DATABASE": str(instance / "db.sqlite3"), "PUBLIC_BASE_URL": base})
+    create_editor(app)
+    client = app.test_client()
+    response = sign_in(client)
+    assert response.status_code == 302
+    cookie = [v for v in response.headers.getlist("Set-Cookie") if v.startswith("session=")][0]
+    attributes = {part.strip().split("=")[0].lower(): part.strip() for part in cookie.split(";")[1:]}
+    assert attributes["samesite"] == "SameSite=Lax" and "httponly" in attributes
+    assert ("secure" in attributes) is secure
