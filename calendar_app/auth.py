@@ -6,7 +6,10 @@ from flask import g, request, session
 
 from .db import get_db
 from .errors import ApiError, Forbidden
-from .repositories import tokens, users
+from .repositories import events, tokens, users
+
+
+BEARER_ONLY = "/api/"  # where only 'Authorization: Bearer' identifies a caller
 
 
 class Unauthorized(ApiError):
@@ -27,7 +30,7 @@ class Identity:
 
 
 def current_identity() -> Identity | None:
-    """Resolve the caller once per request: a bearer token first, then the editor's session."""
+    """Resolve the caller once per request: a bearer token first, then (outside the API) the editor's session."""
     if "identity" not in g:
         g.identity = _resolve_identity()
     return g.identity
@@ -42,8 +45,13 @@ def _resolve_identity() -> Identity | None:
         token = tokens.verify(get_db(), value.strip())
         if token is None:
             raise Unauthorized("The token is unknown, expired or revoked.")
-        organizations = tuple(token["organizations"]) if token["organizations"] else None
+        # `is not None`: a stored empty list is a token for no organization, never one for all.
+        organizations = tuple(token["organizations"]) if token["organizations"] is not None else None
         return Identity(f"token:{token['name']}", token["scope"], organizations)
+    if request.path.startswith(BEARER_ONLY):
+        # A cross-site form can make a browser send the session cookie, never this header: the
+        # API would otherwise take forged writes (its paths carry no CSRF token).
+        return None
     user_id = session.get("user_id")
     if user_id is not None:
         user = users.get(get_db(), user_id)
@@ -53,8 +61,37 @@ def _resolve_identity() -> Identity | None:
 
 
 def is_authenticated() -> bool:
-    """Whether internal events may be shown."""
+    """Whether the caller is anyone at all (a token or a signed-in editor)."""
     return current_identity() is not None
+
+
+def readable_internal() -> bool | tuple[str, ...]:
+    """Which internal events the caller may read: all (True), none (False) or those involving these organizations.
+
+    Least privilege: a token limited to some organizations reads only their internal events,
+    whatever its scope. The value is hashable, so caches of answers can key on it.
+    """
+    identity = current_identity()
+    if identity is None:
+        return False
+    return True if identity.organizations is None else identity.organizations
+
+
+def may_read(db, event: dict) -> bool:
+    """Whether the caller may read this event (its representation, with organization and agreement slugs)."""
+    if event["visibility"] == "public":
+        return True
+    internal = readable_internal()
+    if isinstance(internal, bool):
+        return internal
+    return bool(set(internal) & events.involved_organizations(db, event))
+
+
+def require_unrestricted(identity: Identity) -> Identity:
+    """Refuse what only an identity for every organization may see or do: tokens and the audit trail."""
+    if identity.organizations is not None:
+        raise Forbidden("Only a token for all organizations (or a signed-in editor) may do this.")
+    return identity
 
 
 def require_write() -> Identity:
@@ -74,3 +111,17 @@ def require_organizations(identity: Identity, slugs) -> None:
     outside = sorted(set(slugs) - set(identity.organizations))
     if outside:
         raise Forbidden("This token may not change data of: " + ", ".join(outside) + ".")
+
+
+def require_involvement(identity: Identity, slugs) -> None:
+    """Refuse a limited token an event unless every organization it involves is the token's, and one at least.
+
+    An event that involves nobody belongs to no organization's scope, so only an unrestricted
+    identity may create or change it.
+    """
+    if identity.organizations is None:
+        return
+    if not slugs:
+        raise Forbidden("This token may only change events that involve one of its organizations: "
+                        + ", ".join(identity.organizations) + ".")
+    require_organizations(identity, slugs)

@@ -27,6 +27,9 @@ DEFAULTS = {
     "LOGIN_MAX_FAILURES": 5,
     "LOGIN_FAILURE_WINDOW_SECONDS": 900,
     "SQLITE_BUSY_TIMEOUT_MS": 10000,
+    # Flask defines SESSION_COOKIE_SAMESITE (None), so it is set here, not with setdefault: the
+    # session cookie stays home on cross-site posts. Secure follows an https PUBLIC_BASE_URL.
+    "SESSION_COOKIE_SAMESITE": "Lax",
     # One connection per worker thread, kept across requests: opening one costs more than a 304.
     "SQLITE_KEEP_CONNECTIONS": True,
     # flask-smorest / OpenAPI
@@ -54,6 +57,8 @@ def load(app, config: dict | None) -> None:
         app.config.from_mapping(config)
     if not app.config.get("DATABASE"):
         app.config["DATABASE"] = str(Path(app.instance_path) / "calendar_app.sqlite3")
+    if str(app.config.get("PUBLIC_BASE_URL") or "").lower().startswith("https://"):
+        app.config["SESSION_COOKIE_SECURE"] = True
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret_key(Path(app.instance_path))
 

@@ -312,3 +312,241 @@ def test_sign_in_failures_are_rate_limited(app, client):
     assert statuses[0] == 401 and statuses[-1] == 429
     right = client.post("/login", data={"username": "bientap", "password": "mat-khau-dung-123", "csrf_token": csrf})
     assert right.status_code == 429  # even the right password waits out the window
+
+
+# --- every limit of a credential holds on every path ----------------------------------------------
+
+CRLF = "\r\n"
+
+
+def ics(*components: str) -> bytes:
+    return CRLF.join(["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//test//EN", *components, "END:VCALENDAR", ""]).encode()
+
+
+def vevent(uid: str, *lines: str, summary="Nhập từ tệp") -> str:
+    return CRLF.join(["BEGIN:VEVENT", f"UID:{uid}", "DTSTAMP:20261101T000000Z", f"SUMMARY:{summary}",
+                      "DTSTART;TZID=Asia/Ho_Chi_Minh:20261215T083000", "DTEND;TZID=Asia/Ho_Chi_Minh:20261215T110000",
+                      *lines, "END:VEVENT"])
+
+
+def import_file(client, headers, body: bytes, **query):
+    return client.post("/api/v1/import", query_string=query, data=body,
+                       headers={**headers, "Content-Type": "text/calendar"})
+
+
+def written(app) -> list[int]:
+    """Row counts that any write changes: events, overrides, links and the audit trail."""
+    with app.app_context():
+        db = get_db()
+        return [db.execute(f"select count(*) from {t}").fetchone()[0]
+                for t in ("events", "occurrence_overrides", "event_organizations", "audit_log")]
+
+
+@pytest.fixture
+def limited(app, make):
+    """A write token for `mine`; `theirs` and `third` outside it, an agreement between them."""
+    mine, theirs, third = make.organization(), make.organization(), make.organization()
+    foreign = make.agreement(parties=[{"organization": theirs["slug"], "role": "signatory"},
+                                      {"organization": third["slug"], "role": "party"}])
+    return {"mine": mine["slug"], "theirs": theirs["slug"], "third": third["slug"], "foreign": foreign["slug"],
+            "headers": bearer(make_token(app, organizations=[mine["slug"]])),
+            "read": bearer(make_token(app, scope="read", organizations=[mine["slug"]]))}
+
+
+def test_import_refuses_an_agreement_outside_the_token(app, client, auth, limited):
+    before = written(app)
+    response = import_file(client, limited["headers"], ics(vevent("lien-ket@x")),
+                           organization=limited["mine"], agreement=limited["foreign"])
+    assert response.status_code == 403, response.get_json()
+    assert limited["theirs"] in response.get_json()["message"]
+    assert written(app) == before
+    feed = client.get(f"/feeds/organizations/{limited['theirs']}.ics").get_data(as_text=True)
+    assert "lien-ket@x" not in feed
+
+
+@pytest.mark.parametrize("stored", [
+    {"agreement": "foreign", "organizations": ["mine"]},  # parties of its agreement are outside
+    {"agreement": None, "organizations": []},  # involves nobody: no limited token may touch it
+])
+def test_import_refuses_to_touch_events_outside_the_token(app, client, make, limited, stored):
+    event = make.event(visibility="internal", rrule="FREQ=WEEKLY;COUNT=4",
+                       agreement=limited[stored["agreement"]] if stored["agreement"] else None,
+                       organizations=[limited[s] for s in stored["organizations"]])
+    before = written(app)
+    master = ics(vevent(event["uid"], "CLASS:PUBLIC", summary="Chiếm"))
+    override = ics(vevent(event["uid"], "RECURRENCE-ID;TZID=Asia/Ho_Chi_Minh:20261222T083000", "STATUS:CANCELLED"))
+    for body in (master, override):
+        response = import_file(client, limited["headers"], body, organization=limited["mine"])
+        assert response.status_code == 403, response.get_json()
+    assert written(app) == before
+    assert client.get(f"/api/v1/events/{event['id']}").status_code == 404  # still internal
+
+
+def _timed(**fields) -> dict:
+    return {"title": "x", "kind": "other", "starts_at": "2026-12-15T08:30:00+07:00",
+            "ends_at": "2026-12-15T09:30:00+07:00", **fields}
+
+
+def test_limited_token_cannot_touch_events_that_involve_nobody(app, client, make, limited):
+    unowned = make.event(rrule="FREQ=WEEKLY;COUNT=4")
+    headers = limited["headers"]
+    before = written(app)
+    refused = [
+        client.post("/api/v1/events", json=_timed(), headers=headers),
+        client.patch(f"/api/v1/events/{unowned['id']}", json={"title": "chiếm"}, headers=headers),
+        client.patch(f"/api/v1/events/{unowned['id']}", json={"organizations": [limited["mine"]]}, headers=headers),
+        client.put(f"/api/v1/events/{unowned['id']}/occurrences/2026-12-22T08:30:00",
+                   json={"status": "cancelled"}, headers=headers),
+        client.delete(f"/api/v1/events/{unowned['id']}", headers=headers),
+    ]
+    assert [r.status_code for r in refused] == [403] * len(refused)
+    assert written(app) == before
+
+
+def test_limited_token_cannot_move_its_organization_under_another(app, client, auth, make, limited):
+    headers = limited["headers"]
+    refused = [
+        client.patch(f"/api/v1/organizations/{limited['mine']}", json={"parent": limited["theirs"]}, headers=headers),
+        client.post("/api/v1/organizations", json={"name": "Con", "slug": limited["mine"] + "-con",
+                                                   "parent": limited["theirs"]}, headers=headers),
+    ]
+    assert [r.status_code for r in refused] == [403, 403]
+    assert client.get(f"/api/v1/organizations/{limited['mine']}").get_json()["parent"] is None
+    # Out from under a parent outside the token changes the parent's include=children feeds too.
+    client.patch(f"/api/v1/organizations/{limited['mine']}", json={"parent": limited["theirs"]}, headers=auth)
+    moved_out = client.patch(f"/api/v1/organizations/{limited['mine']}", json={"parent": None}, headers=headers)
+    assert moved_out.status_code == 403
+    # Renaming within its own organization still works.
+    renamed = client.patch(f"/api/v1/organizations/{limited['mine']}", json={"short_name": "M"}, headers=headers)
+    assert renamed.status_code == 200
+
+
+def test_an_empty_organization_list_does_not_mint_an_unrestricted_token(client, auth):
+    response = client.post("/api/v1/tokens", json={"name": "rỗng", "organizations": []}, headers=auth)
+    assert response.status_code == 422
+    assert "organizations" in response.get_json()["errors"]
+    assert len(client.get("/api/v1/tokens", headers=auth).get_json()["items"]) == 1  # the caller's own
+
+
+@pytest.fixture
+def internal_of_each(make, limited):
+    """An internal event of `mine`, one of `theirs`, one through `foreign`'s parties, and a public one."""
+    window = {"starts_at": "2026-12-15T08:30:00+07:00", "ends_at": "2026-12-15T09:30:00+07:00"}
+    shared = make.agreement(parties=[{"organization": limited["mine"], "role": "signatory"},
+                                     {"organization": limited["theirs"], "role": "party"}])
+    return {
+        "mine": make.event(title="Nội bộ giaoban của tôi", organizations=[limited["mine"]], visibility="internal",
+                           rrule="FREQ=WEEKLY;COUNT=2", **window),
+        "shared": make.event(title="Nội bộ giaoban chung", agreement=shared["slug"], visibility="internal", **window),
+        "theirs": make.event(title="Nội bộ giaoban của họ", organizations=[limited["theirs"]], visibility="internal",
+                             rrule="FREQ=WEEKLY;COUNT=2", **window),
+        "foreign": make.event(title="Nội bộ giaoban ngoài", agreement=limited["foreign"], visibility="internal",
+                              **window),
+        "public": make.event(title="Công khai giaoban", organizations=[limited["theirs"]], **window),
+    }
+
+
+def _reads(limited, events) -> dict[str, str]:
+    window = "from=2026-12-01T00:00:00Z&to=2027-02-01T00:00:00Z"
+    return {
+        "list": "/api/v1/events",
+        "list_window": f"/api/v1/events?{window}",
+        "search": "/api/v1/events?q=giaoban",
+        "occurrences": f"/api/v1/occurrences?{window}",
+        "organization_events": f"/api/v1/organizations/{limited['theirs']}/events",
+        "agreement_events": f"/api/v1/agreements/{limited['foreign']}/events",
+        "organization_filter": f"/api/v1/events?organization={limited['third']}",
+    }
+
+
+@pytest.mark.parametrize("token", ["read", "headers"])
+def test_limited_tokens_read_only_their_organizations_internal_events(app, client, auth, limited, internal_of_each,
+                                                                      token):
+    headers = limited[token]
+    hidden = {internal_of_each["theirs"]["id"], internal_of_each["foreign"]["id"]}
+    for name, path in _reads(limited, internal_of_each).items():
+        client.get(path, headers=auth)  # an unrestricted caller first: its cached answer must not be reused
+        body = client.get(path, headers=headers).get_json()
+        seen = {item.get("event_id", item.get("id")) for item in body["items"]}
+        assert not seen & hidden, name
+        assert "Nội bộ giaoban của họ" not in str(body) and "ngoài" not in str(body), name
+    everything = client.get("/api/v1/events", headers=headers).get_json()
+    assert {e["id"] for e in everything["items"]} == {internal_of_each[k]["id"] for k in ("mine", "shared", "public")}
+    assert everything["total"] == 3
+    for key in ("theirs", "foreign"):
+        event_id = internal_of_each[key]["id"]
+        for path in (f"/api/v1/events/{event_id}", f"/events/{event_id}.ics", f"/api/v1/events/{event_id}/overrides",
+                     f"/api/v1/events/{event_id}/occurrences/2026-12-22T08:30:00"):
+            assert client.get(path, headers=headers).status_code == 404, path
+            assert client.get(path, headers=auth).status_code in (200, 404), path
+        assert client.get(f"/events/{event_id}.ics", headers=auth).status_code == 200
+    for key in ("mine", "shared"):
+        event_id = internal_of_each[key]["id"]
+        assert client.get(f"/api/v1/events/{event_id}", headers=headers).status_code == 200
+        assert client.get(f"/events/{event_id}.ics", headers=headers).status_code == 200
+
+
+def test_audit_trail_and_token_list_only_for_unrestricted_identities(client, auth, limited, internal_of_each):
+    for path in ("/api/v1/audit", "/api/v1/tokens", f"/api/v1/audit?entity=event&entity_id={internal_of_each['mine']['id']}"):
+        response = client.get(path, headers=limited["headers"])
+        assert response.status_code == 403, path
+        assert "Nội bộ" not in response.get_data(as_text=True)
+        assert client.get(path, headers=auth).status_code == 200
+
+
+# --- editors' sessions ---------------------------------------------------------------------------
+
+EDITOR = ("bien-tap", "Mật khẩu dài 2026!")
+
+
+def create_editor(app, username=EDITOR[0], password=EDITOR[1]) -> None:
+    from calendar_app.repositories import users
+    with app.app_context():
+        db = get_db()
+        with write_transaction(db):
+            users.create(db, username, password, "Biên tập")
+
+
+def page_csrf(client, path="/login") -> str:
+    return re.search(r'name="csrf_token" value="([^"]+)"', client.get(path).get_data(as_text=True)).group(1)
+
+
+def sign_in(client, username=EDITOR[0], password=EDITOR[1], **environ):
+    return client.post("/login", data={"username": username, "password": password, "csrf_token": page_csrf(client)},
+                       environ_base=environ)
+
+
+def test_api_ignores_the_editors_session_cookie(app, client, make):
+    """A cross-site form can make the browser send the session cookie, never an Authorization header."""
+    organization = make.organization()
+    create_editor(app)
+    assert sign_in(client).status_code == 302
+    with app.app_context():
+        before = get_db().execute("select feed_token from organizations where slug = ?",
+                                  [organization["slug"]]).fetchone()[0]
+    forged = [
+        client.post(f"/api/v1/organizations/{organization['slug']}/feed-token"),
+        client.post("/api/v1/organizations", json={"name": "Giả mạo"}),
+        client.post("/api/v1/tokens", json={"name": "giả mạo"}),
+    ]
+    assert [r.status_code for r in forged] == [401, 401, 401]
+    with app.app_context():
+        assert get_db().execute("select feed_token from organizations where slug = ?",
+                                [organization["slug"]]).fetchone()[0] == before
+    assert client.get("/events/new").status_code == 200  # the pages still know the editor
+
+
+@pytest.mark.parametrize("base,secure", [(None, False), ("http://lich.example.vn", False),
+                                         ("https://lich.example.vn", True)])
+def test_session_cookie_is_samesite_lax_and_secure_behind_https(tmp_path, base, secure):
+    instance = tmp_path / "instance"
+    app = create_app({"INSTANCE_PATH": str(instance), "TESTING": True, "SECRET_KEY": "x",
+                      "DATABASE": str(instance / "db.sqlite3"), "PUBLIC_BASE_URL": base})
+    create_editor(app)
+    client = app.test_client()
+    response = sign_in(client)
+    assert response.status_code == 302
+    cookie = [v for v in response.headers.getlist("Set-Cookie") if v.startswith("session=")][0]
+    attributes = {part.strip().split("=")[0].lower(): part.strip() for part in cookie.split(";")[1:]}
+    assert attributes["samesite"] == "SameSite=Lax" and "httponly" in attributes
+    assert ("secure" in attributes) is secure

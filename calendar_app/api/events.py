@@ -4,7 +4,7 @@ from flask import current_app, jsonify, request, url_for
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from ..auth import Identity, is_authenticated, require_organizations
+from ..auth import Identity, may_read, readable_internal, require_involvement
 from ..db import get_db
 from ..errors import BadRequest, NotFoundError, ValidationFailed
 from ..links import absolute, event_ics_path
@@ -29,32 +29,28 @@ def with_links(event: dict) -> dict:
 def _filters(query: dict, **fixed) -> dict:
     filters = {k: query.get(k) for k in ("organization", "agreement", "kind", "status", "q", "to")}
     filters["from"] = query.get("from_")
-    filters["include_internal"] = is_authenticated()
+    filters["include_internal"] = readable_internal()
     filters.update(fixed)
     return filters
 
 
 def _visible(db, event_id: int) -> dict:
-    """Read one event; internal events are invisible (404) to anonymous callers."""
+    """Read one event; an internal one is invisible (404) to callers whose scope does not include it."""
     event = events.get(db, event_id)
-    if event["visibility"] != "public" and not is_authenticated():
+    if not may_read(db, event):
         raise NotFoundError(f"No event with id {event_id}.")
     return with_links(event)
 
 
 def _organizations_touched(db, fields: dict) -> set[str]:
     """Slugs of every organization a write affects: participants and the agreement's parties."""
-    slugs = set(fields.get("organizations") or [])
-    if fields.get("agreement"):
-        slugs |= {r[0] for r in db.execute(
-            "select o.slug from agreement_parties p join organizations o on o.id = p.organization_id "
-            "join agreements a on a.id = p.agreement_id where a.slug = ?", [fields["agreement"]]).fetchall()}
-    return slugs
+    return events.involved_organizations(db, fields)
 
 
 def _check_scope(db, identity: Identity, fields: dict) -> None:
+    """The events API's scope rule, also applied by import: see auth.require_involvement."""
     if identity.organizations is not None:
-        require_organizations(identity, _organizations_touched(db, fields))
+        require_involvement(identity, _organizations_touched(db, fields))
 
 
 def _list_response(query: dict, **fixed):

@@ -1,9 +1,9 @@
 """Answer repeated event and occurrence list requests from memory until the data changes.
 
 Portals poll the same list URLs over and over. Each worker keeps the last bodies it served, keyed
-by the whole URL (host included: "next" links are absolute) and by whether the caller may see
-internal events, and tagged with the version of the "all" feed scope, which every write to
-events, agreements, organizations and overrides bumps in its own transaction. A body is only
+by the whole URL (host included: "next" links are absolute) and by which internal events the
+caller may see (none, all, or those of a token's organizations), and tagged with the version of
+the "all" feed scope, which every write to events, agreements, organizations and overrides bumps in its own transaction. A body is only
 served while that version is unchanged; the version is read before the body is computed, so a
 body never carries older data than its tag.
 """
@@ -14,7 +14,7 @@ from collections import OrderedDict
 
 from flask import Response, current_app, g, request
 
-from ..auth import is_authenticated
+from ..auth import readable_internal
 from ..db import file_identity
 from ..errors import ApiError
 from ..repositories import feed_versions
@@ -81,12 +81,12 @@ def _answer_from_cache():
         return None
     cache = current_app.extensions["calendar_list_cache"]
     try:
-        authenticated = is_authenticated()
+        readable = readable_internal()  # a limited token's answer differs from an unrestricted one's
     except ApiError:
         return None  # a bad token: the view answers it, in the order it checks things
     environ = request.environ
     key = (environ["wsgi.url_scheme"], request.host, environ.get("SCRIPT_NAME", ""), environ.get("PATH_INFO", ""),
-           environ.get("QUERY_STRING", ""), authenticated)
+           environ.get("QUERY_STRING", ""), readable)
     version = cache.version()
     body = cache.get(key, version)
     if body is not None:

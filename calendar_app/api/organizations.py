@@ -38,7 +38,7 @@ class Organizations(MethodView):
         """Create an organization"""
         data.setdefault("slug", slugify(data["name"]))
         with writing() as (db, identity):
-            require_organizations(identity, [data["slug"]])
+            require_organizations(identity, [data["slug"], *filter(None, [data.get("parent")])])
             created = organizations.create(db, data, identity.actor)
         return with_links(created), 201, {"Location": url_for(".Organization", slug=created["slug"], _external=True)}
 
@@ -57,8 +57,11 @@ class Organization(MethodView):
     def patch(self, changes, slug):
         """Change some fields of an organization (If-Match honoured)"""
         with writing() as (db, identity):
-            require_organizations(identity, [slug])
-            check_if_match(with_links(organizations.get(db, slug)))
+            current = with_links(organizations.get(db, slug))
+            # A parent's include=children feeds change with its children: old and new parent must be in scope.
+            parents = [current["parent"], changes["parent"]] if "parent" in changes else []
+            require_organizations(identity, [slug, *filter(None, parents)])
+            check_if_match(current)
             updated = with_links(organizations.update(db, slug, changes, identity.actor))
         return updated, 200, {"ETag": etag_of(updated)}
 

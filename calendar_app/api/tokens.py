@@ -3,9 +3,8 @@
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from ..auth import Identity, require_organizations, require_write
+from ..auth import require_organizations, require_unrestricted, require_write
 from ..db import get_db
-from ..errors import Forbidden
 from ..links import feed_links, organization_feed_path
 from ..repositories import organizations, tokens
 from ..repositories.organizations import ids_for_slugs
@@ -15,18 +14,13 @@ from .common import writing
 blp = Blueprint("tokens", __name__, description="API tokens and private feed tokens")
 
 
-def _require_unrestricted(identity: Identity) -> None:
-    if identity.organizations is not None:
-        raise Forbidden("Only a token for all organizations (or a signed-in editor) may manage tokens.")
-
-
 @blp.route("/tokens")
 class Tokens(MethodView):
     @blp.response(200, TokenListSchema)
     @blp.doc(security=[{"bearer": []}])
     def get(self):
         """List API tokens (never their secrets)"""
-        _require_unrestricted(require_write())
+        require_unrestricted(require_write())
         return {"items": tokens.list_tokens(get_db())}
 
     @blp.arguments(TokenInSchema)
@@ -35,7 +29,7 @@ class Tokens(MethodView):
     def post(self, data):
         """Create an API token; its secret is in this answer only"""
         with writing() as (db, identity):
-            _require_unrestricted(identity)
+            require_unrestricted(identity)
             if data["organizations"]:
                 ids_for_slugs(db, data["organizations"], "organizations")
             record, secret = tokens.create(db, data["name"], data["scope"], data["organizations"],
@@ -50,7 +44,7 @@ class Token(MethodView):
     def delete(self, token_id):
         """Revoke a token at once"""
         with writing() as (db, identity):
-            _require_unrestricted(identity)
+            require_unrestricted(identity)
             return tokens.revoke(db, token_id, actor=identity.actor)
 
 

@@ -8,12 +8,12 @@ from typing import Callable
 from flask import Blueprint, Response, current_app, request
 from werkzeug.http import http_date
 
-from ..auth import is_authenticated
+from ..auth import may_read
 from ..clock import from_stored
 from ..db import get_db
 from ..errors import NotFoundError
 from ..links import absolute
-from ..repositories import feed_rows, feed_versions
+from ..repositories import events, feed_rows, feed_versions
 from . import cache, shortcut, window
 from .ical_builder import CalendarMeta
 from .params import FeedParams, parse
@@ -166,7 +166,7 @@ def event_feed(event_id: int):
     params = parse(request.args)
     db = get_db()
     row = feed_rows.event_head(db, event_id)
-    if row is None or (row[1] != "public" and not is_authenticated()):
+    if row is None or (row[1] != "public" and not may_read(db, events.get(db, event_id))):
         raise NotFoundError(f"No event with id {event_id}.")
     title, visibility, version, changed_at = row
     private = visibility != "public"

@@ -183,17 +183,43 @@ def delete(db, event_id: int, actor: str) -> None:
     feed_versions.bump(db, scopes)
 
 
+def involved_organizations(db, fields: dict) -> set[str]:
+    """Slugs of every organization an event (or its fields) involves: participants and the agreement's parties."""
+    slugs = set(fields.get("organizations") or [])
+    if fields.get("agreement"):
+        slugs |= {r[0] for r in db.execute(
+            "select o.slug from agreement_parties p join organizations o on o.id = p.organization_id "
+            "join agreements a on a.id = p.agreement_id where a.slug = ?", [fields["agreement"]]).fetchall()}
+    return slugs
+
+
+def _involving(organization_ids_sql: str, params: list) -> tuple[str, list]:
+    """Events an organization takes part in: as a participant or as a party of the event's agreement."""
+    return (f"(events.id in (select event_id from event_organizations where organization_id in ({organization_ids_sql}))"
+            f" or events.agreement_id in (select agreement_id from agreement_parties"
+            f" where organization_id in ({organization_ids_sql})))", [*params, *params])
+
+
 def _filters(db, filters: dict) -> tuple[list[str], list]:
-    """Build WHERE clauses for the list filters shared by events and occurrences."""
+    """Build WHERE clauses for the list filters shared by events and occurrences.
+
+    include_internal: True (every internal event), false (none) or organization slugs whose
+    internal events the caller may read (a token limited to them).
+    """
     where, params = [], []
-    if not filters.get("include_internal"):
+    internal = filters.get("include_internal")
+    if isinstance(internal, tuple) and internal:
+        marks = ",".join("?" * len(internal))
+        clause, clause_params = _involving(f"select id from organizations where slug in ({marks})", list(internal))
+        where.append(f"(events.visibility = 'public' or {clause})")
+        params += clause_params
+    elif internal is not True:
         where.append("events.visibility = 'public'")
     if filters.get("organization"):
         organization_id = _id_or_404(db, "organizations", filters["organization"], "organization")
-        where.append(
-            "(events.id in (select event_id from event_organizations where organization_id = ?)"
-            " or events.agreement_id in (select agreement_id from agreement_parties where organization_id = ?))")
-        params += [organization_id, organization_id]
+        clause, clause_params = _involving("?", [organization_id])
+        where.append(clause)
+        params += clause_params
     if filters.get("event_id"):
         where.append("events.id = ?")
         params.append(filters["event_id"])

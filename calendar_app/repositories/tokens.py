@@ -29,7 +29,7 @@ def create(db, name: str, scope: str = "write", organizations: list[str] | None 
     expires_at = to_stored(utc_now() + timedelta(days=expires_in_days)) if expires_in_days else None
     token_id = db["api_tokens"].insert({
         "name": name, "secret_hash": _hash(secret), "scope": scope,
-        "organizations": json.dumps(organizations) if organizations else None,
+        "organizations": json.dumps(organizations) if organizations is not None else None,
         "created_at": now_stored(), "expires_at": expires_at,
     }).last_pk
     record = get(db, token_id)

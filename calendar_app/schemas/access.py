@@ -10,7 +10,8 @@ ENTITIES = ("organization", "agreement", "event", "token")
 class TokenInSchema(Schema):
     name = Text(required=True, min_length=1, max_length=100)
     scope = fields.String(load_default="write", validate=validate.OneOf(("read", "write")))
-    organizations = fields.List(Slug(), allow_none=True, load_default=None,
+    # An empty list must not read as "no limit": a token for no organization is refused (422).
+    organizations = fields.List(Slug(), allow_none=True, load_default=None, validate=validate.Length(min=1),
                                 metadata={"description": "Limit the token to these organizations; null = all"})
     expires_in_days = fields.Integer(load_default=365, validate=validate.Range(min=1, max=3650))
 

@@ -12,9 +12,6 @@ from .errors import api_error_page, http_error_page
 from .i18n import current_language, format_date, format_datetime, gettext, remember_language
 from .labels import choices, label
 
-PAGE_DEFAULTS = {"SESSION_COOKIE_SAMESITE": "Lax"}  # the session cookie stays home on cross-site posts
-
-
 def language_url(language: str) -> str:
     """This page in another language (the choice is then kept in a cookie)."""
     view_args = request.view_args or {}
@@ -39,8 +36,6 @@ def init_app(app) -> None:
     """Register the pages, their CSRF protection, headers, language and error pages."""
     from . import account, editing, pages  # noqa: F401  (they add their routes to bp)
 
-    for key, value in PAGE_DEFAULTS.items():
-        app.config.setdefault(key, value)
     security.init_app(app)
     app.register_blueprint(bp)
     app.register_error_handler(CSRFError, csrf_error)

@@ -12,7 +12,7 @@ PAGE_CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 's
 DOCS_CSP = ("default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
             "img-src 'self' data:; object-src 'none'; base-uri 'self'; frame-ancestors 'none'")
 DOCS_ENDPOINTS = frozenset({"api-docs.openapi_swagger_ui", "api-docs.openapi_redoc", "api-docs.openapi_rapidoc"})
-TOKEN_AUTHENTICATED = ("/api/", "/feeds/")  # API writes carry bearer tokens; feeds are read-only
+TOKEN_AUTHENTICATED = ("/api/", "/feeds/")  # the API ignores the session cookie (auth.BEARER_ONLY); feeds only read
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
