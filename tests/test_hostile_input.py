@@ -66,6 +66,16 @@ FIELD_CASES = [
     ("title_escape_char", {"title": "Lễ \x1b[31mký kết"}, ["title"]),
     ("title_crlf_injection", {"title": "Họp\r\nATTENDEE:mailto:evil@example.com"}, ["title"]),
     ("location_newline", {"location": "Hà Nội\nX-INJ:1"}, ["location"]),
+    ("title_only_bom", {"title": "\ufeff"}, ["title"]),
+    ("title_only_zero_width", {"title": " \u200b\u200c\u200d\u2060\ufeff "}, ["title"]),
+    ("title_bidi_override", {"title": "Họp \u202egnirts"}, ["title"]),
+    ("title_bidi_isolate", {"title": "Họp \u2067x\u2069"}, ["title"]),
+    ("title_line_separator", {"title": "Họp\u2028ATTENDEE:x"}, ["title"]),
+    ("location_paragraph_separator", {"location": "Hà Nội\u2029X-INJ:1"}, ["location"]),
+    ("title_next_line", {"title": "Họp\u0085X"}, ["title"]),
+    ("title_c1_control", {"title": "Họp \u009b31m"}, ["title"]),
+    ("description_c1_control", {"description": "Nội dung\u009b31m"}, ["description"]),
+    ("description_bidi_override", {"description": "Nội dung \u202e"}, ["description"]),
     ("kind_unknown", {"kind": "party"}, ["kind"]),
     ("all_day_string", {"all_day": "maybe"}, ["all_day"]),
     ("organizations_not_list", {"organizations": "tap-chi-cong-san"}, ["organizations"]),
@@ -337,3 +347,17 @@ def test_any_query_string_on_pages_and_feeds_is_answered_without_5xx(seeded, pat
     """Pages, feeds and API reads (all read-only) answer arbitrary arguments with 2xx/3xx/4xx, never a 500."""
     response = seeded.test_client().get(path, query_string=query)
     assert response.status_code < 500, (path, query, response.get_data(as_text=True)[:300])
+
+
+@pytest.mark.parametrize("name", ["\ufeff", "\u200b\u200d", "cổng\u202e", "cổng\u2028x", "cổng\u0085", "cổng\u009b"])
+def test_invisible_or_line_breaking_token_names_are_refused(app, client, auth, runner, name):
+    """Token names are printed raw by `list-tokens`: the API and the CLI refuse what would garble a terminal."""
+    from calendar_app.db import get_db
+
+    assert_error(client.post("/api/v1/tokens", json={"name": name}, headers=auth), 422, ["name"])
+    with app.app_context():
+        before = get_db()["api_tokens"].count
+    result = runner.invoke(args=["create-token", name])
+    assert result.exit_code != 0 and "cal_" not in result.stdout
+    with app.app_context():
+        assert get_db()["api_tokens"].count == before
