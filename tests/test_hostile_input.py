@@ -152,6 +152,29 @@ def test_oversized_body_is_a_json_413(client, auth, counts):
     assert counts() == before
 
 
+def _chunked(client, path, body: bytes, headers: dict, content_type: str):
+    """POST as a server hands over a chunked body: no Content-Length, the stream ended by the server."""
+    import io
+
+    return client.post(path, input_stream=io.BytesIO(body), headers={**headers, "Content-Type": content_type,
+                                                                     "Transfer-Encoding": "chunked"},
+                       environ_overrides={"wsgi.input_terminated": True})
+
+
+def test_oversized_chunked_body_is_a_413_not_a_cut_body(client, auth, make, counts):
+    """Werkzeug stops reading a chunked body at the limit; the cut JSON or ICS must not be taken for the body."""
+    organization = make.organization()
+    before = counts()
+    body = json.dumps({**EVENT, "description": "x" * (1024 * 1024)}).encode()
+    assert_error(_chunked(client, "/api/v1/events", body, auth, "application/json"), 413)
+    ics = _ics(("X-PAD:" + "y" * 70 + "\r\n") * 16_000)
+    assert_error(_chunked(client, f"/api/v1/import?organization={organization['slug']}", ics, auth,
+                          "text/calendar"), 413)
+    assert counts() == before
+    small = _chunked(client, "/api/v1/events", json.dumps(EVENT).encode(), auth, "application/json")
+    assert small.status_code == 201, small.get_json()
+
+
 def test_oversized_body_without_token_is_refused_before_reading(client, counts):
     before = counts()
     assert_error(client.post("/api/v1/events", data=b"x" * (2 * 1024 * 1024), content_type="application/json"), 401)
