@@ -384,3 +384,19 @@ def test_invisible_or_line_breaking_token_names_are_refused(app, client, auth, r
     assert result.exit_code != 0 and "cal_" not in result.stdout
     with app.app_context():
         assert get_db()["api_tokens"].count == before
+
+
+def test_json_integer_beyond_python_digit_limit_is_a_400_on_every_write(client, auth, make, counts):
+    """Python refuses to parse integers of over 4,300 digits (ValueError): a 400, never a 500."""
+    event = make.event(rrule="FREQ=WEEKLY;COUNT=3")
+    organization, agreement = make.organization(), make.agreement()
+    huge = b'{"title": ' + b"7" * 5000 + b"}"
+    before = counts()
+    for method, path in (("post", "/api/v1/events"), ("patch", f"/api/v1/events/{event['id']}"),
+                         ("put", f"/api/v1/events/{event['id']}/occurrences/2026-12-22T01:30:00Z"),
+                         ("post", "/api/v1/organizations"), ("patch", f"/api/v1/organizations/{organization['slug']}"),
+                         ("post", "/api/v1/agreements"), ("patch", f"/api/v1/agreements/{agreement['slug']}"),
+                         ("post", "/api/v1/tokens")):
+        response = getattr(client, method)(path, data=huge, headers=auth, content_type="application/json")
+        assert assert_error(response, 400)["message"], (method, path)
+    assert counts() == before
