@@ -3,11 +3,17 @@
 from urllib.parse import quote, urlencode
 
 from flask import current_app, request
+from werkzeug.exceptions import BadRequest
 
 
 def absolute(path: str) -> str:
     """Prefix a path with the public base URL (configured, or the request's own host)."""
-    base = current_app.config["PUBLIC_BASE_URL"] or request.host_url
+    base = current_app.config["PUBLIC_BASE_URL"]
+    if not base:
+        if not request.host:
+            # werkzeug empties a Host it cannot use ('evil.example"><x', 'a b'): no link can be built on it.
+            raise BadRequest("The Host header is not a valid host name.")
+        base = request.host_url
     return base.rstrip("/") + path
 
 

@@ -428,3 +428,23 @@ def test_query_keys_that_url_for_treats_specially_are_kept_as_query_data(seeded,
     else:
         html = response.get_data(as_text=True)
         assert "javascript:" not in html and "#x" not in html
+
+
+@pytest.mark.parametrize("host", ['evil.example"><x', "a b", "evil.example:99999", "x/y", "a@b"])
+@pytest.mark.parametrize("path", ["/organizations/tap-chi-cong-san", "/",
+                                  "/agreements/chuong-trinh-phoi-hop-dang-uy-khoi-dn-tw-tap-chi-cong-san-2020-2025",
+                                  "/api/v1/organizations", "/api/v1/events?limit=1", "/feeds/all.ics", "/events/1"])
+def test_an_invalid_host_header_is_a_400_where_links_are_built(seeded, path, host):
+    """Werkzeug turns a Host it cannot use into ''; links built on it were 'http:/…' and the page failed (500)."""
+    response = seeded.test_client().get(path, headers={"Host": host})
+    assert response.status_code in (200, 400), response.get_data(as_text=True)[:300]
+    assert host.encode() not in response.get_data()
+    if response.status_code == 400 and path.startswith("/api/"):
+        assert_error(response, 400)
+
+
+def test_a_public_base_url_makes_the_host_header_irrelevant(seeded):
+    seeded.config["PUBLIC_BASE_URL"] = "https://lich.example.vn"
+    response = seeded.test_client().get("/organizations/tap-chi-cong-san", headers={"Host": 'evil.example"><x'})
+    assert response.status_code == 200
+    assert "webcal://lich.example.vn/feeds/organizations/tap-chi-cong-san.ics" in response.get_data(as_text=True)
