@@ -10,6 +10,9 @@ def create_app(config: dict | None = None) -> Flask:
     instance_path = (config or {}).get("INSTANCE_PATH")  # tests point this at a temporary folder
     app = Flask(__name__, instance_relative_config=True, instance_path=instance_path)
     from . import api, cli, db, errors, feeds, settings, web
+    from .body import BoundedRequest
+
+    app.request_class = BoundedRequest
 
     settings.load(app, config)
     app.json.ensure_ascii = False  # Vietnamese text goes out as UTF-8, byte for byte

@@ -39,9 +39,20 @@ def seed_demo_command(if_empty):
     click.echo(f"Demo data ready ({created} records created).")
 
 
+def _token_name(_ctx, _param, value: str) -> str:
+    """Check a token name with the API's own rule: `list-tokens` prints it raw to a terminal."""
+    from marshmallow import ValidationError
+
+    from .schemas.access import TokenInSchema
+    try:
+        return TokenInSchema(only=("name",)).load({"name": value})["name"]
+    except ValidationError as error:
+        raise click.BadParameter(" ".join(error.messages_dict.get("name", []))) from error
+
+
 @click.command("create-token")
 @with_appcontext
-@click.argument("name")
+@click.argument("name", callback=_token_name)
 @click.option("--scope", type=click.Choice(tokens.SCOPES), default="write", show_default=True)
 @click.option("--organization", "organizations", multiple=True, help="Limit to this organization (repeatable).")
 @click.option("--expires-in-days", type=click.IntRange(1, 3650), default=365, show_default=True)

@@ -1,14 +1,38 @@
 """Absolute links clients can follow or subscribe to: https, webcal and Google Calendar."""
 
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from flask import current_app, request
+from werkzeug.exceptions import BadRequest
 
 
 def absolute(path: str) -> str:
     """Prefix a path with the public base URL (configured, or the request's own host)."""
-    base = current_app.config["PUBLIC_BASE_URL"] or request.host_url
+    base = current_app.config["PUBLIC_BASE_URL"]
+    if not base:
+        if not request.host:
+            # werkzeug empties a Host it cannot use ('evil.example"><x', 'a b'): no link can be built on it.
+            raise BadRequest("The Host header is not a valid host name.")
+        base = request.host_url
     return base.rstrip("/") + path
+
+
+def with_query(path: str, args, **replace) -> str:
+    """`path` with these query arguments, `replace` overriding theirs.
+
+    Query keys are user data: passed to url_for as keywords, `endpoint` or a path argument's name is
+    a TypeError (500) and `_external`, `_anchor`, `_scheme` rewrite the link itself.
+    """
+    pairs, replaced = [], set()
+    for key, value in args:
+        if key in replace:  # in the place the client gave it, once
+            if key in replaced:
+                continue
+            value = replace[key]
+            replaced.add(key)
+        pairs.append((key, value))
+    pairs += [(key, value) for key, value in replace.items() if key not in replaced]
+    return f"{path}?{urlencode(pairs)}" if pairs else path
 
 
 def feed_links(path: str) -> dict:

@@ -3,7 +3,14 @@
 import re
 import unicodedata
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# C0 controls but tab/LF/CR, DEL, the C1 block (NEL included) and the bidirectional embeddings,
+# overrides and isolates, which reorder what a reader sees ("Trojan Source").
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_LINE_BREAK = re.compile(r"[\n\r\u2028\u2029]")
+# Whitespace and zero-width characters around text (a title made only of them looks empty); NEL and
+# U+2028/2029 are left in place so that they are refused, not silently trimmed.
+_EDGE = r"(?:[^\S\x85\u2028\u2029]|[\u180e\u200b-\u200d\u2060\ufeff])+"
+_INVISIBLE_EDGES = re.compile(rf"^{_EDGE}|{_EDGE}$")
 _WORD = re.compile(r"\w+")
 
 
@@ -12,9 +19,14 @@ def nfc(value: str) -> str:
     return unicodedata.normalize("NFC", value)
 
 
+def trim(value: str) -> str:
+    """Strip whitespace and zero-width characters (U+200B, U+FEFF, ...) from both ends."""
+    return _INVISIBLE_EDGES.sub("", value)
+
+
 def has_control_characters(value: str, allow_newlines: bool = False) -> bool:
-    """Tell whether text holds C0 controls (tab allowed) that no title or name should carry."""
-    if not allow_newlines and ("\n" in value or "\r" in value):
+    """Tell whether text holds controls (tab allowed) or, unless allowed, line breaks that no title carries."""
+    if not allow_newlines and _LINE_BREAK.search(value):
         return True
     return bool(_CONTROL.search(value))
 

@@ -66,6 +66,16 @@ FIELD_CASES = [
     ("title_escape_char", {"title": "Lễ \x1b[31mký kết"}, ["title"]),
     ("title_crlf_injection", {"title": "Họp\r\nATTENDEE:mailto:evil@example.com"}, ["title"]),
     ("location_newline", {"location": "Hà Nội\nX-INJ:1"}, ["location"]),
+    ("title_only_bom", {"title": "\ufeff"}, ["title"]),
+    ("title_only_zero_width", {"title": " \u200b\u200c\u200d\u2060\ufeff "}, ["title"]),
+    ("title_bidi_override", {"title": "Họp \u202egnirts"}, ["title"]),
+    ("title_bidi_isolate", {"title": "Họp \u2067x\u2069"}, ["title"]),
+    ("title_line_separator", {"title": "Họp\u2028ATTENDEE:x"}, ["title"]),
+    ("location_paragraph_separator", {"location": "Hà Nội\u2029X-INJ:1"}, ["location"]),
+    ("title_next_line", {"title": "Họp\u0085X"}, ["title"]),
+    ("title_c1_control", {"title": "Họp \u009b31m"}, ["title"]),
+    ("description_c1_control", {"description": "Nội dung\u009b31m"}, ["description"]),
+    ("description_bidi_override", {"description": "Nội dung \u202e"}, ["description"]),
     ("kind_unknown", {"kind": "party"}, ["kind"]),
     ("all_day_string", {"all_day": "maybe"}, ["all_day"]),
     ("organizations_not_list", {"organizations": "tap-chi-cong-san"}, ["organizations"]),
@@ -140,6 +150,29 @@ def test_oversized_body_is_a_json_413(client, auth, counts):
     assert body == {"code": 413, "status": "Request Entity Too Large",
                     "message": "The data value transmitted exceeds the capacity limit."}
     assert counts() == before
+
+
+def _chunked(client, path, body: bytes, headers: dict, content_type: str):
+    """POST as a server hands over a chunked body: no Content-Length, the stream ended by the server."""
+    import io
+
+    return client.post(path, input_stream=io.BytesIO(body), headers={**headers, "Content-Type": content_type,
+                                                                     "Transfer-Encoding": "chunked"},
+                       environ_overrides={"wsgi.input_terminated": True})
+
+
+def test_oversized_chunked_body_is_a_413_not_a_cut_body(client, auth, make, counts):
+    """Werkzeug stops reading a chunked body at the limit; the cut JSON or ICS must not be taken for the body."""
+    organization = make.organization()
+    before = counts()
+    body = json.dumps({**EVENT, "description": "x" * (1024 * 1024)}).encode()
+    assert_error(_chunked(client, "/api/v1/events", body, auth, "application/json"), 413)
+    ics = _ics(("X-PAD:" + "y" * 70 + "\r\n") * 16_000)
+    assert_error(_chunked(client, f"/api/v1/import?organization={organization['slug']}", ics, auth,
+                          "text/calendar"), 413)
+    assert counts() == before
+    small = _chunked(client, "/api/v1/events", json.dumps(EVENT).encode(), auth, "application/json")
+    assert small.status_code == 201, small.get_json()
 
 
 def test_oversized_body_without_token_is_refused_before_reading(client, counts):
@@ -337,3 +370,81 @@ def test_any_query_string_on_pages_and_feeds_is_answered_without_5xx(seeded, pat
     """Pages, feeds and API reads (all read-only) answer arbitrary arguments with 2xx/3xx/4xx, never a 500."""
     response = seeded.test_client().get(path, query_string=query)
     assert response.status_code < 500, (path, query, response.get_data(as_text=True)[:300])
+
+
+@pytest.mark.parametrize("name", ["\ufeff", "\u200b\u200d", "cổng\u202e", "cổng\u2028x", "cổng\u0085", "cổng\u009b"])
+def test_invisible_or_line_breaking_token_names_are_refused(app, client, auth, runner, name):
+    """Token names are printed raw by `list-tokens`: the API and the CLI refuse what would garble a terminal."""
+    from calendar_app.db import get_db
+
+    assert_error(client.post("/api/v1/tokens", json={"name": name}, headers=auth), 422, ["name"])
+    with app.app_context():
+        before = get_db()["api_tokens"].count
+    result = runner.invoke(args=["create-token", name])
+    assert result.exit_code != 0 and "cal_" not in result.stdout
+    with app.app_context():
+        assert get_db()["api_tokens"].count == before
+
+
+def test_json_integer_beyond_python_digit_limit_is_a_400_on_every_write(client, auth, make, counts):
+    """Python refuses to parse integers of over 4,300 digits (ValueError): a 400, never a 500."""
+    event = make.event(rrule="FREQ=WEEKLY;COUNT=3")
+    organization, agreement = make.organization(), make.agreement()
+    huge = b'{"title": ' + b"7" * 5000 + b"}"
+    before = counts()
+    for method, path in (("post", "/api/v1/events"), ("patch", f"/api/v1/events/{event['id']}"),
+                         ("put", f"/api/v1/events/{event['id']}/occurrences/2026-12-22T01:30:00Z"),
+                         ("post", "/api/v1/organizations"), ("patch", f"/api/v1/organizations/{organization['slug']}"),
+                         ("post", "/api/v1/agreements"), ("patch", f"/api/v1/agreements/{agreement['slug']}"),
+                         ("post", "/api/v1/tokens")):
+        response = getattr(client, method)(path, data=huge, headers=auth, content_type="application/json")
+        assert assert_error(response, 400)["message"], (method, path)
+    assert counts() == before
+
+
+URL_FOR_KEYS = {"endpoint": "x", "_external": "1", "_anchor": "x", "_scheme": "javascript", "_method": "POST",
+                "values": "x", "slug": "khac", "event_id": "2"}
+
+
+@pytest.mark.parametrize("path", ["/", "/organizations", "/agreements", "/organizations/tap-chi-cong-san", "/events/1",
+                                  "/api/v1/events", "/api/v1/organizations", "/api/v1/occurrences",
+                                  "/api/v1/organizations/tap-chi-cong-san/events"])
+def test_query_keys_that_url_for_treats_specially_are_kept_as_query_data(seeded, path, monkeypatch):
+    """?endpoint=x (and keys named after url_for's options or a path argument) are plain query data in links."""
+    client = seeded.test_client()
+    query = {**URL_FOR_KEYS, "limit": "1"}
+    if path == "/api/v1/occurrences":
+        query.update({"from": "2020-01-01T00:00:00Z", "to": "2029-01-01T00:00:00Z"})
+    response = client.get(path, query_string=query)
+    assert response.status_code < 500, response.get_data(as_text=True)[:500]
+    if path.startswith("/api/"):
+        assert response.status_code == 200, response.get_json()
+        next_url = response.get_json()["next"]
+        assert next_url, "the seeded lists hold more than one item"
+        from urllib.parse import parse_qs, urlsplit
+        parts = urlsplit(next_url)
+        assert (parts.scheme, parts.netloc, parts.path, parts.fragment) == ("http", "localhost", path, "")
+        assert parse_qs(parts.query) == {**{k: [v] for k, v in query.items()}, "offset": ["1"], "limit": ["1"]}
+    else:
+        html = response.get_data(as_text=True)
+        assert "javascript:" not in html and "#x" not in html
+
+
+@pytest.mark.parametrize("host", ['evil.example"><x', "a b", "evil.example:99999", "x/y", "a@b"])
+@pytest.mark.parametrize("path", ["/organizations/tap-chi-cong-san", "/",
+                                  "/agreements/chuong-trinh-phoi-hop-dang-uy-khoi-dn-tw-tap-chi-cong-san-2020-2025",
+                                  "/api/v1/organizations", "/api/v1/events?limit=1", "/feeds/all.ics", "/events/1"])
+def test_an_invalid_host_header_is_a_400_where_links_are_built(seeded, path, host):
+    """Werkzeug turns a Host it cannot use into ''; links built on it were 'http:/…' and the page failed (500)."""
+    response = seeded.test_client().get(path, headers={"Host": host})
+    assert response.status_code in (200, 400), response.get_data(as_text=True)[:300]
+    assert host.encode() not in response.get_data()
+    if response.status_code == 400 and path.startswith("/api/"):
+        assert_error(response, 400)
+
+
+def test_a_public_base_url_makes_the_host_header_irrelevant(seeded):
+    seeded.config["PUBLIC_BASE_URL"] = "https://lich.example.vn"
+    response = seeded.test_client().get("/organizations/tap-chi-cong-san", headers={"Host": 'evil.example"><x'})
+    assert response.status_code == 200
+    assert "webcal://lich.example.vn/feeds/organizations/tap-chi-cong-san.ics" in response.get_data(as_text=True)

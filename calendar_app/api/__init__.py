@@ -25,12 +25,16 @@ flask_smorest.pagination.PAGINATION_HEADER = {
 
 
 class BoundedJSONParser(FlaskParser):
-    """webargs' parser, answering deeply nested JSON ([[[[…]]]]) with 400 instead of a RecursionError (500)."""
+    """webargs' parser, answering JSON Python cannot hold with 400 instead of a 500.
+
+    Deeply nested JSON ([[[[…]]]]) raises RecursionError; an integer of over 4,300 digits raises a
+    plain ValueError (Python's int_max_str_digits guard), which webargs does not take for bad JSON.
+    """
 
     def _raw_load_json(self, req):
         try:
             return super()._raw_load_json(req)
-        except RecursionError as error:
+        except (RecursionError, ValueError) as error:
             self._handle_invalid_json_error(error, req)
 
 

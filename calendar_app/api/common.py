@@ -9,7 +9,7 @@ from flask import request, url_for
 from ..auth import require_write
 from ..db import get_db, write_transaction
 from ..errors import PreconditionFailed
-from ..links import absolute
+from ..links import absolute, with_query
 
 
 def envelope(items: list, total: int, query: dict) -> dict:
@@ -17,10 +17,9 @@ def envelope(items: list, total: int, query: dict) -> dict:
     offset, limit = query["offset"], query["limit"]
     next_url = None
     if offset + len(items) < total:
-        args = request.args.to_dict()
-        args.update(offset=offset + limit, limit=limit)
+        path = url_for(request.endpoint, **(request.view_args or {}))
         # Behind a proxy the request's own host is not the public one: PUBLIC_BASE_URL, as for feed links.
-        next_url = absolute(url_for(request.endpoint, **(request.view_args or {}), **args))
+        next_url = absolute(with_query(path, request.args.items(multi=True), offset=offset + limit, limit=limit))
     return {"items": items, "total": total, "next": next_url}
 
 

@@ -5,14 +5,14 @@ from datetime import date
 
 from marshmallow import Schema, ValidationError, fields, validate
 
-from ..text import has_control_characters, nfc
+from ..text import has_control_characters, nfc, trim
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 EARLIEST_YEAR, LATEST_YEAR = 1900, 2200
 
 
 class Text(fields.String):
-    """A string stored as NFC, trimmed, without control characters (newlines only where allowed)."""
+    """A string stored as NFC, trimmed of invisible edges, without controls (line breaks only where allowed)."""
 
     def __init__(self, *args, multiline: bool = False, max_length: int = 200, min_length: int = 0, **kwargs):
         self.multiline = multiline
@@ -26,7 +26,7 @@ class Text(fields.String):
             text.encode("utf-8")
         except UnicodeEncodeError as error:
             raise ValidationError("Contains characters that are not valid Unicode (lone surrogates).") from error
-        text = nfc(text).strip()
+        text = trim(nfc(text))
         if has_control_characters(text, allow_newlines=self.multiline):
             raise ValidationError("Must not contain control characters"
                                   + ("." if self.multiline else " or line breaks."))

@@ -7,6 +7,7 @@ from flask_wtf.csrf import CSRFError
 
 from ..errors import render_pages_with, wants_html
 from . import security
+from ..links import with_query
 from .blueprint import bp, current_user
 from .errors import api_error_page, http_error_page
 from .i18n import current_language, format_date, format_datetime, gettext, remember_language
@@ -14,11 +15,8 @@ from .labels import choices, label
 
 def language_url(language: str) -> str:
     """This page in another language (the choice is then kept in a cookie)."""
-    view_args = request.view_args or {}
-    # url_for treats _external, _anchor… specially, and a query key may repeat a path argument.
-    args = {k: v for k, v in request.args.items() if not k.startswith("_") and k not in view_args}
-    args["lang"] = language
-    return url_for(request.endpoint or "web.home", **view_args, **args)
+    path = url_for(request.endpoint or "web.home", **(request.view_args or {}))
+    return with_query(path, request.args.items(multi=True), lang=language)
 
 
 def page_context() -> dict:
