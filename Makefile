@@ -6,6 +6,8 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 5000
 WORKERS ?= 2
+# Threads per worker: a client that sends its request slowly holds one thread, not a whole worker.
+THREADS ?= 8
 
 .PHONY: run test install db openapi bench clean
 
@@ -22,7 +24,8 @@ db: $(STAMP)
 	$(BIN)/flask --app calendar_app seed-demo --if-empty
 
 run: db
-	$(BIN)/gunicorn --bind $(HOST):$(PORT) --workers $(WORKERS) --access-logfile - wsgi:app
+	$(BIN)/gunicorn --bind $(HOST):$(PORT) --workers $(WORKERS) --worker-class gthread --threads $(THREADS) \
+	  --timeout 30 --graceful-timeout 20 --keep-alive 5 --access-logfile - wsgi:app
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
