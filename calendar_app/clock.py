@@ -5,9 +5,22 @@ from datetime import date, datetime, timezone
 STORED_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 
 
+# The instant utc_now() answers instead of the system clock; set through hold() only (tests fix the time there).
+_held: datetime | None = None
+
+
 def utc_now() -> datetime:
-    """Return the current instant, whole seconds, in UTC."""
-    return datetime.now(timezone.utc).replace(microsecond=0)
+    """Return the current instant, whole seconds, in UTC: every "now" and "today" of the app reads it here."""
+    moment = _held if _held is not None else datetime.now(timezone.utc)
+    return moment.replace(microsecond=0)
+
+
+def hold(moment: datetime | None) -> None:
+    """Make utc_now() answer `moment` (aware) from now on, in every thread; None gives the system clock back."""
+    global _held
+    if moment is not None and moment.tzinfo is None:
+        raise ValueError("naive datetime cannot be held")
+    _held = None if moment is None else moment.astimezone(timezone.utc)
 
 
 def to_stored(moment: datetime) -> str:

@@ -2,9 +2,11 @@
 
 import itertools
 import shutil
+from datetime import date, datetime, time, timedelta, timezone
 
 import pytest
 
+from calendar_app import clock as app_clock
 from calendar_app import create_app
 from calendar_app.db import connect, get_db, migrate, write_transaction
 from calendar_app.repositories import tokens
@@ -36,6 +38,28 @@ def app(tmp_path, migrated_database):
     instance.mkdir()
     shutil.copyfile(migrated_database, instance / "test.sqlite3")
     yield create_app(app_config(instance))
+
+
+class HeldClock:
+    """The instant every reader of calendar_app.clock sees during a test: set it, move it on."""
+
+    def set(self, moment: datetime | date) -> datetime:
+        """Hold the clock at an aware instant; a date means noon UTC of that day (feeds cut at the UTC date)."""
+        if not isinstance(moment, datetime):
+            moment = datetime.combine(moment, time(12), timezone.utc)
+        app_clock.hold(moment)
+        return app_clock.utc_now()
+
+    def advance(self, delta: timedelta) -> datetime:
+        """Move the held clock on (or back, with a negative delta)."""
+        return self.set(app_clock.utc_now() + delta)
+
+
+@pytest.fixture
+def clock():
+    """Fix "now" for the test (the one supported way; never monkeypatch a module's now or today)."""
+    yield HeldClock()
+    app_clock.hold(None)
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@
 
 import hmac
 import re
+from datetime import datetime, timedelta, timezone
 
 import pytest
 
@@ -39,7 +40,7 @@ def test_tokens_are_stored_hashed_and_listed_without_secrets(app, client, auth):
     assert random_part not in client.get("/api/v1/tokens", headers=auth).get_data(as_text=True)
 
 
-def test_token_use_is_recorded_at_most_hourly(app, client, monkeypatch):
+def test_token_use_is_recorded_at_most_hourly(app, client, clock):
     from calendar_app.repositories import tokens
     secret = make_token(app, scope="read")
     headers = {"Authorization": f"Bearer {secret}"}
@@ -49,7 +50,7 @@ def test_token_use_is_recorded_at_most_hourly(app, client, monkeypatch):
     with app.app_context():
         first = tokens.get(get_db(), _token_id(secret))["last_used_at"]
     assert first is not None
-    monkeypatch.setattr(tokens, "now_stored", lambda: "2099-01-01T00:30:00Z")
+    clock.set(datetime(2099, 1, 1, 0, 30, tzinfo=timezone.utc))
     with app.app_context():
         database = get_db()
         database.execute("update api_tokens set last_used_at = '2099-01-01T00:00:00Z', expires_at = null")
@@ -57,7 +58,7 @@ def test_token_use_is_recorded_at_most_hourly(app, client, monkeypatch):
     client.get("/api/v1/events", headers=headers)  # 30 minutes later: not written again
     with app.app_context():
         assert tokens.get(get_db(), _token_id(secret))["last_used_at"] == "2099-01-01T00:00:00Z"
-    monkeypatch.setattr(tokens, "now_stored", lambda: "2099-01-01T01:00:00Z")
+    clock.advance(timedelta(minutes=30))
     client.get("/api/v1/events", headers=headers)
     with app.app_context():
         assert tokens.get(get_db(), _token_id(secret))["last_used_at"] == "2099-01-01T01:00:00Z"

@@ -9,16 +9,14 @@ import recurring_ical_events
 import vobject
 from ical.calendar_stream import IcsCalendarStream
 
-from calendar_app.feeds import window
-
 HCM = ZoneInfo("Asia/Ho_Chi_Minh")
 TODAY = date(2026, 11, 1)
 
 
 @pytest.fixture(autouse=True)
-def fixed_today(monkeypatch):
+def fixed_today(clock):
     """Feeds are cut at 'today'; pin it so windows and ETags do not depend on the test date."""
-    monkeypatch.setattr(window, "today", lambda: TODAY)
+    clock.set(TODAY)
 
 
 # --- helpers -----------------------------------------------------------------------------------
@@ -217,11 +215,11 @@ def test_conditional_requests(client, world):
     assert client.head(url, headers={"If-None-Match": etag}).status_code == 304
 
 
-def test_etag_includes_the_day(client, world, monkeypatch):
+def test_etag_includes_the_day(client, world, clock):
     """The window moves at midnight, so the same data gives another ETag the next day."""
     url = f"/feeds/organizations/{world['other']['slug']}.ics"
     etag = fetch(client, url).headers["ETag"]
-    monkeypatch.setattr(window, "today", lambda: TODAY + timedelta(days=1))
+    clock.advance(timedelta(days=1))
     assert client.get(url, headers={"If-None-Match": etag}).status_code == 200
 
 
@@ -411,17 +409,16 @@ def test_window_leaves_out_old_events_but_keeps_running_series(client, world):
     assert world["events"]["old"]["uid"] in since
 
 
-def test_cancelled_events_stay_for_the_retention_time_then_drop(client, auth, world, monkeypatch):
+def test_cancelled_events_stay_for_the_retention_time_then_drop(client, auth, world, clock):
     """A cancelled event stays (STATUS:CANCELLED) for 30 days after cancellation so clients remove it."""
     workshop = world["events"]["workshop"]
     assert client.patch(f"/api/v1/events/{workshop['id']}", json={"status": "cancelled"},
                         headers=auth).status_code == 200
     url = f"/feeds/organizations/{world['other']['slug']}.ics"
-    cancelled_on = datetime.now().date()  # noqa: DTZ005 - the app stamps cancelled_at with the real clock
-    monkeypatch.setattr(window, "today", lambda: cancelled_on + timedelta(days=29))
+    clock.advance(timedelta(days=29))  # cancelled on TODAY
     events = [e for e in parse_ical(fetch(client, url).data).events if e.uid == workshop["uid"]]
     assert [(e.status, e.sequence) for e in events] == [("CANCELLED", 1)]
-    monkeypatch.setattr(window, "today", lambda: cancelled_on + timedelta(days=32))
+    clock.advance(timedelta(days=3))
     assert workshop["uid"] not in both_parsers(fetch(client, url).data)
 
 

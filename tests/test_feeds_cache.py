@@ -6,12 +6,12 @@ import pytest
 
 from calendar_app import create_app
 from calendar_app.db import connect
-from calendar_app.feeds import cache, ical_builder, window
+from calendar_app.feeds import cache, ical_builder
 
 
 @pytest.fixture(autouse=True)
-def fixed_today(monkeypatch):
-    monkeypatch.setattr(window, "today", lambda: date(2026, 11, 1))
+def fixed_today(clock):
+    clock.set(date(2026, 11, 1))
 
 
 @pytest.fixture
@@ -318,18 +318,18 @@ def test_deleted_or_renamed_organization_is_not_served_from_its_slot(client, aut
     assert client.get("/feeds/organizations/doi-ten.ics", headers={"If-None-Match": etag}).status_code == 404
 
 
-def test_shortcut_follows_the_day_and_the_settings(app, client, world, monkeypatch):
+def test_shortcut_follows_the_day_and_the_settings(app, client, world, clock):
     url = feed_urls(world)["p"]
     etag = client.get(url).headers["ETag"]
     assert client.get(url, headers={"If-None-Match": etag}).status_code == 304
     app.config["FEED_MAX_AGE_SECONDS"] = 60
     response = client.get(url, headers={"If-None-Match": etag})
     assert response.status_code == 304 and response.headers["Cache-Control"] == "public, max-age=60"
-    monkeypatch.setattr(window, "today", lambda: date(2026, 11, 2))
+    clock.set(date(2026, 11, 2))
     assert client.get(url, headers={"If-None-Match": etag}).status_code == 200
     event_url = feed_urls(world)["linked"]  # not windowed: the day does not matter
     etag = client.get(event_url).headers["ETag"]
-    monkeypatch.setattr(window, "today", lambda: date(2026, 11, 3))
+    clock.set(date(2026, 11, 3))
     assert client.get(event_url, headers={"If-None-Match": etag}).status_code == 304
 
 

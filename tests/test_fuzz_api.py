@@ -14,6 +14,7 @@ import tempfile
 from collections import Counter
 from pathlib import Path
 
+import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import negative_data_rejection
@@ -24,6 +25,8 @@ from calendar_app.db import get_db, write_transaction
 from calendar_app.demo import seed
 from calendar_app.repositories import events, tokens
 from calendar_app.schemas.events import EventInSchema
+
+pytestmark = pytest.mark.slow  # about a minute of generated calls
 
 ROOT = Path(__file__).resolve().parent.parent
 MAX_EXAMPLES = int(os.environ.get("CALENDAR_APP_FUZZ_EXAMPLES", "20"))

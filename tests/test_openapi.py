@@ -94,6 +94,7 @@ BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networkin
                 "--disable-sync", "--no-first-run"]
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(CHROMIUM is None, reason="needs Debian's chromium (.ci/run installs it)")
 def test_docs_page_renders_in_a_browser_without_any_outside_request(client):
     """Serve the page to Chromium from the app itself under a public-looking host; refuse every other host."""

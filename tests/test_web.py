@@ -619,9 +619,9 @@ def test_an_unknown_filter_is_a_404_page(client):
     assert response.status_code == 404 and response.mimetype == "text/html"
 
 
-def test_event_page_shows_a_cancelled_occurrence_of_a_series_struck_through(client, make, auth):
+def test_event_page_shows_a_cancelled_occurrence_of_a_series_struck_through(client, make, auth, clock):
     from datetime import datetime, timedelta, timezone
-    start = (datetime.now(timezone.utc) + timedelta(days=7)).replace(hour=7, minute=0, second=0, microsecond=0)
+    start = clock.set(datetime(2026, 11, 2, 7, tzinfo=timezone.utc)) + timedelta(days=7)
     series = make.event(title="Giao ban tuần", starts_at=start.isoformat(),
                         ends_at=(start + timedelta(hours=1)).isoformat(), rrule="FREQ=WEEKLY;COUNT=4")
     second = (start + timedelta(days=7)).astimezone(timezone(timedelta(hours=7)))

@@ -1,6 +1,7 @@
 """The JSON API under /api/v1, its OpenAPI document and an offline docs page."""
 
 import os
+import threading
 
 import flask_smorest.pagination
 import flask_swagger_ui
@@ -45,7 +46,39 @@ API_PREFIX = "/api/v1"
 
 
 class CalendarApi(Api):
-    """flask-smorest's Api with our one error shape and the Allow header kept on 405."""
+    """flask-smorest's Api with our one error shape, the Allow header kept on 405, and a document built when read."""
+
+    _undocumented: list | None = None  # blueprints registered but not yet in the OpenAPI document
+    _documenting = threading.Lock()
+
+    @property
+    def spec(self):
+        """The OpenAPI document, completed with the views of every blueprint registered so far."""
+        if self._undocumented:
+            with self._documenting:  # two threads may read the document first at the same moment
+                while self._undocumented:
+                    self._undocumented.pop(0)()
+        return self._spec
+
+    @spec.setter
+    def spec(self, value):
+        self._spec = value
+
+    def register_blueprint(self, blp, *, parameters=None, **options):
+        """Register the views now and document them on the first read of the document.
+
+        Documenting the views costs more than all the rest of create_app(), and most apps never serve
+        the document: each test, each CLI command, each worker until /api/v1/openapi.json is asked for.
+        """
+        name = options.get("name", blp.name)
+        self._app.extensions["flask-smorest"]["blp_name_to_api"][name] = self
+        self._app.register_blueprint(blp, **options)
+
+        def document():
+            blp.register_views_in_doc(self, self._app, self._spec, name=name, parameters=parameters)
+            self._spec.tag({"name": name, "description": blp.description})
+
+        self._undocumented = [*(self._undocumented or []), document]
 
     def handle_http_exception(self, error):
         page = http_error_page(error)  # pages answer in HTML; /api/ and /feeds/ in JSON

@@ -2,9 +2,12 @@
 
 import re
 
+import pytest
 from icalendar import Calendar
 
 from playwright.sync_api import expect
+
+pytestmark = pytest.mark.slow  # a real browser against a real server
 
 TITLE = "Hội thảo “Chuyển đổi số trong doanh nghiệp nhà nước” – Đà Nẵng"
 PROGRAM = "chuong-trinh-phoi-hop-dang-uy-khoi-dn-tw-tap-chi-cong-san-2020-2025"

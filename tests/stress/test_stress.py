@@ -2,10 +2,13 @@
 
 import sqlite3
 
+import pytest
+
 import crashes
 import writers
 
 
+@pytest.mark.slow
 def test_concurrent_writers_lose_nothing():
     figures = writers.run(workers=3, clients=4, seconds=5.0)
     assert figures["acknowledged_creates"] > 50, figures
@@ -19,6 +22,7 @@ def test_concurrent_writers_lose_nothing():
     assert 0 < backup["events"] <= figures["stored_events"]
 
 
+@pytest.mark.slow
 def test_sigkill_during_bulk_writes_and_imports_corrupts_nothing():
     figures = crashes.run(kills=8)
     assert figures["problems"] == []
