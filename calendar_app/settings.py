@@ -32,6 +32,7 @@ DEFAULTS = {
     # Proxies in front whose X-Forwarded-For/-Proto to trust (werkzeug's ProxyFix); 0 trusts none, so
     # a client cannot pick its own address. Behind the README's nginx: 1.
     "TRUSTED_PROXIES": 0,
+    "PASSWORD_MIN_LENGTH": 12,  # editors' passwords (create-user, set-password)
     "SQLITE_BUSY_TIMEOUT_MS": 10000,
     # Flask defines SESSION_COOKIE_SAMESITE (None), so it is set here, not with setdefault: the
     # session cookie stays home on cross-site posts. Secure follows an https PUBLIC_BASE_URL.

@@ -616,3 +616,74 @@ def test_parallel_attempts_make_no_more_password_checks_than_the_limit(tmp_path,
         thread.join()
     assert len(checks) == app.config["LOGIN_MAX_FAILURES"] == 5
     assert sorted(statuses) == [401] * 5 + [429] * 35
+
+
+def _session_cookie(client) -> str:
+    return client.get_cookie("session").value
+
+
+def _replay(app, cookie: str):
+    """A client holding a copied session cookie (as a thief, or another tab, would)."""
+    other = app.test_client()
+    other.set_cookie("session", cookie)
+    return other
+
+
+@pytest.mark.parametrize("ending", ["logout", "set-password", "disable-user"])
+def test_logout_and_password_change_end_every_session_server_side(app, client, runner, make, ending):
+    internal = make.event(visibility="internal")
+    create_editor(app)
+    assert sign_in(client).status_code == 302
+    stolen = _session_cookie(client)
+    assert _replay(app, stolen).get("/events/new").status_code == 200
+    assert _replay(app, stolen).get(f"/events/{internal['id']}.ics").status_code == 200
+    if ending == "logout":
+        assert client.post("/logout", data={"csrf_token": page_csrf(client, "/events/new")}).status_code == 302
+    elif ending == "set-password":
+        result = runner.invoke(args=["set-password", EDITOR[0]], input="Mật khẩu mới 2027!\nMật khẩu mới 2027!\n")
+        assert result.exit_code == 0, result.output
+    else:
+        result = runner.invoke(args=["disable-user", EDITOR[0]])
+        assert result.exit_code == 0, result.output
+    replayed = _replay(app, stolen)
+    assert replayed.get("/events/new").status_code == 302  # to the sign-in page
+    assert replayed.get(f"/events/{internal['id']}.ics").status_code == 404
+    if ending == "set-password":
+        assert sign_in(app.test_client()).status_code == 401
+        assert sign_in(app.test_client(), password="Mật khẩu mới 2027!").status_code == 302
+    if ending == "disable-user":
+        assert sign_in(app.test_client()).status_code == 401
+
+
+@pytest.mark.parametrize("username,password,field,message", [
+    ("lan", "ngắn", "password", "At least 12 characters."),
+    ("lan", "12345678901", "password", "At least 12 characters."),
+    ("", "mật khẩu đủ dài 2026", "username", "A username is required."),
+    ("   ", "mật khẩu đủ dài 2026", "username", "A username is required."),
+    (" lan", "mật khẩu đủ dài 2026", "username", "No spaces before or after the username."),
+    ("lan ", "mật khẩu đủ dài 2026", "username", "No spaces before or after the username."),
+    ("lan\u2028", "mật khẩu đủ dài 2026", "username", "No spaces before or after the username."),
+])
+def test_create_user_refuses_accounts_that_are_weak_or_cannot_sign_in(app, runner, username, password, field,
+                                                                      message):
+    result = runner.invoke(args=["create-user", username], input=f"{password}\n{password}\n")
+    assert result.exit_code == 1 and message in result.stderr, result.output
+    with app.app_context():
+        assert get_db()["users"].count == 0
+
+
+def test_user_commands_list_set_password_and_disable(app, runner):
+    create_editor(app)
+    create_editor(app, "thu-ky", "Một mật khẩu khác 2026")
+    listed = runner.invoke(args=["list-users"])
+    assert listed.exit_code == 0
+    assert listed.stdout == "#1\tbien-tap\tBiên tập\tactive\n#2\tthu-ky\tBiên tập\tactive\n"
+    assert "pbkdf2" not in listed.stdout and "scrypt" not in listed.stdout
+    short = runner.invoke(args=["set-password", "bien-tap"], input="ngắn\nngắn\n")
+    assert short.exit_code == 1 and "At least 12 characters." in short.stderr
+    assert sign_in(app.test_client()).status_code == 302  # the old password still holds
+    missing = runner.invoke(args=["disable-user", "khong-co"])
+    assert missing.exit_code == 1 and missing.stderr == "Error: No user 'khong-co'.\n"
+    assert runner.invoke(args=["disable-user", "thu-ky"]).exit_code == 0
+    assert runner.invoke(args=["list-users"]).stdout.splitlines()[1].startswith("#2\tthu-ky\tBiên tập\tdisabled 20")
+    assert sign_in(app.test_client(), "thu-ky", "Một mật khẩu khác 2026").status_code == 401

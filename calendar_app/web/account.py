@@ -2,9 +2,9 @@
 
 from flask import current_app, flash, redirect, render_template, request, session, url_for
 
-from ..db import get_db
+from ..db import get_db, write_transaction
 from ..repositories import users
-from .blueprint import bp, safe_next
+from .blueprint import bp, current_user, safe_next
 from .i18n import gettext as _
 from .ratelimit import Refusal, limiter_for
 
@@ -35,13 +35,19 @@ def login():
     limiter_for(current_app).succeeded(db, username)
     session.clear()  # a fresh session: no fixation of a pre-sign-in session
     session["user_id"] = user["id"]
+    session["session_version"] = users.session_version(db, user["id"])
     flash(_("Signed in as {name}.", name=user["display_name"]))
     return redirect(next_url)
 
 
 @bp.route("/logout", methods=["POST"])
 def logout():
-    """Sign out (a POST with a CSRF token, so other sites cannot sign editors out)."""
+    """Sign out (a POST with a CSRF token, so other sites cannot sign editors out), ending every session."""
+    user = current_user()
+    if user is not None:
+        db = get_db()
+        with write_transaction(db):  # a copy of this cookie (another tab, a thief) stops working too
+            users.end_sessions(db, user["id"])
     session.clear()
     flash(_("You are signed out."))
     return redirect(url_for("web.home"))
