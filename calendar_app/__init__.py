@@ -3,6 +3,7 @@
 from pathlib import Path
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -23,4 +24,7 @@ def create_app(config: dict | None = None) -> Flask:
     feeds.init_app(app)
     web.init_app(app)
     cli.init_app(app)
+    if app.config["TRUSTED_PROXIES"]:  # outermost, so every layer sees the client's address and scheme
+        proxies = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
     return app

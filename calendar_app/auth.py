@@ -52,12 +52,8 @@ def _resolve_identity() -> Identity | None:
         # A cross-site form can make a browser send the session cookie, never this header: the
         # API would otherwise take forged writes (its paths carry no CSRF token).
         return None
-    user_id = session.get("user_id")
-    if user_id is not None:
-        user = users.get(get_db(), user_id)
-        if user:
-            return Identity(f"user:{user['username']}", "write")
-    return None
+    user = users.for_session(get_db(), session.get("user_id"), session.get("session_version"))
+    return Identity(f"user:{user['username']}", "write") if user else None
 
 
 def is_authenticated() -> bool:

@@ -3,6 +3,7 @@
 from contextlib import contextmanager
 
 import click
+from flask import current_app
 from flask.cli import with_appcontext
 
 from .backup import backup_command
@@ -96,11 +97,43 @@ def revoke_token_command(token_id):
 @click.option("--display-name", default=None)
 @click.password_option()
 def create_user_command(username, display_name, password):
-    """Create an editor account for the web pages."""
+    """Create an editor account for the web pages (a password of PASSWORD_MIN_LENGTH characters at least)."""
     db = get_db()
     with _refusals_as_messages(), write_transaction(db):
-        users.create(db, username, password, display_name)
+        users.create(db, username, password, display_name, current_app.config["PASSWORD_MIN_LENGTH"])
     click.echo(f"User '{username}' created.")
+
+
+@click.command("list-users")
+@with_appcontext
+def list_users_command():
+    """List editor accounts (never their password hashes)."""
+    for user in users.list_users(get_db()):
+        state = f"disabled {user['disabled_at']}" if user["disabled_at"] else "active"
+        click.echo(f"#{user['id']}\t{user['username']}\t{user['display_name']}\t{state}")
+
+
+@click.command("set-password")
+@with_appcontext
+@click.argument("username")
+@click.password_option()
+def set_password_command(username, password):
+    """Give an editor a new password; every session signed in with the old one ends."""
+    db = get_db()
+    with _refusals_as_messages(), write_transaction(db):
+        users.set_password(db, username, password, current_app.config["PASSWORD_MIN_LENGTH"])
+    click.echo(f"Password of '{username}' changed; their sessions are ended.")
+
+
+@click.command("disable-user")
+@with_appcontext
+@click.argument("username")
+def disable_user_command(username):
+    """Refuse an editor's sign-ins from now on and end their sessions."""
+    db = get_db()
+    with _refusals_as_messages(), write_transaction(db):
+        users.disable(db, username)
+    click.echo(f"User '{username}' disabled; their sessions are ended.")
 
 
 @click.command("rebuild-occurrences")
@@ -117,6 +150,7 @@ def rebuild_occurrences_command():
 def init_app(app) -> None:
     """Register the commands on `flask --app calendar_app`."""
     for command in (init_db_command, seed_demo_command, create_token_command, list_tokens_command,
-                    revoke_token_command, create_user_command, backup_command, publish_feeds_command,
-                    rebuild_occurrences_command, import_ics_command):
+                    revoke_token_command, create_user_command, list_users_command, set_password_command,
+                    disable_user_command, backup_command, publish_feeds_command, rebuild_occurrences_command,
+                    import_ics_command):
         app.cli.add_command(command)

@@ -24,8 +24,15 @@ DEFAULTS = {
     "EVENT_CACHE_ENTRIES": 4096,  # event representations kept per worker; 0 keeps none
     "OCCURRENCE_MAX_RESULTS": 10000,
     "IMPORT_MAX_BYTES": 2 * 1024 * 1024,
-    "LOGIN_MAX_FAILURES": 5,
+    "LOGIN_MAX_FAILURES": 5,  # per username, before each further attempt must wait (no lock-out)
     "LOGIN_FAILURE_WINDOW_SECONDS": 900,
+    "LOGIN_DELAY_SECONDS": 2,  # the first wait; it doubles per further failure
+    "LOGIN_MAX_DELAY_SECONDS": 60,  # the longest wait the right password can meet
+    "LOGIN_MAX_FAILURES_PER_ADDRESS": 30,  # within the window, over every username
+    # Proxies in front whose X-Forwarded-For/-Proto to trust (werkzeug's ProxyFix); 0 trusts none, so
+    # a client cannot pick its own address. Behind the README's nginx: 1.
+    "TRUSTED_PROXIES": 0,
+    "PASSWORD_MIN_LENGTH": 12,  # editors' passwords (create-user, set-password)
     "SQLITE_BUSY_TIMEOUT_MS": 10000,
     # Flask defines SESSION_COOKIE_SAMESITE (None), so it is set here, not with setdefault: the
     # session cookie stays home on cross-site posts. Secure follows an https PUBLIC_BASE_URL.

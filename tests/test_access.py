@@ -300,19 +300,33 @@ def test_security_headers_on_every_html_response(seeded, client):
         assert "Traceback" not in response.get_data(as_text=True), path
 
 
-def test_sign_in_failures_are_rate_limited(app, client):
+def test_sign_in_failures_slow_a_username_down_without_locking_the_right_password_out(app, client):
+    """Changed by issue 10: five failures used to lock even the right password out for 15 minutes."""
+    from calendar_app.web.ratelimit import limiter_for
     from calendar_app.repositories import users
     with app.app_context():
         db = get_db()
         with write_transaction(db):
             users.create(db, "bientap", "mat-khau-dung-123", "Biên tập")
-    form = client.get("/login").get_data(as_text=True)
-    csrf = re.search(r'name="csrf_token" value="([^"]+)"', form).group(1)
-    statuses = [client.post("/login", data={"username": "bientap", "password": f"sai-{n}", "csrf_token": csrf}
-                            ).status_code for n in range(8)]
-    assert statuses[0] == 401 and statuses[-1] == 429
-    right = client.post("/login", data={"username": "bientap", "password": "mat-khau-dung-123", "csrf_token": csrf})
-    assert right.status_code == 429  # even the right password waits out the window
+    now = [1_000_000.0]
+    limiter_for(app).clock = lambda: now[0]
+    def attempt(password):
+        return client.post("/login", data={"username": "bientap", "password": password,
+                                           "csrf_token": page_csrf(client)})
+
+    assert [attempt(f"sai-{n}").status_code for n in range(5)] == [401] * 5
+    waits = []
+    for _ in range(3):  # each further attempt waits twice as long: 2, 4, 8 seconds
+        refused = attempt("sai")
+        assert refused.status_code == 429
+        waits.append(int(refused.headers["Retry-After"]))
+        now[0] += waits[-1]
+        assert attempt("sai").status_code == 401
+    assert waits == [2, 4, 8]
+    assert attempt("mat-khau-dung-123").status_code == 429  # too soon, even for the right password
+    now[0] += 60  # the longest wait there is (LOGIN_MAX_DELAY_SECONDS)
+    assert attempt("mat-khau-dung-123").status_code == 302
+    assert [attempt(f"sai-{n}").status_code for n in range(5)] == [401] * 5  # success forgot the failures
 
 
 # --- every limit of a credential holds on every path ----------------------------------------------
@@ -551,3 +565,128 @@ def test_session_cookie_is_samesite_lax_and_secure_behind_https(tmp_path, base, 
     attributes = {part.strip().split("=")[0].lower(): part.strip() for part in cookie.split(";")[1:]}
     assert attributes["samesite"] == "SameSite=Lax" and "httponly" in attributes
     assert ("secure" in attributes) is secure
+
+
+def limiter_app(tmp_path, **config):
+    instance = tmp_path / "limiter"
+    return create_app({"INSTANCE_PATH": str(instance), "TESTING": True, "SECRET_KEY": "x",
+                       "DATABASE": str(instance / "db.sqlite3"), **config})
+
+
+def test_one_address_trying_many_usernames_is_refused(tmp_path):
+    app = limiter_app(tmp_path, LOGIN_MAX_FAILURES_PER_ADDRESS=30)
+    create_editor(app)
+    client = app.test_client()
+    statuses = [sign_in(client, f"user-{n}", "sai").status_code for n in range(31)]
+    assert statuses == [401] * 30 + [429]
+    assert sign_in(client).status_code == 429  # from this address, for now
+    assert sign_in(client, REMOTE_ADDR="192.0.2.7").status_code == 302  # another client is not held up
+
+
+@pytest.mark.parametrize("proxies", [0, 1])
+def test_forwarded_for_counts_only_from_a_configured_proxy(tmp_path, proxies):
+    app = limiter_app(tmp_path, LOGIN_MAX_FAILURES_PER_ADDRESS=3, TRUSTED_PROXIES=proxies)
+    client = app.test_client()
+    statuses = [sign_in(client, f"user-{n}", "sai", HTTP_X_FORWARDED_FOR=f"198.51.100.{n}").status_code
+                for n in range(5)]
+    # Without a trusted proxy a client cannot pick a new address per attempt; behind one, each client counts alone.
+    assert statuses == ([401] * 3 + [429] * 2 if proxies == 0 else [401] * 5)
+
+
+def test_parallel_attempts_make_no_more_password_checks_than_the_limit(tmp_path, monkeypatch):
+    import threading
+    from calendar_app.repositories import users
+    from calendar_app.web.ratelimit import limiter_for
+    app = limiter_app(tmp_path)
+    limiter_for(app).clock = lambda: 1_000_000.0  # however slow the threads, the 6th comes "too soon"
+    create_editor(app)
+    checks = []
+    real = users.check_password_hash
+    monkeypatch.setattr(users, "check_password_hash", lambda *args: checks.append(1) or real(*args))
+    clients = [app.test_client() for _ in range(40)]
+    tokens = [page_csrf(c) for c in clients]
+    start, statuses = threading.Barrier(40), []
+
+    def attack(client, token):
+        start.wait()
+        response = client.post("/login", data={"username": EDITOR[0], "password": "sai", "csrf_token": token})
+        statuses.append(response.status_code)
+
+    threads = [threading.Thread(target=attack, args=pair) for pair in zip(clients, tokens)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(checks) == app.config["LOGIN_MAX_FAILURES"] == 5
+    assert sorted(statuses) == [401] * 5 + [429] * 35
+
+
+def _session_cookie(client) -> str:
+    return client.get_cookie("session").value
+
+
+def _replay(app, cookie: str):
+    """A client holding a copied session cookie (as a thief, or another tab, would)."""
+    other = app.test_client()
+    other.set_cookie("session", cookie)
+    return other
+
+
+@pytest.mark.parametrize("ending", ["logout", "set-password", "disable-user"])
+def test_logout_and_password_change_end_every_session_server_side(app, client, runner, make, ending):
+    internal = make.event(visibility="internal")
+    create_editor(app)
+    assert sign_in(client).status_code == 302
+    stolen = _session_cookie(client)
+    assert _replay(app, stolen).get("/events/new").status_code == 200
+    assert _replay(app, stolen).get(f"/events/{internal['id']}.ics").status_code == 200
+    if ending == "logout":
+        assert client.post("/logout", data={"csrf_token": page_csrf(client, "/events/new")}).status_code == 302
+    elif ending == "set-password":
+        result = runner.invoke(args=["set-password", EDITOR[0]], input="Mật khẩu mới 2027!\nMật khẩu mới 2027!\n")
+        assert result.exit_code == 0, result.output
+    else:
+        result = runner.invoke(args=["disable-user", EDITOR[0]])
+        assert result.exit_code == 0, result.output
+    replayed = _replay(app, stolen)
+    assert replayed.get("/events/new").status_code == 302  # to the sign-in page
+    assert replayed.get(f"/events/{internal['id']}.ics").status_code == 404
+    if ending == "set-password":
+        assert sign_in(app.test_client()).status_code == 401
+        assert sign_in(app.test_client(), password="Mật khẩu mới 2027!").status_code == 302
+    if ending == "disable-user":
+        assert sign_in(app.test_client()).status_code == 401
+
+
+@pytest.mark.parametrize("username,password,field,message", [
+    ("lan", "ngắn", "password", "At least 12 characters."),
+    ("lan", "12345678901", "password", "At least 12 characters."),
+    ("", "mật khẩu đủ dài 2026", "username", "A username is required."),
+    ("   ", "mật khẩu đủ dài 2026", "username", "A username is required."),
+    (" lan", "mật khẩu đủ dài 2026", "username", "No spaces before or after the username."),
+    ("lan ", "mật khẩu đủ dài 2026", "username", "No spaces before or after the username."),
+    ("lan\u2028", "mật khẩu đủ dài 2026", "username", "No spaces before or after the username."),
+])
+def test_create_user_refuses_accounts_that_are_weak_or_cannot_sign_in(app, runner, username, password, field,
+                                                                      message):
+    result = runner.invoke(args=["create-user", username], input=f"{password}\n{password}\n")
+    assert result.exit_code == 1 and message in result.stderr, result.output
+    with app.app_context():
+        assert get_db()["users"].count == 0
+
+
+def test_user_commands_list_set_password_and_disable(app, runner):
+    create_editor(app)
+    create_editor(app, "thu-ky", "Một mật khẩu khác 2026")
+    listed = runner.invoke(args=["list-users"])
+    assert listed.exit_code == 0
+    assert listed.stdout == "#1\tbien-tap\tBiên tập\tactive\n#2\tthu-ky\tBiên tập\tactive\n"
+    assert "pbkdf2" not in listed.stdout and "scrypt" not in listed.stdout
+    short = runner.invoke(args=["set-password", "bien-tap"], input="ngắn\nngắn\n")
+    assert short.exit_code == 1 and "At least 12 characters." in short.stderr
+    assert sign_in(app.test_client()).status_code == 302  # the old password still holds
+    missing = runner.invoke(args=["disable-user", "khong-co"])
+    assert missing.exit_code == 1 and missing.stderr == "Error: No user 'khong-co'.\n"
+    assert runner.invoke(args=["disable-user", "thu-ky"]).exit_code == 0
+    assert runner.invoke(args=["list-users"]).stdout.splitlines()[1].startswith("#2\tthu-ky\tBiên tập\tdisabled 20")
+    assert sign_in(app.test_client(), "thu-ky", "Một mật khẩu khác 2026").status_code == 401

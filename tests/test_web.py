@@ -235,14 +235,17 @@ def test_wrong_password_is_refused_in_plain_words(app, client):
     assert client.get("/events/new").status_code == 302
 
 
-def test_five_failures_lock_that_username_from_that_address(app, client):
+def test_five_failures_make_that_username_wait(app, client):
+    """Changed by issue 10: the username waits seconds (growing per failure), not 15 minutes."""
+    from calendar_app.web.ratelimit import limiter_for
+    limiter_for(app).clock = lambda: 1_000_000.0  # the wait is shown in whole seconds: no clock drift here
     create_editor(app)
     create_editor(app, "nguoi-khac", "một mật khẩu khác")
     for _attempt in range(5):
         assert sign_in(client, password="sai").status_code == 401
-    locked = sign_in(client)  # even the right password now waits
-    assert locked.status_code == 429
-    assert "Đăng nhập sai quá nhiều lần. Vui lòng chờ 15 phút rồi thử lại." in locked.get_data(as_text=True)
+    locked = sign_in(client)  # even the right password waits
+    assert locked.status_code == 429 and locked.headers["Retry-After"] == "2"
+    assert "Tên đăng nhập này đã bị thử quá nhiều lần. Vui lòng chờ 2 giây rồi thử lại." in locked.get_data(as_text=True)
     assert client.get("/events/new").status_code == 302
     assert sign_in(client, "nguoi-khac", "một mật khẩu khác").status_code == 302
 

@@ -9,7 +9,7 @@ from werkzeug.datastructures import MultiDict
 from calendar_app.web import errors as web_errors
 from calendar_app.web import forms, labels, pages
 from calendar_app.web.messages_vi import VI
-from calendar_app.web.ratelimit import FailureLimiter, limiter_key
+from calendar_app.web.ratelimit import AttemptLimiter, Refusal
 
 WEB = Path(forms.__file__).parent
 
@@ -176,35 +176,45 @@ def test_every_message_has_a_vietnamese_translation_with_the_same_placeholders()
         assert set(re.findall(r"{(\w+)}", english)) == set(re.findall(r"{(\w+)}", vietnamese)), english
 
 
-def test_the_limiter_counts_failures_in_a_sliding_window(db):
+def test_the_limiter_delays_a_username_more_after_each_failure_in_a_sliding_window(db):
     now = [1000.0]
-    limiter = FailureLimiter(limit=3, window=900, clock=lambda: now[0])
-    key = limiter_key("Bien-Tap", "127.0.0.1")
+    limiter = AttemptLimiter(free=3, window=900, delay=2, max_delay=5, per_address=100, clock=lambda: now[0])
     for _ in range(3):
-        assert not limiter.blocked(db, key)
-        limiter.record_failure(db, key)
-    assert limiter.blocked(db, key)
-    assert limiter.blocked(db, limiter_key("bien-tap", "127.0.0.1"))  # usernames compare case-blind
-    assert not limiter.blocked(db, limiter_key("bien-tap", "10.0.0.2"))
-    now[0] += 899
-    assert limiter.blocked(db, key)
+        assert isinstance(limiter.admit(db, "Bien-Tap", "127.0.0.1"), int)
+    assert limiter.admit(db, "bien-tap", "10.0.0.2") == Refusal("username", 2)  # case-blind, from anywhere
+    assert isinstance(limiter.admit(db, "thu-ky", "127.0.0.1"), int)  # another username is not held up
     now[0] += 2
-    assert not limiter.blocked(db, key)
-    limiter.record_failure(db, key)
-    limiter.reset(db, key)
-    assert not limiter.blocked(db, key)
+    assert isinstance(limiter.admit(db, "bien-tap", "127.0.0.1"), int)
+    assert limiter.admit(db, "bien-tap", "127.0.0.1") == Refusal("username", 4)
+    now[0] += 4
+    assert isinstance(limiter.admit(db, "bien-tap", "127.0.0.1"), int)
+    assert limiter.admit(db, "bien-tap", "127.0.0.1") == Refusal("username", 5)  # capped at max_delay
+    now[0] += 900  # the window forgets every failure
+    assert isinstance(limiter.admit(db, "bien-tap", "127.0.0.1"), int)
+    limiter.succeeded(db, "BIEN-TAP")
+    assert db.execute("select count(*) from signin_attempts where username = 'bien-tap'").fetchone()[0] == 0
+
+
+def test_the_limiter_refuses_an_address_after_its_failures_over_every_username(db):
+    now = [1000.0]
+    limiter = AttemptLimiter(free=5, window=900, per_address=3, clock=lambda: now[0])
+    for n in range(3):
+        assert isinstance(limiter.admit(db, f"user-{n}", "192.0.2.1"), int)
+        now[0] += 100
+    assert limiter.admit(db, "user-9", "192.0.2.1") == Refusal("address", 600)  # until the first one expires
+    assert isinstance(limiter.admit(db, "user-9", "192.0.2.2"), int)
 
 
 def test_the_limiter_is_shared_by_every_connection_to_the_database(app):
-    """Two gunicorn workers are two connections: failures in one count in the other."""
+    """Two gunicorn workers are two connections: attempts in one count in the other."""
     from calendar_app.db import open_app_db
-    limiter = FailureLimiter(limit=2, window=900)
-    key = limiter_key("bien-tap", "127.0.0.1")
+    limiter = AttemptLimiter(free=2, window=900)
     first, second = open_app_db(app), open_app_db(app)
     try:
-        limiter.record_failure(first, key)
-        limiter.record_failure(second, key)
-        assert limiter.blocked(first, key) and limiter.blocked(second, key)
+        assert isinstance(limiter.admit(first, "bien-tap", "127.0.0.1"), int)
+        assert isinstance(limiter.admit(second, "bien-tap", "127.0.0.1"), int)
+        assert isinstance(limiter.admit(first, "bien-tap", "127.0.0.1"), Refusal)
+        assert isinstance(limiter.admit(second, "bien-tap", "127.0.0.1"), Refusal)
     finally:
         first.close()
         second.close()

@@ -13,10 +13,11 @@ bp = Blueprint("web", __name__, template_folder="templates", static_folder="stat
 
 
 def current_user() -> dict | None:
-    """The signed-in editor, or None."""
+    """The signed-in editor, or None (also for a session ended by sign-out, a new password or a disabled account)."""
     if "web_user" not in g:
         user_id = session.get("user_id")
-        g.web_user = users.get(get_db(), user_id) if user_id is not None else None
+        g.web_user = (users.for_session(get_db(), user_id, session.get("session_version"))
+                      if user_id is not None else None)
     return g.web_user
 
 

@@ -160,8 +160,10 @@ VI = {
     "Username": "Tên đăng nhập",
     "Password": "Mật khẩu",
     "The username or the password is wrong.": "Tên đăng nhập hoặc mật khẩu không đúng.",
-    "Too many failed sign-ins. Wait {minutes} minutes and try again.":
-        "Đăng nhập sai quá nhiều lần. Vui lòng chờ {minutes} phút rồi thử lại.",
+    "Too many failed sign-ins from your address. Wait {minutes} minutes and try again.":
+        "Địa chỉ của bạn đã đăng nhập sai quá nhiều lần. Vui lòng chờ {minutes} phút rồi thử lại.",
+    "Too many attempts for this username. Wait {seconds} seconds and try again.":
+        "Tên đăng nhập này đã bị thử quá nhiều lần. Vui lòng chờ {seconds} giây rồi thử lại.",
     "Signed in as {name}.": "Đã đăng nhập: {name}.",
     "You are signed out.": "Bạn đã đăng xuất.",
     # Forms
