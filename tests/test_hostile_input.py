@@ -308,7 +308,8 @@ def test_ics_with_thousands_of_nested_components_is_refused(client, auth, make, 
     response = client.post(f"/api/v1/import?organization={organization['slug']}", data=_ics(nested),
                            headers={**auth, "Content-Type": "text/calendar"})
     body = assert_error(response, 400)
-    assert body["errors"] == {"line 7": ["Components nested deeper than 4 levels."]}
+    assert body["errors"] == {"line 5": ["VEVENT inside VEVENT: events belong directly in VCALENDAR "
+                                         "(END:VEVENT is missing before it)."]}
     assert counts() == before
 
 
@@ -448,3 +449,24 @@ def test_a_public_base_url_makes_the_host_header_irrelevant(seeded):
     response = seeded.test_client().get("/organizations/tap-chi-cong-san", headers={"Host": 'evil.example"><x'})
     assert response.status_code == 200
     assert "webcal://lich.example.vn/feeds/organizations/tap-chi-cong-san.ics" in response.get_data(as_text=True)
+
+
+def test_json_answers_are_not_sniffed_and_identified_reads_stay_out_of_shared_caches(client, auth, make):
+    """An answer that may hold internal events must not be served by a shared cache to the next visitor."""
+    organization = make.organization()
+    event = make.event(visibility="internal", organizations=[organization["slug"]])
+    for path in ("/api/v1/events", f"/api/v1/events/{event['id']}", "/api/v1/occurrences?from=2026-12-01T00:00:00Z"
+                 "&to=2026-12-31T00:00:00Z", f"/api/v1/organizations/{organization['slug']}/events"):
+        identified = client.get(path, headers=auth)
+        assert identified.status_code == 200, path
+        assert identified.headers["X-Content-Type-Options"] == "nosniff"
+        assert "private" in identified.headers["Cache-Control"], path
+        assert "Authorization" in identified.headers["Vary"] and "Cookie" in identified.headers["Vary"]
+        anonymous = client.get(path)
+        assert anonymous.headers["X-Content-Type-Options"] == "nosniff"
+        assert "Authorization" in anonymous.headers["Vary"], path
+        assert "private" not in anonymous.headers.get("Cache-Control", "")
+    for path in ("/api/v1/events/999999", "/api/v1/nowhere", "/feeds/organizations/nowhere.ics"):
+        response = client.get(path)
+        assert response.mimetype == "application/json" and response.status_code == 404, path
+        assert response.headers["X-Content-Type-Options"] == "nosniff", path
