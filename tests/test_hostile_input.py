@@ -109,6 +109,11 @@ FIELD_CASES = [
     ("rrule_property_injection", {"rrule": "FREQ=DAILY\r\nATTENDEE:mailto:evil@example.com"}, ["rrule"]),
     ("rrule_too_long", {"rrule": "FREQ=DAILY;" + "BYMONTH=1;" * 100}, ["rrule"]),
     ("exdates_garbage", {"rrule": "FREQ=WEEKLY", "exdates": ["yesterday"]}, ["exdates"]),
+    ("exdates_remove_every_occurrence", {"rrule": "FREQ=WEEKLY;COUNT=2",
+                                         "exdates": ["2026-12-15T01:30:00Z", "2026-12-22T08:30:00+07:00"]}, ["exdates"]),
+    ("exdates_remove_every_day", {"all_day": True, "starts_at": None, "ends_at": None, "start_date": "2026-12-15",
+                                  "rrule": "FREQ=DAILY;UNTIL=20261216", "exdates": ["2026-12-15", "2026-12-16"]},
+     ["exdates"]),
     ("exdates_too_many", {"rrule": "FREQ=DAILY", "exdates": ["2027-01-01T08:30:00+07:00"] * 1001}, ["exdates"]),
 ]
 
@@ -130,6 +135,22 @@ def test_hostile_patch_changes_nothing(client, auth, make, counts):
         assert_error(client.patch(f"/api/v1/events/{event['id']}", json=change, headers=auth), 422, fields)
     assert counts() == before
     assert client.get(f"/api/v1/events/{event['id']}").get_json() == event
+
+
+def test_patch_whose_exdates_remove_every_occurrence_is_refused(client, auth, make, counts):
+    event = make.event(rrule="FREQ=WEEKLY;COUNT=3", exdates=["2026-12-22T08:30:00+07:00"])
+    before = counts()
+    response = client.patch(f"/api/v1/events/{event['id']}", headers=auth, json={
+        "exdates": ["2026-12-15T08:30:00+07:00", "2026-12-22T08:30:00+07:00", "2026-12-29T08:30:00+07:00"]})
+    assert assert_error(response, 422, ["exdates"])["errors"]["exdates"] == [
+        "These EXDATEs remove every occurrence of the series; delete the event instead."]
+    response = client.patch(f"/api/v1/events/{event['id']}", headers=auth, json={"rrule": "FREQ=WEEKLY;COUNT=2",
+                            "exdates": ["2026-12-15T08:30:00+07:00", "2026-12-22T08:30:00+07:00"]})
+    assert_error(response, 422, ["exdates"])
+    assert counts() == before
+    kept = client.patch(f"/api/v1/events/{event['id']}", headers=auth, json={
+        "exdates": ["2026-12-15T08:30:00+07:00", "2026-12-22T08:30:00+07:00"]})
+    assert kept.status_code == 200, kept.get_json()
 
 
 @pytest.mark.parametrize("if_match", ['"', ",,,", 'W/"stale"', '"' + "x" * 10_000 + '"', "é"])
