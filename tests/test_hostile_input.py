@@ -491,3 +491,22 @@ def test_json_answers_are_not_sniffed_and_identified_reads_stay_out_of_shared_ca
         response = client.get(path)
         assert response.mimetype == "application/json" and response.status_code == 404, path
         assert response.headers["X-Content-Type-Options"] == "nosniff", path
+
+
+@pytest.mark.parametrize("recurrence_id", ["0001-01-01T00:00:00", "0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59",
+                                           "9999-12-31T23:00:00-12:00", "0001-01-01", "9999-12-31",
+                                           "1899-12-31T23:00:00Z", "2201-01-01T00:00:00"])
+def test_recurrence_ids_near_year_1_or_9999_are_refused_not_500(client, auth, make, counts, recurrence_id):
+    """An id that cannot even be moved to UTC (year 1 east of UTC, 9999 west) overflowed: 422 with the bounds."""
+    timed = make.event(rrule="FREQ=WEEKLY;COUNT=3")
+    all_day = make.event(all_day=True, starts_at=None, ends_at=None, start_date="2026-12-15", rrule="FREQ=DAILY;COUNT=3")
+    before = counts()
+    for event in (timed, all_day):
+        path = f"/api/v1/events/{event['id']}/occurrences/{recurrence_id}"
+        for response in (client.get(path), client.put(path, json={"status": "cancelled"}, headers=auth),
+                         client.delete(path, headers=auth)):
+            body = assert_error(response, 422, ["recurrence_id"])
+            assert body["errors"]["recurrence_id"] in (
+                ["Must be between the years 1900 and 2200."], ["Not a valid date (YYYY-MM-DD)."],
+                ["Not a valid date-time (YYYY-MM-DDTHH:MM:SS, local time of the event)."])
+    assert counts() == before
