@@ -81,7 +81,11 @@ def scan(data: bytes, max_bytes: int = MAX_BYTES) -> list[int]:
                 raise _parse_error(number, f"More than {MAX_COMPONENTS} components.")
             if len(stack) >= MAX_DEPTH:
                 raise _parse_error(number, f"Components nested deeper than {MAX_DEPTH} levels.")
-            if stack == ["VCALENDAR"] and value == "VEVENT":
+            if value == "VEVENT" and stack != ["VCALENDAR"]:
+                # icalendar would parse it as a subcomponent that no one reads: the event vanished silently.
+                raise _parse_error(number, f"VEVENT inside {stack[-1]}: events belong directly in VCALENDAR "
+                                           f"(END:{stack[-1]} is missing before it).")
+            if value == "VEVENT":
                 starts.append(number)
             stack.append(value)
         elif upper == "END":
@@ -281,6 +285,8 @@ def import_calendar(db, data: bytes, organization: str, agreement: str | None, a
             current = events.get(db, existing[0])
             fields["organizations"] = sorted(set(current["organizations"]) | {organization})
             fields["agreement"] = agreement or current["agreement"]
+            if "CLASS" not in component.event:  # the file does not say: an internal event stays internal
+                fields["visibility"] = current["visibility"]
             ids[component.uid] = events.update(db, existing[0], fields, actor)["id"]
             updated.append(component.uid)
         else:

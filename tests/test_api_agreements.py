@@ -380,3 +380,41 @@ def test_review_series_never_skips_a_short_month(client, auth, orgs, valid_from,
         "from": "2019-01-01T00:00:00+07:00", "to": "2021-09-01T00:00:00+07:00",
         "agreement": response.get_json()["slug"]}).get_json()["items"]
     assert [o["start"][:10] for o in starts][:len(expected)] == expected
+
+
+SHORT_TERM = ("The first review meeting, on 2020-09-05, would fall after the term ends (2020-06-30): "
+              "give a shorter interval or a longer term.")
+
+
+@pytest.mark.parametrize("term, message", [
+    ({"valid_from": "2020-03-05", "valid_until": "2020-06-30", "review_every_months": 6}, SHORT_TERM),
+    ({"valid_from": "2195-01-01", "review_every_months": 120},
+     "The review meetings must fall between the years 1900 and 2200; the first would be on 2205-01-01."),
+])
+def test_a_review_series_the_event_rules_refuse_is_a_422_on_create(client, auth, orgs, term, message):
+    """The series goes through the event schema: a term shorter than the interval or past 2200 was a 500."""
+    before = client.get("/api/v1/agreements").get_json()["total"]
+    response = client.post("/api/v1/agreements", headers=auth, json={
+        "title": "Kế hoạch ngắn", "kind": "plan", "create_review_series": True,
+        "parties": parties(orgs, "signatory", "signatory"), **term})
+    assert response.status_code == 422, response.get_json()
+    assert response.get_json()["errors"] == {"review_every_months": [message]}
+    assert client.get("/api/v1/agreements").get_json()["total"] == before
+    assert client.get("/api/v1/events").get_json()["total"] == 0
+
+
+def test_a_term_change_the_review_series_cannot_follow_is_a_422_and_changes_nothing(client, auth, orgs):
+    agreement = client.post("/api/v1/agreements", headers=auth, json={
+        "title": "Quy chế phối hợp", "kind": "regulation", "valid_from": "2020-03-05", "valid_until": "2025-03-04",
+        "review_every_months": 6, "create_review_series": True,
+        "parties": parties(orgs, "signatory", "signatory")}).get_json()
+    series = client.get(f"/api/v1/events/{agreement['review_series_event']}").get_json()
+    for change, message in (({"valid_until": "2020-06-30"}, SHORT_TERM),
+                            ({"valid_from": "2195-01-01", "valid_until": None, "review_every_months": 120},
+                             "The review meetings must fall between the years 1900 and 2200; the first would be "
+                             "on 2205-01-01.")):
+        response = client.patch(f"/api/v1/agreements/{agreement['slug']}", headers=auth, json=change)
+        assert response.status_code == 422, response.get_json()
+        assert response.get_json()["errors"] == {"review_every_months": [message]}
+    assert client.get(f"/api/v1/agreements/{agreement['slug']}").get_json() == agreement
+    assert client.get(f"/api/v1/events/{series['id']}").get_json() == series

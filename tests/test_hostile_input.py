@@ -109,6 +109,11 @@ FIELD_CASES = [
     ("rrule_property_injection", {"rrule": "FREQ=DAILY\r\nATTENDEE:mailto:evil@example.com"}, ["rrule"]),
     ("rrule_too_long", {"rrule": "FREQ=DAILY;" + "BYMONTH=1;" * 100}, ["rrule"]),
     ("exdates_garbage", {"rrule": "FREQ=WEEKLY", "exdates": ["yesterday"]}, ["exdates"]),
+    ("exdates_remove_every_occurrence", {"rrule": "FREQ=WEEKLY;COUNT=2",
+                                         "exdates": ["2026-12-15T01:30:00Z", "2026-12-22T08:30:00+07:00"]}, ["exdates"]),
+    ("exdates_remove_every_day", {"all_day": True, "starts_at": None, "ends_at": None, "start_date": "2026-12-15",
+                                  "rrule": "FREQ=DAILY;UNTIL=20261216", "exdates": ["2026-12-15", "2026-12-16"]},
+     ["exdates"]),
     ("exdates_too_many", {"rrule": "FREQ=DAILY", "exdates": ["2027-01-01T08:30:00+07:00"] * 1001}, ["exdates"]),
 ]
 
@@ -130,6 +135,22 @@ def test_hostile_patch_changes_nothing(client, auth, make, counts):
         assert_error(client.patch(f"/api/v1/events/{event['id']}", json=change, headers=auth), 422, fields)
     assert counts() == before
     assert client.get(f"/api/v1/events/{event['id']}").get_json() == event
+
+
+def test_patch_whose_exdates_remove_every_occurrence_is_refused(client, auth, make, counts):
+    event = make.event(rrule="FREQ=WEEKLY;COUNT=3", exdates=["2026-12-22T08:30:00+07:00"])
+    before = counts()
+    response = client.patch(f"/api/v1/events/{event['id']}", headers=auth, json={
+        "exdates": ["2026-12-15T08:30:00+07:00", "2026-12-22T08:30:00+07:00", "2026-12-29T08:30:00+07:00"]})
+    assert assert_error(response, 422, ["exdates"])["errors"]["exdates"] == [
+        "These EXDATEs remove every occurrence of the series; delete the event instead."]
+    response = client.patch(f"/api/v1/events/{event['id']}", headers=auth, json={"rrule": "FREQ=WEEKLY;COUNT=2",
+                            "exdates": ["2026-12-15T08:30:00+07:00", "2026-12-22T08:30:00+07:00"]})
+    assert_error(response, 422, ["exdates"])
+    assert counts() == before
+    kept = client.patch(f"/api/v1/events/{event['id']}", headers=auth, json={
+        "exdates": ["2026-12-15T08:30:00+07:00", "2026-12-22T08:30:00+07:00"]})
+    assert kept.status_code == 200, kept.get_json()
 
 
 @pytest.mark.parametrize("if_match", ['"', ",,,", 'W/"stale"', '"' + "x" * 10_000 + '"', "é"])
@@ -308,7 +329,8 @@ def test_ics_with_thousands_of_nested_components_is_refused(client, auth, make, 
     response = client.post(f"/api/v1/import?organization={organization['slug']}", data=_ics(nested),
                            headers={**auth, "Content-Type": "text/calendar"})
     body = assert_error(response, 400)
-    assert body["errors"] == {"line 7": ["Components nested deeper than 4 levels."]}
+    assert body["errors"] == {"line 5": ["VEVENT inside VEVENT: events belong directly in VCALENDAR "
+                                         "(END:VEVENT is missing before it)."]}
     assert counts() == before
 
 
@@ -448,3 +470,43 @@ def test_a_public_base_url_makes_the_host_header_irrelevant(seeded):
     response = seeded.test_client().get("/organizations/tap-chi-cong-san", headers={"Host": 'evil.example"><x'})
     assert response.status_code == 200
     assert "webcal://lich.example.vn/feeds/organizations/tap-chi-cong-san.ics" in response.get_data(as_text=True)
+
+
+def test_json_answers_are_not_sniffed_and_identified_reads_stay_out_of_shared_caches(client, auth, make):
+    """An answer that may hold internal events must not be served by a shared cache to the next visitor."""
+    organization = make.organization()
+    event = make.event(visibility="internal", organizations=[organization["slug"]])
+    for path in ("/api/v1/events", f"/api/v1/events/{event['id']}", "/api/v1/occurrences?from=2026-12-01T00:00:00Z"
+                 "&to=2026-12-31T00:00:00Z", f"/api/v1/organizations/{organization['slug']}/events"):
+        identified = client.get(path, headers=auth)
+        assert identified.status_code == 200, path
+        assert identified.headers["X-Content-Type-Options"] == "nosniff"
+        assert "private" in identified.headers["Cache-Control"], path
+        assert "Authorization" in identified.headers["Vary"] and "Cookie" in identified.headers["Vary"]
+        anonymous = client.get(path)
+        assert anonymous.headers["X-Content-Type-Options"] == "nosniff"
+        assert "Authorization" in anonymous.headers["Vary"], path
+        assert "private" not in anonymous.headers.get("Cache-Control", "")
+    for path in ("/api/v1/events/999999", "/api/v1/nowhere", "/feeds/organizations/nowhere.ics"):
+        response = client.get(path)
+        assert response.mimetype == "application/json" and response.status_code == 404, path
+        assert response.headers["X-Content-Type-Options"] == "nosniff", path
+
+
+@pytest.mark.parametrize("recurrence_id", ["0001-01-01T00:00:00", "0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59",
+                                           "9999-12-31T23:00:00-12:00", "0001-01-01", "9999-12-31",
+                                           "1899-12-31T23:00:00Z", "2201-01-01T00:00:00"])
+def test_recurrence_ids_near_year_1_or_9999_are_refused_not_500(client, auth, make, counts, recurrence_id):
+    """An id that cannot even be moved to UTC (year 1 east of UTC, 9999 west) overflowed: 422 with the bounds."""
+    timed = make.event(rrule="FREQ=WEEKLY;COUNT=3")
+    all_day = make.event(all_day=True, starts_at=None, ends_at=None, start_date="2026-12-15", rrule="FREQ=DAILY;COUNT=3")
+    before = counts()
+    for event in (timed, all_day):
+        path = f"/api/v1/events/{event['id']}/occurrences/{recurrence_id}"
+        for response in (client.get(path), client.put(path, json={"status": "cancelled"}, headers=auth),
+                         client.delete(path, headers=auth)):
+            body = assert_error(response, 422, ["recurrence_id"])
+            assert body["errors"]["recurrence_id"] in (
+                ["Must be between the years 1900 and 2200."], ["Not a valid date (YYYY-MM-DD)."],
+                ["Not a valid date-time (YYYY-MM-DDTHH:MM:SS, local time of the event)."])
+    assert counts() == before

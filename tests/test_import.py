@@ -83,13 +83,32 @@ def test_reimport_updates_instead_of_duplicating(client, auth, org):
     assert (workshop["location"], workshop["sequence"]) == ("Đà Nẵng", 1)
 
 
+def test_reimport_without_class_keeps_the_stored_visibility(client, auth, org):
+    """A file that does not say CLASS says nothing about visibility: an internal event must not turn public."""
+    assert post(client, auth, FILE, org).status_code == 200
+    without_class = FILE.replace(b"CLASS:PRIVATE\r\n", b"").replace(b"CLASS:PUBLIC\r\n", b"")
+    assert b"CLASS" not in without_class
+    assert post(client, auth, without_class, org).status_code == 200
+    found = {e["uid"]: e["visibility"] for e in events_of(client, auth, org)}
+    assert found == {"hoi-thao@example.vn": "public", "giao-ban@example.vn": "internal", "tet@example.vn": "public"}
+    public = FILE.replace(b"CLASS:PRIVATE", b"CLASS:PUBLIC")
+    assert post(client, auth, public, org).status_code == 200
+    assert {e["uid"]: e["visibility"] for e in events_of(client, auth, org)}["giao-ban@example.vn"] == "public"
+
+
 def test_import_with_agreement_links_events(client, auth, make, org):
     agreement = make.agreement()
     assert post(client, auth, calendar(vevent("a@x")), org, agreement=agreement["slug"]).status_code == 200
     assert [e["agreement"] for e in events_of(client, auth, org)] == [agreement["slug"]]
 
 
+NESTED_VEVENT = "VEVENT inside VEVENT: events belong directly in VCALENDAR (END:VEVENT is missing before it)."
+
+
 @pytest.mark.parametrize("body, key, message", [
+    (calendar(vevent("outer@x", vevent("inner@x"))), "line 10", NESTED_VEVENT),
+    (calendar("BEGIN:VTODO", "UID:t@x", vevent("inner@x"), "END:VTODO"), "line 6",
+     "VEVENT inside VTODO: events belong directly in VCALENDAR (END:VTODO is missing before it)."),
     (b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:a\r\nEND:VCALENDAR\r\n", "line 5",
      "END:VCALENDAR does not close the open component (expected END:VEVENT)."),
     (b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\ngarbage\r\nEND:VCALENDAR\r\n", "line 3", "Not a content line (NAME:value)."),
@@ -164,6 +183,11 @@ def test_bad_override_rolls_back_the_whole_file(client, auth, org):
 
 def test_hostile_nesting_and_component_counts_are_refused(client, auth, org):
     deep = b"BEGIN:VCALENDAR\r\n" + b"BEGIN:VEVENT\r\n" * 5000 + b"END:VEVENT\r\n" * 5000 + b"END:VCALENDAR\r\n"
+    response = post(client, auth, deep, org)
+    assert response.status_code == 400
+    assert response.get_json()["errors"] == {"line 3": [NESTED_VEVENT]}
+    deep = (b"BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\n" + b"BEGIN:VALARM\r\n" * 5000 + b"END:VALARM\r\n" * 5000
+            + b"END:VEVENT\r\nEND:VCALENDAR\r\n")
     response = post(client, auth, deep, org)
     assert response.status_code == 400
     assert response.get_json()["errors"] == {"line 5": ["Components nested deeper than 4 levels."]}

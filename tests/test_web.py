@@ -580,6 +580,33 @@ def test_agreement_form_errors_go_to_their_party_row(seeded, editor, app):
         assert get_db().execute("select count(*) from agreements").fetchone()[0] == 3  # the demo's only
 
 
+REGULATION = "quy-che-phoi-hop-bcsd-bo-tt-tt-dang-uy-khoi-dn-tw"
+
+
+def test_agreement_form_explains_a_review_series_the_term_cannot_hold(seeded, editor, app):
+    """A term shorter than the review interval was a 500 on create and on edit; now the field says why."""
+    short = ("Kỳ giao ban đầu tiên (2027-07-01) sẽ rơi sau ngày hết hiệu lực (2027-03-31); "
+             "hãy chọn khoảng cách ngắn hơn hoặc thời hạn dài hơn.")
+    response = post_form(editor, "/agreements/new", agreement_form(valid_until="2027-03-31", create_review_series="on"))
+    assert response.status_code == 422
+    assert short in field_block(response.get_data(as_text=True), "review_every_months")
+    edit = agreement_form(title="Quy chế phối hợp", slug=REGULATION, valid_from="2027-01-01", valid_until="2027-03-31",
+                          **{"parties-0-organization": "ban-can-su-dang-bo-tt-tt", "parties-2-organization": "",
+                             "parties-3-organization": "", "parties-1-organization": "dang-uy-khoi-dn-tw"})
+    response = post_form(editor, f"/agreements/{REGULATION}/edit", edit)
+    assert response.status_code == 422
+    assert short in field_block(response.get_data(as_text=True), "review_every_months")
+    far = post_form(editor, "/agreements/new", agreement_form(valid_from="2195-01-01", valid_until="",
+                                                               review_every_months="120", create_review_series="on"))
+    assert far.status_code == 422
+    assert ("Các kỳ giao ban phải nằm trong khoảng năm 1900 đến năm 2200; kỳ đầu tiên sẽ là ngày 2205-01-01."
+            in field_block(far.get_data(as_text=True), "review_every_months"))
+    with app.app_context():
+        assert get_db().execute("select count(*) from agreements").fetchone()[0] == 3  # the demo's only
+        assert get_db().execute("select valid_from from agreements where slug = ?",
+                                [REGULATION]).fetchone()[0] == "2017-01-01"
+
+
 def test_agreement_form_edits_parties(seeded, editor):
     edit = editor.get(f"/agreements/{PROGRAM}/edit").get_data(as_text=True)
     assert 'value="Y Thanh Hà Nie Kđăm"' in edit

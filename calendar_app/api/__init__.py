@@ -7,7 +7,7 @@ import flask_smorest.pagination
 import flask_swagger_ui
 from apispec.ext.marshmallow import MarshmallowPlugin
 from apispec.ext.marshmallow import resolver as default_resolver
-from flask import Blueprint, request, send_from_directory
+from flask import Blueprint, g, request, send_from_directory
 from flask_smorest import Api
 from flask_smorest.pagination import PaginationMetadataSchema
 from webargs.flaskparser import FlaskParser
@@ -133,6 +133,22 @@ def guard_writes():
         require_write()
 
 
+def json_headers(response):
+    """No JSON answer is sniffed into HTML; an API answer varies by its caller, and an identified one is private.
+
+    An identified caller (token or session) may be shown internal events: a shared cache keeping that
+    answer would serve it to the next anonymous visitor.
+    """
+    if response.mimetype == "application/json":
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    if request.path.startswith(API_PREFIX + "/"):
+        response.vary.update(("Authorization", "Cookie"))
+        if g.get("identity") is not None:
+            response.cache_control.private = True
+            response.cache_control.public = False
+    return response
+
+
 def init_app(app) -> None:
     """Create the Api and register every resource blueprint."""
     from . import agreements, audit, events, imports, organizations, overrides, tokens
@@ -146,6 +162,7 @@ def init_app(app) -> None:
     for module in (organizations, agreements, events, overrides, imports, tokens, audit):
         api.register_blueprint(module.blp, url_prefix=API_PREFIX)
     app.before_request(guard_writes)
+    app.after_request(json_headers)
     list_cache.init_app(app)  # after guard_writes: a cached answer is still a request that passed it
     app.register_blueprint(docs_assets)
     app.extensions["calendar_api"] = api

@@ -7,6 +7,7 @@ from .. import eventtime
 from ..clock import from_stored, now_stored, to_stored
 from ..errors import NotFoundError, ValidationFailed
 from ..recurrence import Occurrence, occurrences_between
+from ..schemas.common import EARLIEST_YEAR, LATEST_YEAR
 from . import audit, feed_versions
 
 _SECOND = timedelta(seconds=1)
@@ -19,7 +20,9 @@ def parse_recurrence_id(row: dict, text: str) -> str:
     """Read a recurrence id from a URL (local ISO date-time, with or without offset, or a date) as stored text."""
     try:
         if row["all_day"]:
-            return date.fromisoformat(text).isoformat()
+            day = date.fromisoformat(text)
+            _check_year(day)
+            return day.isoformat()
         if "T" not in text:
             raise ValueError("a date-time has a time part")
         moment = datetime.fromisoformat(text.replace("Z", "+00:00") if text.endswith("Z") else text)
@@ -27,9 +30,16 @@ def parse_recurrence_id(row: dict, text: str) -> str:
         raise ValidationFailed({"recurrence_id": [
             "Not a valid " + ("date (YYYY-MM-DD)." if row["all_day"]
                               else "date-time (YYYY-MM-DDTHH:MM:SS, local time of the event).")]}) from None
+    # Checked before any zone arithmetic: year 1 east of UTC, or 9999 west of it, overflows (a 500).
+    _check_year(moment)
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=eventtime.zone(row["timezone"]))
     return to_stored(moment)
+
+
+def _check_year(value: date) -> None:
+    if not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
+        raise ValidationFailed({"recurrence_id": [f"Must be between the years {EARLIEST_YEAR} and {LATEST_YEAR}."]})
 
 
 def recurrence_value(row: dict, stored: str) -> datetime | date:

@@ -1,11 +1,11 @@
 """Events in and out of the API, with the cross-field rules of time, zone and recurrence."""
 
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 
 from marshmallow import Schema, ValidationError, fields, post_load, validate, validates_schema
 
 from ..eventtime import known_timezones, zone
-from ..recurrence import RecurrenceError, normalize_rrule
+from ..recurrence import RecurrenceError, first_occurrence_between, normalize_rrule, series_end
 from .common import (EARLIEST_YEAR, LATEST_YEAR, CommaList, Day, ListEnvelopeSchema, PageQuerySchema, Slug, Text,
                      WebUrl, check_year)
 
@@ -139,7 +139,27 @@ def _check_recurrence(data: dict, start, tz_name: str) -> dict:
         errors["exdates"] = bad
     if data.get("exdates") and not data.get("rrule"):
         errors.setdefault("exdates", ["Only a recurring event (with rrule) can skip occurrences."])
+    if data.get("exdates") and not errors and _skips_everything(data, start, zone(tz_name)):
+        errors["exdates"] = ["These EXDATEs remove every occurrence of the series; delete the event instead."]
     return errors
+
+
+def _skips_everything(data: dict, start, tz) -> bool:
+    """Tell whether the EXDATEs leave the series no occurrence (an event no feed or page can show)."""
+    all_day = data.get("all_day")
+    if all_day:
+        duration = timedelta(days=((data.get("end_date") or start) - start).days + 1)
+        window_start = datetime.combine(start, time(), tz)
+    else:
+        duration, window_start = data["ends_at"] - data["starts_at"], start
+    end = series_end(start, duration, data["rrule"])
+    if end is None:  # no COUNT or UNTIL: look as far as any date the calendar takes
+        window_end = datetime(LATEST_YEAR + 1, 1, 1, tzinfo=tz)
+    else:
+        window_end = datetime.combine(end, time(), tz) if all_day else end
+    exdates = [_parse_exdate(value, all_day, tz) for value in data["exdates"]]
+    return first_occurrence_between(start, duration, data["rrule"], exdates, window_start, window_end,
+                                    zone=tz) is None
 
 
 def _parse_exdate(value: str, all_day: bool, tz) -> date | datetime:

@@ -167,6 +167,13 @@ PLAIN = [
     (r"An agreement needs at least two distinct organizations as signatories or parties\.",
      "An agreement needs at least two different organizations that sign or take part."),
     (r"Needs .*\.", "Needs “Review every N months” and “Valid from”."),
+    (r"The first review meeting, on (?P<day>\S+), would fall after the term ends \((?P<end>\S+)\): "
+     r"give a shorter interval or a longer term\.",
+     "The first review meeting ({day}) would fall after the end of the term ({end}); "
+     "choose a shorter interval or a longer term."),
+    (r"The review meetings must fall between the years (?P<min>\d+) and (?P<max>\d+); "
+     r"the first would be on (?P<day>\S+)\.",
+     "The review meetings must fall between the years {min} and {max}; the first would be on {day}."),
     (r"Already taken\.", "This short name is already taken; choose another one."),
     (r"An organization cannot be its own ancestor\.", "An organization cannot be placed under itself."),
     (r"An agreement cannot be its own ancestor\.", "An agreement cannot be placed under itself."),

@@ -250,6 +250,12 @@ VI = {
     "An agreement needs at least two different organizations that sign or take part.":
         "Một quy chế, chương trình cần ít nhất hai cơ quan khác nhau ký hoặc tham gia.",
     "Needs “Review every N months” and “Valid from”.": "Cần điền “Giao ban N tháng một lần” và “Hiệu lực từ”.",
+    "The first review meeting ({day}) would fall after the end of the term ({end}); "
+    "choose a shorter interval or a longer term.":
+        "Kỳ giao ban đầu tiên ({day}) sẽ rơi sau ngày hết hiệu lực ({end}); "
+        "hãy chọn khoảng cách ngắn hơn hoặc thời hạn dài hơn.",
+    "The review meetings must fall between the years {min} and {max}; the first would be on {day}.":
+        "Các kỳ giao ban phải nằm trong khoảng năm {min} đến năm {max}; kỳ đầu tiên sẽ là ngày {day}.",
     "This short name is already taken; choose another one.": "Tên này đã được dùng; hãy chọn tên khác.",
     "An organization cannot be placed under itself.": "Một cơ quan không thể trực thuộc chính nó.",
     "An agreement cannot be placed under itself.": "Một quy chế, chương trình không thể thuộc chính nó.",
