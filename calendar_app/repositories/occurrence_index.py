@@ -13,9 +13,9 @@ envelopes on the fly, keeping the occurrences that start at or after the envelop
 
 from datetime import datetime, timedelta
 
-from .. import eventtime
 from ..clock import from_stored, to_stored
-from ..recurrence import TooManyOccurrences, occurrences_between
+from ..recurrence import TooManyOccurrences
+from ..stored_event import StoredEvent
 
 SHORT_SPAN = timedelta(days=7)
 MAX_INDEXED = 1000
@@ -35,24 +35,16 @@ def index_rows(row: dict) -> list[tuple[str, str, int, int]]:
         return [(row["range_start"], row["range_end"] or OPEN_END, 0, 0)]
     last = from_stored(row["range_end"]) if row["range_end"] else None
     indexed_until = horizon if last is None or last > horizon else last
+    event = StoredEvent.from_row(row)
     try:
-        found = occurrences_between(eventtime.start_of(row), eventtime.duration_of(row), row["rrule"],
-                                    eventtime.exdates_of(row), first, indexed_until, limit=MAX_INDEXED,
-                                    zone=eventtime.zone(row["timezone"]))
+        found = event.occurrences(first, indexed_until, limit=MAX_INDEXED)
     except TooManyOccurrences:
         return [(row["range_start"], row["range_end"] or OPEN_END, 0, 0)]
     # Every occurrence starting before indexed_until overlaps [first, indexed_until): all are here.
-    entries = [_entry(*utc_span(o.start, o.end, row["timezone"]), 1) for o in found]
+    entries = [_entry(*event.utc_span(o.start, o.end), 1) for o in found]
     if indexed_until is horizon:
         entries.append((to_stored(horizon), row["range_end"] or OPEN_END, 0, 0))
     return entries
-
-
-def utc_span(start, end, tz: str) -> tuple[str, str]:
-    """An occurrence's [start, end) as stored UTC text; all-day dates are local midnights."""
-    if not isinstance(start, datetime):
-        start, end = eventtime.day_start(start, tz), eventtime.day_start(end, tz)
-    return to_stored(start), to_stored(end)
 
 
 def _entry(starts: str, ends: str, exact: int) -> tuple[str, str, int, int]:
