@@ -22,6 +22,7 @@ MAX_INDEXED = 1000
 HORIZON = timedelta(days=20 * 366)  # series are indexed this far from their start; the rest is an envelope
 OPEN_END = "9999-12-31T23:59:59Z"
 _SECOND = timedelta(seconds=1)
+REBUILD_REQUEST = "occurrence_index"  # its name in pending_rebuilds, where migrations ask for a rebuild
 
 
 def index_rows(row: dict) -> list[tuple[str, str, int, int]]:
@@ -58,22 +59,35 @@ def refresh(db, event_id: int) -> None:
     db.execute("delete from event_occurrences where event_id = ?", [event_id])
     rows = list(db.query("select * from events where id = ?", [event_id]))
     if rows:
-        db.conn.executemany(
-            "insert into event_occurrences (event_id, starts, ends, exact, short) values (?, ?, ?, ?, ?)",
-            [(event_id, *entry) for entry in index_rows(rows[0])])
+        _insert(db, event_id, index_rows(rows[0]))
 
 
 def rebuild(db) -> int:
-    """Index every event again (migration, or after SHORT_SPAN/MAX_INDEXED change); return the row count."""
+    """Index every event again and settle a migration's request for it; return the row count.
+
+    Run by db.migrate when a migration asked for it, by `rebuild-occurrences` (a tzdata update),
+    or after SHORT_SPAN/MAX_INDEXED change. Caller holds the transaction.
+    """
     db.execute("delete from event_occurrences")
     count = 0
     for row in db.query("select * from events"):
         entries = index_rows(row)
-        db.conn.executemany(
-            "insert into event_occurrences (event_id, starts, ends, exact, short) values (?, ?, ?, ?, ?)",
-            [(row["id"], *entry) for entry in entries])
+        _insert(db, row["id"], entries)
         count += len(entries)
+    db.execute("delete from pending_rebuilds where name = ?", [REBUILD_REQUEST])
     return count
+
+
+def rebuild_requested(db) -> bool:
+    """Whether a migration asked for the index to be rebuilt with live code (see migration 0003)."""
+    if not db["pending_rebuilds"].exists():  # a database before migration 0003 (or the older 0003)
+        return False
+    return db.execute("select 1 from pending_rebuilds where name = ?", [REBUILD_REQUEST]).fetchone() is not None
+
+
+def _insert(db, event_id: int, entries: list[tuple]) -> None:
+    db.conn.executemany("insert into event_occurrences (event_id, starts, ends, exact, short) values (?, ?, ?, ?, ?)",
+                        [(event_id, *entry) for entry in entries])
 
 
 def window_bounds(window_from: datetime | None, window_to: datetime | None) -> tuple[str, str, str]:
