@@ -9,10 +9,10 @@ from ..stored_event import TEXT_FIELDS, StoredEvent
 from ..text import fold
 from . import audit, feed_versions, occurrence_index
 from .organizations import ids_for_slugs
+from .rows import one_row
 from .search import search_clause
 
 UID_DOMAIN = "calendar-app"
-TEXT_COLUMNS = TEXT_FIELDS
 # A change to any of these makes calendar clients treat the event as rescheduled (RFC 5545 SEQUENCE).
 SEQUENCE_FIELDS = ("starts_at", "ends_at", "start_date", "end_date", "all_day", "timezone",
                    "location", "status", "rrule", "exdates")
@@ -32,7 +32,7 @@ def _stored_fields(fields: dict) -> dict:
     all_day = bool(fields["all_day"])
     range_start, range_end = eventtime.stored_range(fields)
     return {
-        **{k: fields.get(k) for k in TEXT_COLUMNS},
+        **{k: fields.get(k) for k in TEXT_FIELDS},
         "all_day": int(all_day),
         "starts_at": None if all_day else to_stored(fields["starts_at"]),
         "ends_at": None if all_day else to_stored(fields["ends_at"]),
@@ -46,16 +46,9 @@ def _stored_fields(fields: dict) -> dict:
     }
 
 
-def _row(db, event_id: int) -> dict:
-    rows = list(db.query("select * from events where id = ?", [event_id]))
-    if not rows:
-        raise NotFoundError(f"No event with id {event_id}.")
-    return rows[0]
-
-
 def get_row(db, event_id: int) -> dict:
     """Return the stored row of one event."""
-    return _row(db, event_id)
+    return one_row(db, "events", "id", event_id, f"No event with id {event_id}.")
 
 
 def represent_rows(db, rows: list[dict]) -> list[dict]:
@@ -106,7 +99,7 @@ def represent_row(row: dict, agreement_slug: str | None, organization_slugs: lis
 
 def get(db, event_id: int) -> dict:
     """Return one event's API representation."""
-    return represent_rows(db, [_row(db, event_id)])[0]
+    return represent_rows(db, [get_row(db, event_id)])[0]
 
 
 def _resolve_links(db, fields: dict) -> tuple[int | None, list[int]]:
@@ -148,7 +141,7 @@ def create(db, fields: dict, actor: str) -> dict:
 
 def update(db, event_id: int, fields: dict, actor: str) -> dict:
     """Replace an event's fields with a validated whole; bump SEQUENCE when clients must reschedule."""
-    before_row = _row(db, event_id)
+    before_row = get_row(db, event_id)
     before = get(db, event_id)
     scopes_before = feed_versions.scopes_for_events(db, {event_id})
     agreement_id, organization_ids = _resolve_links(db, fields)
