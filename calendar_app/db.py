@@ -20,6 +20,7 @@ from sqlite_utils import Database, Migrations
 
 from . import caches
 from .errors import DatabaseUnavailable
+from .repositories import occurrence_index
 from .transactions import write_transaction  # noqa: F401  (re-exported: callers import it from here)
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "schema" / "migrations"
@@ -81,13 +82,16 @@ def migrate(db: Database) -> list[str]:
     """Apply pending migrations under the write lock, so concurrent workers migrate once."""
     migrations = load_migrations()
     check_not_newer(db, migrations)
-    if not migrations.pending(db):
+    if not migrations.pending(db) and not occurrence_index.rebuild_requested(db):
         return []  # the usual start-up: an up-to-date database is only read, the write lock is not taken
     with write_transaction(db):  # checked again under the lock: another worker may have migrated meanwhile
         check_not_newer(db, migrations)
         pending = [m.name for m in migrations.pending(db)]
         if pending:
             migrations.apply(db)
+        # Migrations never run live code; derived data they ask for is rebuilt here, after all of them.
+        if occurrence_index.rebuild_requested(db):
+            occurrence_index.rebuild(db)
     return pending
 
 

@@ -1,11 +1,11 @@
-"""An event's time as stored (UTC text, local dates, IANA zone) and as used (aware local values)."""
+"""An event's time as it is stored (UTC text, local dates, IANA zone); stored_event.StoredEvent reads it back."""
 
 import json
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo, available_timezones
 
-from .clock import from_stored, to_stored
+from .clock import to_stored
 from .recurrence import series_end
 
 
@@ -24,36 +24,6 @@ def zone(name: str) -> ZoneInfo:
 def day_start(day: date, tz: str) -> datetime:
     """Midnight of a local day as an aware datetime in the zone."""
     return datetime.combine(day, time(0), zone(tz))
-
-
-def start_of(row: dict) -> datetime | date:
-    """The first occurrence's start: aware local datetime, or a date for all-day events."""
-    if row["all_day"]:
-        return date.fromisoformat(row["start_date"])
-    return from_stored(row["starts_at"]).astimezone(zone(row["timezone"]))
-
-
-def end_of(row: dict) -> datetime | date:
-    """The first occurrence's end: aware local datetime, or the inclusive last day."""
-    if row["all_day"]:
-        return date.fromisoformat(row["end_date"])
-    return from_stored(row["ends_at"]).astimezone(zone(row["timezone"]))
-
-
-def duration_of(row: dict) -> timedelta:
-    """Length of one occurrence (all-day: whole days, the last one included)."""
-    if row["all_day"]:
-        return date.fromisoformat(row["end_date"]) - date.fromisoformat(row["start_date"]) + timedelta(days=1)
-    return from_stored(row["ends_at"]) - from_stored(row["starts_at"])
-
-
-def exdates_of(row: dict) -> list[datetime | date]:
-    """Skipped occurrences as aware local datetimes (or dates for all-day series)."""
-    values = json.loads(row["exdates"] or "[]")
-    if row["all_day"]:
-        return [date.fromisoformat(v) for v in values]
-    tz = zone(row["timezone"])
-    return [from_stored(v).astimezone(tz) for v in values]
 
 
 def stored_exdates(values: list, all_day: bool) -> str:

@@ -1,5 +1,6 @@
 """Migrations: the schema 0001 creates column by column, idempotence, and refusing a newer database."""
 
+import ast
 import importlib.util
 import os
 import subprocess
@@ -10,7 +11,8 @@ import pytest
 from sqlite_utils import Database
 
 from calendar_app import create_app
-from calendar_app.db import MIGRATION_SET, MIGRATIONS_DIR, SchemaTooNewError, connect, load_migrations, migrate
+from calendar_app.db import (MIGRATION_SET, MIGRATIONS_DIR, SchemaTooNewError, connect, load_migrations, migrate,
+                             write_transaction)
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -203,3 +205,87 @@ def test_connections_enforce_foreign_keys_with_wal_and_a_busy_timeout(app, db):
     assert db.execute("pragma busy_timeout").fetchone()[0] == app.config["SQLITE_BUSY_TIMEOUT_MS"] > 0
     with pytest.raises(Exception, match="FOREIGN KEY"):
         db.execute("insert into event_organizations (event_id, organization_id) values (999, 999)")
+
+
+# Migrations never import live code; derived data they need is rebuilt by live code after them all.
+
+
+def test_no_migration_imports_application_code():
+    """Live code changes after a migration is written: a migration that calls it runs code it never knew."""
+    for path in sorted(MIGRATIONS_DIR.glob("[0-9][0-9][0-9][0-9]_*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom):
+                assert node.level == 0 and not (node.module or "").startswith("calendar_app"), path.name
+            elif isinstance(node, ast.Import):
+                assert not [a.name for a in node.names if a.name.startswith("calendar_app")], path.name
+
+
+def _index(db) -> list[tuple]:
+    return db.execute("select event_id, starts, ends, exact, short from event_occurrences "
+                      "order by event_id, starts").fetchall()
+
+
+@pytest.fixture
+def indexed_event(db, make):
+    """An events row and the index rows live code gives it: a weekly Berlin series across the March change."""
+    event = make.event(title="Tọa đàm Berlin", timezone="Europe/Berlin", starts_at="2026-03-15T10:00:00+01:00",
+                       ends_at="2026-03-15T11:30:00+01:00", rrule="FREQ=WEEKLY;COUNT=4")
+    return next(db.query("select * from events where id = ?", [event["id"]])), _index(db)
+
+
+def _database_before_the_index(path, row) -> Database:
+    """A database migrated up to 0002 that holds `row`, as an older deployment left it."""
+    old = connect(str(path))
+    load_migrations().apply(old, stop_before="0003_event_occurrences")
+    columns = {c.name for c in old["events"].columns}
+    old["events"].insert({k: v for k, v in row.items() if k in columns})
+    return old
+
+
+def _pending(db) -> list[tuple]:
+    return db.execute("select name from pending_rebuilds").fetchall()
+
+
+def test_events_from_before_the_index_are_indexed_by_live_code_at_start_up(tmp_path, indexed_event):
+    row, expected = indexed_event
+    path = tmp_path / "old.sqlite3"
+    _database_before_the_index(path, row).close()
+    create_app({"INSTANCE_PATH": str(tmp_path), "SECRET_KEY": "x", "DATABASE": str(path)})
+    db = connect(str(path))
+    assert _index(db) == expected and len(expected) == 4
+    assert _pending(db) == []
+
+
+def test_a_rebuild_asked_for_by_migrations_applied_elsewhere_is_done_at_start_up(tmp_path, indexed_event):
+    """`sqlite-utils migrate` or a bare Migrations.apply cannot run live code: the request waits for the app."""
+    row, expected = indexed_event
+    path = tmp_path / "old.sqlite3"
+    old = _database_before_the_index(path, row)
+    load_migrations().apply(old)
+    assert _index(old) == [] and _pending(old) == [("occurrence_index",)]
+    old.close()
+    app = create_app({"INSTANCE_PATH": str(tmp_path), "SECRET_KEY": "x", "DATABASE": str(path)})
+    assert app.extensions["calendar_migrations_applied"] == []
+    db = connect(str(path))
+    assert _index(db) == expected and _pending(db) == []
+
+
+def test_a_database_that_ran_the_older_0003_keeps_its_index(app, db, indexed_event):
+    """The older 0003 built the index itself and left no pending_rebuilds: 0009 adds the table, nothing is rebuilt."""
+    _row, expected = indexed_event
+    with write_transaction(db):
+        db.execute("drop table pending_rebuilds")
+        db.execute("delete from _sqlite_migrations where name = '0009_pending_rebuilds'")
+    again = create_app({"INSTANCE_PATH": app.instance_path, "SECRET_KEY": "x", "DATABASE": app.config["DATABASE"]})
+    assert again.extensions["calendar_migrations_applied"] == ["0009_pending_rebuilds"]
+    assert _index(db) == expected and _pending(db) == []
+
+
+def test_rebuild_occurrences_settles_a_pending_request(app, db, runner, indexed_event):
+    _row, expected = indexed_event
+    with write_transaction(db):
+        db.execute("delete from event_occurrences")
+        db.execute("insert into pending_rebuilds (name) values ('occurrence_index')")
+    result = runner.invoke(args=["rebuild-occurrences"])
+    assert result.exit_code == 0, result.output
+    assert _index(db) == expected and _pending(db) == []

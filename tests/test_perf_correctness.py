@@ -9,36 +9,39 @@ from bench.generate import generate
 from calendar_app.db import write_transaction
 from calendar_app.eventtime import zone
 from calendar_app.recurrence import TooManyOccurrences, normalize_rrule, occurrences_between
-from calendar_app.repositories import events, occurrence_index
-from calendar_app.repositories.events import (_EARLIEST, _LATEST, _filters, _has_occurrence, _represent_occurrence,
-                                              _rows_in_order, represent_rows)
+from calendar_app.repositories import events, occurrence_index, occurrences
+from calendar_app.repositories.events import filter_clauses, represent_rows
+from calendar_app.repositories.occurrences import represent_occurrence
 from calendar_app import eventtime
 from calendar_app.errors import BadRequest
+from calendar_app.stored_event import StoredEvent
 
 HCM, BERLIN = zone("Asia/Ho_Chi_Minh"), zone("Europe/Berlin")
+EARLIEST, LATEST = datetime(1, 1, 2, tzinfo=zone("UTC")), datetime(9999, 12, 30, tzinfo=zone("UTC"))
 
 
 def naive_list_events(db, filters, limit, offset):
     """The reference: every candidate by its whole span, each series expanded."""
-    where, params = _filters(db, filters)
+    where, params = filter_clauses(db, filters)
     clause = (" where " + " and ".join(where)) if where else ""
     candidates = list(db.query(f"select * from events{clause} order by events.range_start, events.id", params))
-    window = (filters.get("from") or _EARLIEST, filters.get("to") or _LATEST)
-    matching = [c["id"] for c in candidates if c["rrule"] is None or _has_occurrence(c, window)]
-    return _rows_in_order(db, matching[offset:offset + limit]), len(matching)
+    window = (filters.get("from") or EARLIEST, filters.get("to") or LATEST)
+    matching = [c for c in candidates
+                if c["rrule"] is None or StoredEvent.from_row(c).first_occurrence_between(*window) is not None]
+    return represent_rows(db, matching[offset:offset + limit]), len(matching)
 
 
 def naive_list_occurrences(db, filters, limit, offset, max_occurrences):
     """The reference: expand every matching event in the window, sort, slice."""
-    where, params = _filters(db, filters)
+    where, params = filter_clauses(db, filters)
     clause = (" where " + " and ".join(where)) if where else ""
     rows = list(db.query(f"select * from events{clause}", params))
     found = []
     for row in rows:
         try:
-            expanded = occurrences_between(eventtime.start_of(row), eventtime.duration_of(row), row["rrule"],
-                                           eventtime.exdates_of(row), filters["from"], filters["to"],
-                                           limit=max_occurrences, zone=zone(row["timezone"]))
+            event = StoredEvent.from_row(row)
+            expanded = occurrences_between(event.start, event.duration, event.rrule, event.exdates,
+                                           filters["from"], filters["to"], limit=max_occurrences, zone=event.zone)
         except TooManyOccurrences as error:
             raise BadRequest(str(error)) from error
         for occurrence in expanded:
@@ -50,7 +53,7 @@ def naive_list_occurrences(db, filters, limit, offset, max_occurrences):
     found.sort(key=lambda item: (item[0], item[1]))
     page = found[offset:offset + limit]
     by_id = {e["id"]: e for e in represent_rows(db, [r for r in rows if r["id"] in {p[1] for p in page}])}
-    return [_represent_occurrence(by_id[event_id], o) for _, event_id, o in page], len(found)
+    return [represent_occurrence(by_id[event_id], o) for _, event_id, o in page], len(found)
 
 
 def _fields(title, start, end=None, rrule=None, exdates=(), all_day=False, tz="Asia/Ho_Chi_Minh", **extra):
@@ -136,7 +139,7 @@ def test_occurrences_match_the_reference(data, extra):
         filters = {"from": window_from, "to": window_to, **extra}
         for limit, offset in ((500, 0), (7, 3)):
             expected = naive_list_occurrences(data, filters, limit, offset, 10000)
-            assert events.list_occurrences(data, filters, limit, offset, 10000) == expected, (window_from, extra)
+            assert occurrences.list_occurrences(data, filters, limit, offset, 10000) == expected, (window_from, extra)
 
 
 @pytest.mark.parametrize("extra", FILTERS)
@@ -145,15 +148,15 @@ def test_event_windows_match_the_reference(data, extra):
     for window_from, window_to in windows:
         filters = {"from": window_from, "to": window_to, **extra}
         for limit, offset in ((500, 0), (5, 2)):
-            assert events.list_events(data, filters, limit, offset) == naive_list_events(data, filters, limit, offset)
+            assert occurrences.list_events(data, filters, limit, offset) == naive_list_events(data, filters, limit, offset)
 
 
 def test_some_windows_hold_what_the_test_is_about(data):
     """Guard the comparison above against vacuous answers."""
-    _, total = events.list_occurrences(data, {"from": datetime(2026, 1, 1, tzinfo=HCM),
+    _, total = occurrences.list_occurrences(data, {"from": datetime(2026, 1, 1, tzinfo=HCM),
                                               "to": datetime(2026, 1, 8, tzinfo=HCM)}, 10, 0, 10000)
     assert total >= 5
-    far, total = events.list_occurrences(data, {"from": datetime(2045, 1, 1, tzinfo=HCM),
+    far, total = occurrences.list_occurrences(data, {"from": datetime(2045, 1, 1, tzinfo=HCM),
                                                 "to": datetime(2045, 12, 31, tzinfo=HCM)}, 500, 0, 10000)
     assert {o["title"] for o in far} >= {"Giao ban thường niên từ 1990", "Điểm danh hằng ngày"}
     kinds = {row[0] for row in data.execute("select exact from event_occurrences").fetchall()}
@@ -162,7 +165,7 @@ def test_some_windows_hold_what_the_test_is_about(data):
 
 def test_too_many_occurrences_is_still_a_400(data):
     with pytest.raises(BadRequest):
-        events.list_occurrences(data, {"from": datetime(2026, 1, 1, tzinfo=HCM),
+        occurrences.list_occurrences(data, {"from": datetime(2026, 1, 1, tzinfo=HCM),
                                        "to": datetime(2027, 1, 1, tzinfo=HCM)}, 10, 0, 300)
 
 
@@ -208,8 +211,8 @@ def test_list_cache_serves_repeats_and_sees_every_write(client, make, auth, monk
     first = make.event(title="Hội thảo Đà Lạt", organizations=[organization["slug"]])
     body = client.get(LIST_URL).get_data()
     calls = []
-    real = events.list_events
-    monkeypatch.setattr(events, "list_events", lambda *a, **k: calls.append(1) or real(*a, **k))
+    real = occurrences.list_events
+    monkeypatch.setattr(occurrences, "list_events", lambda *a, **k: calls.append(1) or real(*a, **k))
     assert client.get(LIST_URL).get_data() == body and calls == []  # answered from memory
     second = make.event(title="Tọa đàm Điện Biên")
     items = client.get(LIST_URL).get_json()["items"]
@@ -426,8 +429,8 @@ def _reference_bodies(monkeypatch, client, requests):
 
     with monkeypatch.context() as patch:
         for name in ("list_events", "list_occurrences"):
-            real = getattr(events, name)
-            patch.setattr(events, name, lambda *a, _real=real, represent=None, **k: _real(*a, **k))
+            real = getattr(occurrences, name)
+            patch.setattr(occurrences, name, lambda *a, _real=real, represent=None, **k: _real(*a, **k))
         patch.setattr(event_json, "list_response",
                       lambda items, envelope: jsonify({**envelope, "items": [api_events.with_links(e) for e in items]}))
         return [_answer(client, url, headers) for url, headers in requests]

@@ -7,6 +7,7 @@ from ..errors import ConflictError, NotFoundError, ValidationFailed
 from ..text import fold
 from . import audit, feed_versions, review_series
 from .organizations import ids_for_slugs
+from .rows import one_row
 from .search import search_clause
 
 COLUMNS = ("slug", "title", "kind", "summary", "review_every_months", "source_url")
@@ -15,10 +16,7 @@ TERM_FIELDS = frozenset({"valid_from", "valid_until", "review_every_months"})
 
 
 def _row_by_slug(db, slug: str) -> dict:
-    rows = list(db.query("select * from agreements where slug = ?", [slug]))
-    if not rows:
-        raise NotFoundError(f"No agreement with slug '{slug}'.")
-    return rows[0]
+    return one_row(db, "agreements", "slug", slug, f"No agreement with slug '{slug}'.")
 
 
 def get_row(db, slug: str) -> dict:

@@ -1,21 +1,18 @@
 """Events: ceremonies, workshops, volunteer programs and review meetings, with their links."""
 
 import uuid
-from datetime import date, datetime, timedelta
 
 from .. import eventtime
-from ..clock import from_stored, now_stored, to_stored
-from ..errors import BadRequest, NotFoundError, ValidationFailed
-from ..recurrence import (MAX_OCCURRENCES_PER_QUERY, Occurrence, TooManyOccurrences, first_occurrence_between,
-                          occurrences_between)
+from ..clock import now_stored, to_stored
+from ..errors import NotFoundError, ValidationFailed
+from ..stored_event import TEXT_FIELDS, StoredEvent
 from ..text import fold
 from . import audit, feed_versions, occurrence_index
-from . import overrides as occurrence_overrides
 from .organizations import ids_for_slugs
+from .rows import one_row
 from .search import search_clause
 
 UID_DOMAIN = "calendar-app"
-TEXT_COLUMNS = ("title", "kind", "description", "location", "url", "status", "visibility", "timezone")
 # A change to any of these makes calendar clients treat the event as rescheduled (RFC 5545 SEQUENCE).
 SEQUENCE_FIELDS = ("starts_at", "ends_at", "start_date", "end_date", "all_day", "timezone",
                    "location", "status", "rrule", "exdates")
@@ -35,7 +32,7 @@ def _stored_fields(fields: dict) -> dict:
     all_day = bool(fields["all_day"])
     range_start, range_end = eventtime.stored_range(fields)
     return {
-        **{k: fields.get(k) for k in TEXT_COLUMNS},
+        **{k: fields.get(k) for k in TEXT_FIELDS},
         "all_day": int(all_day),
         "starts_at": None if all_day else to_stored(fields["starts_at"]),
         "ends_at": None if all_day else to_stored(fields["ends_at"]),
@@ -49,16 +46,9 @@ def _stored_fields(fields: dict) -> dict:
     }
 
 
-def _row(db, event_id: int) -> dict:
-    rows = list(db.query("select * from events where id = ?", [event_id]))
-    if not rows:
-        raise NotFoundError(f"No event with id {event_id}.")
-    return rows[0]
-
-
 def get_row(db, event_id: int) -> dict:
     """Return the stored row of one event."""
-    return _row(db, event_id)
+    return one_row(db, "events", "id", event_id, f"No event with id {event_id}.")
 
 
 def represent_rows(db, rows: list[dict]) -> list[dict]:
@@ -88,26 +78,28 @@ def link_slugs(db, rows: list[dict]) -> tuple[dict[int, str], dict[int, list[str
 
 def represent_row(row: dict, agreement_slug: str | None, organization_slugs: list[str]) -> dict:
     """One stored row's API representation, given its agreement slug and sorted organization slugs."""
-    all_day = bool(row["all_day"])
+    event = StoredEvent.from_row(row)
+    timed = not event.all_day
     return {
-        "id": row["id"], "uid": row["uid"], "title": row["title"], "kind": row["kind"],
+        "id": event.id, "uid": event.uid, "title": event.title, "kind": event.kind,
         "agreement": agreement_slug, "organizations": organization_slugs,
-        "description": row["description"], "location": row["location"], "url": row["url"],
-        "status": row["status"], "visibility": row["visibility"], "sequence": row["sequence"],
-        "all_day": all_day,
-        "starts_at": None if all_day else eventtime.local_iso(eventtime.start_of(row)),
-        "ends_at": None if all_day else eventtime.local_iso(eventtime.end_of(row)),
-        "timezone": row["timezone"],
-        "start_date": row["start_date"], "end_date": row["end_date"],
-        "rrule": row["rrule"],
-        "exdates": [eventtime.local_iso(v) for v in eventtime.exdates_of(row)],
-        "created_at": row["created_at"], "updated_at": row["updated_at"],
+        "description": event.description, "location": event.location, "url": event.url,
+        "status": event.status, "visibility": event.visibility, "sequence": event.sequence,
+        "all_day": event.all_day,
+        "starts_at": event.start.isoformat() if timed else None,
+        "ends_at": event.end.isoformat() if timed else None,
+        "timezone": event.timezone,
+        "start_date": None if timed else event.start.isoformat(),
+        "end_date": None if timed else event.end.isoformat(),
+        "rrule": event.rrule,
+        "exdates": [v.isoformat() for v in event.exdates],
+        "created_at": event.created_at, "updated_at": event.updated_at,
     }
 
 
 def get(db, event_id: int) -> dict:
     """Return one event's API representation."""
-    return represent_rows(db, [_row(db, event_id)])[0]
+    return represent_rows(db, [get_row(db, event_id)])[0]
 
 
 def _resolve_links(db, fields: dict) -> tuple[int | None, list[int]]:
@@ -149,7 +141,7 @@ def create(db, fields: dict, actor: str) -> dict:
 
 def update(db, event_id: int, fields: dict, actor: str) -> dict:
     """Replace an event's fields with a validated whole; bump SEQUENCE when clients must reschedule."""
-    before_row = _row(db, event_id)
+    before_row = get_row(db, event_id)
     before = get(db, event_id)
     scopes_before = feed_versions.scopes_for_events(db, {event_id})
     agreement_id, organization_ids = _resolve_links(db, fields)
@@ -200,8 +192,8 @@ def _involving(organization_ids_sql: str, params: list) -> tuple[str, list]:
             f" where organization_id in ({organization_ids_sql})))", [*params, *params])
 
 
-def _filters(db, filters: dict) -> tuple[list[str], list]:
-    """Build WHERE clauses for the list filters shared by events and occurrences.
+def filter_clauses(db, filters: dict) -> tuple[list[str], list]:
+    """WHERE clauses over `events` for the list filters, shared by the event and occurrence listings.
 
     include_internal: True (every internal event), false (none) or organization slugs whose
     internal events the caller may read (a token limited to them).
@@ -251,149 +243,6 @@ def _id_or_404(db, table: str, slug: str, label: str) -> int:
     return found[0]
 
 
-def list_events(db, filters: dict, limit: int, offset: int, represent=None) -> tuple[list, int]:
-    """Return a page of events overlapping the window (recurrences included) and the total.
-
-    `represent(db, rows)` replaces represent_rows, e.g. to reuse representations kept per worker.
-    """
-    represent = represent or represent_rows
-    where, params = _filters(db, filters)
-    clause = (" where " + " and ".join(where)) if where else ""
-    order = " order by events.range_start, events.id"
-    if not (filters.get("from") or filters.get("to")):
-        total = db.execute(f"select count(*) from events{clause}", params).fetchone()[0]
-        rows = list(db.query(f"select * from events{clause}{order} limit ? offset ?", [*params, limit, offset]))
-        return represent(db, rows), total
-    # The occurrence index names the events with an occurrence in the window; the few series it
-    # only spans as a whole (open-ended or very long) are expanded to check.
-    where, params = _filters(db, {**filters, "from": None, "to": None})
-    starts_of, unsure = {}, {}
-    for event_id, _starts, exact, range_start in occurrence_index.overlapping(
-            db, where, params, filters.get("from"), filters.get("to")):
-        (starts_of if exact else unsure)[event_id] = range_start
-    window = (filters.get("from") or _EARLIEST, filters.get("to") or _LATEST)
-    for row in _rows_by_id(db, set(unsure) - set(starts_of)).values():
-        if _has_occurrence(row, window):
-            starts_of[row["id"]] = row["range_start"]
-    matching = sorted(starts_of, key=lambda i: (starts_of[i], i))
-    page_ids = matching[offset:offset + limit]
-    return _rows_in_order(db, page_ids, represent), len(matching)
-
-
-def _rows_by_id(db, ids) -> dict[int, dict]:
-    ids = list(ids)
-    if not ids:
-        return {}
-    return {r["id"]: r for r in db.query(f"select * from events where id in ({','.join('?' * len(ids))})", ids)}
-
-
-def _rows_in_order(db, ids: list[int], represent=None) -> list:
-    by_id = _rows_by_id(db, ids)
-    return (represent or represent_rows)(db, [by_id[i] for i in ids])
-
-
-def _has_occurrence(row: dict, window: tuple[datetime, datetime]) -> bool:
-    return first_occurrence_between(eventtime.start_of(row), eventtime.duration_of(row), row["rrule"],
-                                    eventtime.exdates_of(row), window[0], window[1],
-                                    zone=eventtime.zone(row["timezone"])) is not None
-
-
-_EARLIEST = datetime(1, 1, 2).replace(tzinfo=eventtime.zone("UTC"))
-_LATEST = datetime(9999, 12, 30).replace(tzinfo=eventtime.zone("UTC"))
-
-
-def list_occurrences(db, filters: dict, limit: int, offset: int, max_occurrences: int,
-                     represent=None) -> tuple[list[dict], int]:
-    """Return a page of the occurrences inside [from, to) of the matching events, by start.
-
-    The occurrence index gives (start, event) pairs in SQL; only the page is turned into
-    occurrences, and only open-ended or very long series are expanded over the whole window.
-    """
-    where, params = _filters(db, {**filters, "from": None, "to": None})
-    found, envelopes = [], {}  # found: (UTC start text, event id, occurrence or None)
-    for event_id, starts, exact, _range_start in occurrence_index.overlapping(
-            db, where, params, filters["from"], filters["to"]):
-        if exact:
-            found.append((starts, event_id, None))
-        else:
-            envelopes[event_id] = starts
-    for row in _rows_by_id(db, envelopes).values():
-        for occurrence in _expand(row, filters["from"], filters["to"], max_occurrences):
-            starts = occurrence_index.utc_span(occurrence.start, occurrence.end, row["timezone"])[0]
-            if starts >= envelopes[row["id"]]:  # earlier ones are indexed one by one
-                found.append((starts, row["id"], occurrence))
-        _check_count(found, max_occurrences)
-    _check_count(found, max_occurrences)
-    # Single occurrences moved, changed or cancelled through the overrides API (issue 3).
-    found = occurrence_overrides.apply_to_occurrences(db, found, where, params, filters["from"], filters["to"])
-    found.sort(key=lambda item: (item[0], item[1]))
-    page = found[offset:offset + limit]
-    rows = _rows_by_id(db, {event_id for _, event_id, _ in page})
-    events = {e["id"]: e for e in (represent or represent_rows)(db, list(rows.values()))}
-    return [occurrence_overrides.overlay(
-                _represent_occurrence(events[event_id], occurrence or _occurrence_at(rows[event_id], starts)),
-                occurrence)
-            for starts, event_id, occurrence in page], len(found)
-
-
-def _expand(row: dict, window_start: datetime, window_end: datetime, limit: int):
-    """The occurrences of one stored event overlapping the window; too many is the client's 400."""
-    try:
-        return occurrences_between(eventtime.start_of(row), eventtime.duration_of(row), row["rrule"],
-                                   eventtime.exdates_of(row), window_start, window_end,
-                                   limit=limit, zone=eventtime.zone(row["timezone"]))
-    except TooManyOccurrences as error:
-        raise BadRequest(f"{error} Ask for a shorter window or narrower filters.") from error
-
-
-def _check_count(found: list, max_occurrences: int) -> None:
-    if len(found) > max_occurrences:
-        raise BadRequest(f"The window holds more than {max_occurrences} occurrences; "
-                         "ask for a shorter window or narrower filters.")
-
-
-_DAY = timedelta(days=1)
-
-
-def _occurrence_at(row: dict, starts: str):
-    """The occurrence of a stored event that starts at an indexed UTC instant."""
-    if not row["rrule"]:
-        first = eventtime.start_of(row)
-        return Occurrence(first, first + eventtime.duration_of(row), first)
-    start = from_stored(starts)
-    tz = eventtime.zone(row["timezone"])
-    local = start.astimezone(tz)
-    if row["all_day"] or local.utcoffset() == (start - _DAY).astimezone(tz).utcoffset() == (
-            start + _DAY).astimezone(tz).utcoffset():
-        # No offset change within a day: the wall time round-trips, so dateutil is not needed.
-        first = local.date() if row["all_day"] else local
-        return Occurrence(first, first + eventtime.duration_of(row), first)
-    for occurrence in _expand(row, start, start + timedelta(seconds=1), MAX_OCCURRENCES_PER_QUERY):
-        if occurrence_index.utc_span(occurrence.start, occurrence.end, row["timezone"])[0] == starts:
-            return occurrence
-    raise LookupError(f"event {row['id']} has no occurrence at {starts}: the occurrence index is stale")
-
-
-def _represent_occurrence(event: dict, occurrence) -> dict:
-    all_day = event["all_day"]
-    return {
-        "event_id": event["id"], "uid": event["uid"], "title": event["title"], "kind": event["kind"],
-        "status": event["status"], "agreement": event["agreement"], "organizations": event["organizations"],
-        "location": event["location"], "all_day": all_day, "timezone": event["timezone"],
-        "start": occurrence.start.isoformat(),
-        # All-day occurrences report their inclusive last day, as events do.
-        "end": (occurrence.end - timedelta(days=1) if all_day else occurrence.end).isoformat(),
-        "recurrence_id": occurrence.recurrence_id.isoformat(),
-    }
-
-
 def stored_to_fields(row: dict) -> dict:
     """Typed fields of a stored event, in the shape create() and update() take."""
-    return {
-        **{k: row[k] for k in TEXT_COLUMNS}, "all_day": bool(row["all_day"]),
-        "starts_at": None if row["all_day"] else eventtime.start_of(row),
-        "ends_at": None if row["all_day"] else eventtime.end_of(row),
-        "start_date": date.fromisoformat(row["start_date"]) if row["all_day"] else None,
-        "end_date": date.fromisoformat(row["end_date"]) if row["all_day"] else None,
-        "rrule": row["rrule"], "exdates": eventtime.exdates_of(row),
-    }
+    return StoredEvent.from_row(row).fields()

@@ -1,10 +1,9 @@
 """Events as feeds need them: which events a feed holds, and builder dicts loaded in batch."""
 
 from dataclasses import dataclass
-from datetime import date
 
-from .. import eventtime
 from ..clock import from_stored
+from ..stored_event import StoredEvent
 from . import overrides as overrides_repo
 
 # SQLite allows 32766 host parameters; stay well below it per batch.
@@ -203,21 +202,20 @@ def _agreements(db, agreement_ids: list[int], base_url: str) -> tuple[dict, dict
 
 def to_builder(row: dict, base_url: str) -> dict:
     """Turn a stored event row into the typed values ical_builder takes (links left empty)."""
-    all_day = bool(row["all_day"])
+    event = StoredEvent.from_row(row)
+    timed = not event.all_day
     return {
-        "id": row["id"], "uid": row["uid"], "title": row["title"], "kind": row["kind"],
-        "description": row["description"], "location": row["location"], "url": row["url"],
-        "status": row["status"], "visibility": row["visibility"], "sequence": row["sequence"],
-        "all_day": all_day,
-        "starts_at": None if all_day else eventtime.start_of(row),
-        "ends_at": None if all_day else eventtime.end_of(row),
-        "timezone": row["timezone"],
-        "start_date": date.fromisoformat(row["start_date"]) if all_day else None,
-        "end_date": date.fromisoformat(row["end_date"]) if all_day else None,
-        "rrule": row["rrule"], "exdates": eventtime.exdates_of(row),
-        "created_at": from_stored(row["created_at"]), "updated_at": from_stored(row["updated_at"]),
+        "id": event.id, "uid": event.uid, "title": event.title, "kind": event.kind,
+        "description": event.description, "location": event.location, "url": event.url,
+        "status": event.status, "visibility": event.visibility, "sequence": event.sequence,
+        "all_day": event.all_day,
+        "starts_at": event.start if timed else None, "ends_at": event.end if timed else None,
+        "timezone": event.timezone,
+        "start_date": None if timed else event.start, "end_date": None if timed else event.end,
+        "rrule": event.rrule, "exdates": list(event.exdates),
+        "created_at": from_stored(event.created_at), "updated_at": from_stored(event.updated_at),
         "agreement": None, "parties": [], "organizations": [], "overrides": [],
-        "page_url": f"{base_url}/events/{row['id']}",
+        "page_url": f"{base_url}/events/{event.id}",
     }
 
 
@@ -226,16 +224,13 @@ def _builder_overrides(row: dict, stored: list[dict], hidden: frozenset[str]) ->
     if not row["rrule"] or not stored:
         return [], []
     kept, skipped = [], []
-    valid = overrides_repo.existing_recurrence_ids(row, [o["recurrence_id"] for o in stored])
-    for override in stored:
-        value = overrides_repo.recurrence_value(row, override["recurrence_id"])
-        if value not in valid:
-            continue  # the series was rescheduled since: this occurrence no longer exists
+    event = StoredEvent.from_row(row)
+    for override, value in overrides_repo.real(event, stored):
         if override["status"] in hidden:
             skipped.append(value)
             continue
-        typed = overrides_repo.typed(row, override)
+        typed = overrides_repo.typed(event, override)
         # A client keeps the highest SEQUENCE per instance; the series may have moved past it.
-        typed["sequence"] = max(typed["sequence"], row["sequence"])
+        typed["sequence"] = max(typed["sequence"], event.sequence)
         kept.append(typed)
     return kept, skipped

@@ -13,15 +13,16 @@ envelopes on the fly, keeping the occurrences that start at or after the envelop
 
 from datetime import datetime, timedelta
 
-from .. import eventtime
 from ..clock import from_stored, to_stored
-from ..recurrence import TooManyOccurrences, occurrences_between
+from ..recurrence import TooManyOccurrences
+from ..stored_event import StoredEvent
 
 SHORT_SPAN = timedelta(days=7)
 MAX_INDEXED = 1000
 HORIZON = timedelta(days=20 * 366)  # series are indexed this far from their start; the rest is an envelope
 OPEN_END = "9999-12-31T23:59:59Z"
 _SECOND = timedelta(seconds=1)
+REBUILD_REQUEST = "occurrence_index"  # its name in pending_rebuilds, where migrations ask for a rebuild
 
 
 def index_rows(row: dict) -> list[tuple[str, str, int, int]]:
@@ -35,24 +36,16 @@ def index_rows(row: dict) -> list[tuple[str, str, int, int]]:
         return [(row["range_start"], row["range_end"] or OPEN_END, 0, 0)]
     last = from_stored(row["range_end"]) if row["range_end"] else None
     indexed_until = horizon if last is None or last > horizon else last
+    event = StoredEvent.from_row(row)
     try:
-        found = occurrences_between(eventtime.start_of(row), eventtime.duration_of(row), row["rrule"],
-                                    eventtime.exdates_of(row), first, indexed_until, limit=MAX_INDEXED,
-                                    zone=eventtime.zone(row["timezone"]))
+        found = event.occurrences(first, indexed_until, limit=MAX_INDEXED)
     except TooManyOccurrences:
         return [(row["range_start"], row["range_end"] or OPEN_END, 0, 0)]
     # Every occurrence starting before indexed_until overlaps [first, indexed_until): all are here.
-    entries = [_entry(*utc_span(o.start, o.end, row["timezone"]), 1) for o in found]
+    entries = [_entry(*event.utc_span(o.start, o.end), 1) for o in found]
     if indexed_until is horizon:
         entries.append((to_stored(horizon), row["range_end"] or OPEN_END, 0, 0))
     return entries
-
-
-def utc_span(start, end, tz: str) -> tuple[str, str]:
-    """An occurrence's [start, end) as stored UTC text; all-day dates are local midnights."""
-    if not isinstance(start, datetime):
-        start, end = eventtime.day_start(start, tz), eventtime.day_start(end, tz)
-    return to_stored(start), to_stored(end)
 
 
 def _entry(starts: str, ends: str, exact: int) -> tuple[str, str, int, int]:
@@ -66,22 +59,35 @@ def refresh(db, event_id: int) -> None:
     db.execute("delete from event_occurrences where event_id = ?", [event_id])
     rows = list(db.query("select * from events where id = ?", [event_id]))
     if rows:
-        db.conn.executemany(
-            "insert into event_occurrences (event_id, starts, ends, exact, short) values (?, ?, ?, ?, ?)",
-            [(event_id, *entry) for entry in index_rows(rows[0])])
+        _insert(db, event_id, index_rows(rows[0]))
 
 
 def rebuild(db) -> int:
-    """Index every event again (migration, or after SHORT_SPAN/MAX_INDEXED change); return the row count."""
+    """Index every event again and settle a migration's request for it; return the row count.
+
+    Run by db.migrate when a migration asked for it, by `rebuild-occurrences` (a tzdata update),
+    or after SHORT_SPAN/MAX_INDEXED change. Caller holds the transaction.
+    """
     db.execute("delete from event_occurrences")
     count = 0
     for row in db.query("select * from events"):
         entries = index_rows(row)
-        db.conn.executemany(
-            "insert into event_occurrences (event_id, starts, ends, exact, short) values (?, ?, ?, ?, ?)",
-            [(row["id"], *entry) for entry in entries])
+        _insert(db, row["id"], entries)
         count += len(entries)
+    db.execute("delete from pending_rebuilds where name = ?", [REBUILD_REQUEST])
     return count
+
+
+def rebuild_requested(db) -> bool:
+    """Whether a migration asked for the index to be rebuilt with live code (see migration 0003)."""
+    if not db["pending_rebuilds"].exists():  # a database before migration 0003 (or the older 0003)
+        return False
+    return db.execute("select 1 from pending_rebuilds where name = ?", [REBUILD_REQUEST]).fetchone() is not None
+
+
+def _insert(db, event_id: int, entries: list[tuple]) -> None:
+    db.conn.executemany("insert into event_occurrences (event_id, starts, ends, exact, short) values (?, ?, ?, ?, ?)",
+                        [(event_id, *entry) for entry in entries])
 
 
 def window_bounds(window_from: datetime | None, window_to: datetime | None) -> tuple[str, str, str]:

@@ -3,9 +3,10 @@
 import secrets
 
 from ..clock import now_stored
-from ..errors import ConflictError, NotFoundError, ValidationFailed
+from ..errors import ConflictError, ValidationFailed
 from ..text import fold
 from . import audit, feed_versions
+from .rows import one_row
 from .search import search_clause
 
 COLUMNS = ("slug", "name", "short_name", "kind", "website")
@@ -28,10 +29,7 @@ def _represent(db, row: dict) -> dict:
 
 
 def _row_by_slug(db, slug: str) -> dict:
-    rows = list(db.query("select * from organizations where slug = ?", [slug]))
-    if not rows:
-        raise NotFoundError(f"No organization with slug '{slug}'.")
-    return rows[0]
+    return one_row(db, "organizations", "slug", slug, f"No organization with slug '{slug}'.")
 
 
 def get(db, slug: str) -> dict:

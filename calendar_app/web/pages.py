@@ -11,7 +11,7 @@ from ..clock import utc_now
 from ..db import get_db
 from ..errors import BadRequest, NotFoundError
 from ..eventtime import day_start, zone
-from ..repositories import agreements, events, organizations
+from ..repositories import agreements, events, occurrences, organizations
 from ..schemas.events import DEFAULT_TIMEZONE, EVENT_KINDS
 from .blueprint import bp, current_user
 from .forms import repeat_values
@@ -53,8 +53,8 @@ def find_occurrences(filters: dict, start: datetime, end: datetime, limit: int) 
     """Occurrences in [start, end) by start, or none and a message when the window holds too many."""
     query = {**filters, "from": start, "to": end, "include_internal": signed_in()}
     try:
-        items, _total = events.list_occurrences(get_db(), query, limit, 0,
-                                                current_app.config["OCCURRENCE_MAX_RESULTS"])
+        items, _total = occurrences.list_occurrences(get_db(), query, limit, 0,
+                                                     current_app.config["OCCURRENCE_MAX_RESULTS"])
     except BadRequest:
         return [], _("Too many events to show at once; choose an organization, agreement or kind.")
     return [occurrence_view(item) for item in items], None
@@ -219,7 +219,7 @@ def agreement_page(slug):
     db = get_db()
     agreement = agreements.get(db, slug)
     parent = agreements.get(db, agreement["parent"]) if agreement["parent"] else None
-    items, _total = events.list_events(db, {"agreement": slug, "include_internal": signed_in()}, 500, 0)
+    items, _total = occurrences.list_events(db, {"agreement": slug, "include_internal": signed_in()}, 500, 0)
     timeline = [{**e, "when": event_when(e), "repetition": describe_repetition(e["rrule"], e["timezone"]),
                  "cancelled": e["status"] == "cancelled"} for e in items]
     return render_template("agreement.html", agreement=agreement, parent=parent, timeline=timeline,

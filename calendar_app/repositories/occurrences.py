@@ -1,0 +1,231 @@
+"""When events happen: events listed by a window, occurrences listed by start, and overrides laid over them.
+
+Both listings read the occurrence index (repositories/occurrence_index.py) for (start, event)
+pairs in SQL and expand only the few series it holds as envelopes; single occurrences moved,
+changed or cancelled through the overrides API (repositories/overrides.py) are laid over the
+occurrences here. The filters are the event list's own (events.filter_clauses).
+"""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from ..clock import from_stored, to_stored
+from ..errors import BadRequest
+from ..eventtime import day_start, zone
+from ..recurrence import Occurrence, TooManyOccurrences
+from ..stored_event import StoredEvent
+from . import occurrence_index
+from . import overrides as occurrence_overrides
+from .events import filter_clauses, represent_rows
+
+_UTC = zone("UTC")
+_EARLIEST = datetime(1, 1, 2, tzinfo=_UTC)
+_LATEST = datetime(9999, 12, 30, tzinfo=_UTC)
+
+
+# --- events by window ---------------------------------------------------------------------------
+
+
+def list_events(db, filters: dict, limit: int, offset: int, represent=None) -> tuple[list, int]:
+    """Return a page of events overlapping the window (recurrences included) and the total.
+
+    `represent(db, rows)` replaces represent_rows, e.g. to reuse representations kept per worker.
+    """
+    represent = represent or represent_rows
+    where, params = filter_clauses(db, filters)
+    clause = (" where " + " and ".join(where)) if where else ""
+    order = " order by events.range_start, events.id"
+    if not (filters.get("from") or filters.get("to")):
+        total = db.execute(f"select count(*) from events{clause}", params).fetchone()[0]
+        rows = list(db.query(f"select * from events{clause}{order} limit ? offset ?", [*params, limit, offset]))
+        return represent(db, rows), total
+    # The occurrence index names the events with an occurrence in the window; the few series it
+    # only spans as a whole (open-ended or very long) are expanded to check.
+    where, params = filter_clauses(db, {**filters, "from": None, "to": None})
+    starts_of, unsure = {}, {}
+    for event_id, _starts, exact, range_start in occurrence_index.overlapping(
+            db, where, params, filters.get("from"), filters.get("to")):
+        (starts_of if exact else unsure)[event_id] = range_start
+    window = (filters.get("from") or _EARLIEST, filters.get("to") or _LATEST)
+    for row in _rows_by_id(db, set(unsure) - set(starts_of)).values():
+        if StoredEvent.from_row(row).first_occurrence_between(*window) is not None:
+            starts_of[row["id"]] = row["range_start"]
+    matching = sorted(starts_of, key=lambda i: (starts_of[i], i))
+    page = matching[offset:offset + limit]
+    by_id = _rows_by_id(db, page)
+    return represent(db, [by_id[i] for i in page]), len(matching)
+
+
+def _rows_by_id(db, ids) -> dict[int, dict]:
+    ids = list(ids)
+    if not ids:
+        return {}
+    return {r["id"]: r for r in db.query(f"select * from events where id in ({','.join('?' * len(ids))})", ids)}
+
+
+# --- occurrences by start -----------------------------------------------------------------------
+
+
+def list_occurrences(db, filters: dict, limit: int, offset: int, max_occurrences: int,
+                     represent=None) -> tuple[list[dict], int]:
+    """Return a page of the occurrences inside [from, to) of the matching events, by start.
+
+    The occurrence index gives (start, event) pairs in SQL; only the page is turned into
+    occurrences, and only open-ended or very long series are expanded over the whole window.
+    """
+    where, params = filter_clauses(db, {**filters, "from": None, "to": None})
+    found, envelopes = [], {}  # found: (UTC start text, event id, occurrence or None)
+    for event_id, starts, exact, _range_start in occurrence_index.overlapping(
+            db, where, params, filters["from"], filters["to"]):
+        if exact:
+            found.append((starts, event_id, None))
+        else:
+            envelopes[event_id] = starts
+    for row in _rows_by_id(db, envelopes).values():
+        event = StoredEvent.from_row(row)
+        for occurrence in _expand(event, filters["from"], filters["to"], max_occurrences):
+            starts = event.utc_span(occurrence.start, occurrence.end)[0]
+            if starts >= envelopes[event.id]:  # earlier ones are indexed one by one
+                found.append((starts, event.id, occurrence))
+        _check_count(found, max_occurrences)
+    _check_count(found, max_occurrences)
+    found = apply_overrides(db, found, where, params, filters["from"], filters["to"])
+    found.sort(key=lambda item: (item[0], item[1]))
+    page = found[offset:offset + limit]
+    rows = _rows_by_id(db, {event_id for _, event_id, _ in page})
+    typed = {event_id: StoredEvent.from_row(row) for event_id, row in rows.items()}
+    events = {e["id"]: e for e in (represent or represent_rows)(db, list(rows.values()))}
+    return [overlay(represent_occurrence(events[event_id], occurrence or typed[event_id].occurrence_starting(starts)),
+                    occurrence)
+            for starts, event_id, occurrence in page], len(found)
+
+
+def _expand(event: StoredEvent, window_start: datetime, window_end: datetime, limit: int) -> list[Occurrence]:
+    """The occurrences of one event overlapping the window; too many is the client's 400."""
+    try:
+        return event.occurrences(window_start, window_end, limit)
+    except TooManyOccurrences as error:
+        raise BadRequest(f"{error} Ask for a shorter window or narrower filters.") from error
+
+
+def _check_count(found: list, max_occurrences: int) -> None:
+    if len(found) > max_occurrences:
+        raise BadRequest(f"The window holds more than {max_occurrences} occurrences; "
+                         "ask for a shorter window or narrower filters.")
+
+
+def represent_occurrence(event: dict, occurrence: Occurrence) -> dict:
+    """The occurrences API's item: the event's representation at one occurrence."""
+    all_day = event["all_day"]
+    return {
+        "event_id": event["id"], "uid": event["uid"], "title": event["title"], "kind": event["kind"],
+        "status": event["status"], "agreement": event["agreement"], "organizations": event["organizations"],
+        "location": event["location"], "all_day": all_day, "timezone": event["timezone"],
+        "start": occurrence.start.isoformat(),
+        # All-day occurrences report their inclusive last day, as events do.
+        "end": (occurrence.end - timedelta(days=1) if all_day else occurrence.end).isoformat(),
+        "recurrence_id": occurrence.recurrence_id.isoformat(),
+    }
+
+
+# --- the override overlay -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OverriddenOccurrence(Occurrence):
+    """An occurrence as one override changed it."""
+
+    status: str = "confirmed"
+    title: str | None = None
+    location: str | None = None
+
+
+def apply_overrides(db, found: list[tuple], where: list[str], params: list, window_start: datetime,
+                    window_end: datetime) -> list[tuple]:
+    """Move, change or drop each (UTC start text, event_id, occurrence or None) as the overrides say.
+
+    `where`/`params` are the list filters over `events`: occurrences moved into the window
+    from outside it are added for the events they select.
+    """
+    ids = _candidate_events(db, found, window_start, window_end)
+    if not ids:
+        return found
+    clause = " and ".join([*where, f"events.id in ({','.join('?' * len(ids))})", "events.rrule is not null"])
+    series = {r["id"]: StoredEvent.from_row(r) for r in db.query(f"select * from events where {clause}",
+                                                                   [*params, *ids])}
+    by_key = {}
+    for event_id, stored in occurrence_overrides.for_events(db, list(series)).items():
+        event = series[event_id]
+        for override, value in occurrence_overrides.real(event, stored):
+            by_key[(event_id, value)] = (event, override)
+    if not by_key:
+        return found
+    lo, hi = window_start.astimezone(_UTC), window_end.astimezone(_UTC)
+    result = []
+    for starts, event_id, occurrence in found:
+        event = series.get(event_id)
+        value = None
+        if event is not None:
+            value = occurrence.recurrence_id if occurrence is not None else _value_at(event, starts)
+        hit = by_key.pop((event_id, value), None)
+        if hit is None:
+            result.append((starts, event_id, occurrence))
+            continue
+        moved = _moved(*hit, occurrence or event.occurrence_from(value))
+        if _overlaps(moved, event, lo, hi):
+            result.append((event.utc_span(moved.start, moved.end)[0], event_id, moved))
+    for (event_id, value), (event, override) in by_key.items():  # outside the window before the move
+        moved = _moved(event, override, event.occurrence_from(value))
+        if _overlaps(moved, event, lo, hi):
+            result.append((event.utc_span(moved.start, moved.end)[0], event_id, moved))
+    return result
+
+
+def _candidate_events(db, found: list[tuple], window_start: datetime, window_end: datetime) -> list[int]:
+    """Events whose overrides can matter: one of their found occurrences, or a new time in the window."""
+    overridden = {r[0] for r in db.execute("select distinct event_id from occurrence_overrides").fetchall()}
+    if not overridden:
+        return []
+    in_window = {event_id for _, event_id, _ in found} & overridden
+    # All-day dates are local: a day of slack on each side covers every zone.
+    moved_in = {r[0] for r in db.execute(
+        "select distinct event_id from occurrence_overrides where (starts_at < ? and ends_at > ?) "
+        "or (start_date <= ? and end_date >= ?)",
+        [to_stored(window_end), to_stored(window_start), (window_end + timedelta(days=1)).date().isoformat(),
+         (window_start - timedelta(days=1)).date().isoformat()]).fetchall()}
+    return sorted(in_window | moved_in)
+
+
+def _value_at(event: StoredEvent, starts: str):
+    """The original start (recurrence id) of the occurrence indexed at a UTC instant."""
+    moment = from_stored(starts).astimezone(event.zone)
+    return moment.date() if event.all_day else moment
+
+
+def _moved(event: StoredEvent, override: dict, occurrence: Occurrence) -> OverriddenOccurrence:
+    values = occurrence_overrides.typed(event, override)
+    if event.all_day:
+        start = values["start_date"] or occurrence.start
+        length = occurrence.end - occurrence.start
+        end = values["end_date"] + timedelta(days=1) if values["end_date"] else start + length
+    else:
+        start = values["starts_at"] or occurrence.start
+        end = values["ends_at"] or start + (occurrence.end - occurrence.start)
+    return OverriddenOccurrence(start, end, occurrence.recurrence_id, status=values["status"],
+                                title=values["title"], location=values["location"])
+
+
+def _overlaps(occurrence: Occurrence, event: StoredEvent, lo: datetime, hi: datetime) -> bool:
+    start, end = occurrence.start, occurrence.end
+    if not isinstance(start, datetime):
+        start, end = day_start(start, event.timezone), day_start(end, event.timezone)
+    return start.astimezone(_UTC) < hi and end.astimezone(_UTC) > lo
+
+
+def overlay(representation: dict, occurrence) -> dict:
+    """Show an overridden occurrence's own status, title and place in the occurrences API."""
+    if not isinstance(occurrence, OverriddenOccurrence):
+        return representation
+    return {**representation, "status": occurrence.status,
+            "title": occurrence.title if occurrence.title is not None else representation["title"],
+            "location": occurrence.location if occurrence.location is not None else representation["location"]}
