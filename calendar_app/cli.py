@@ -141,9 +141,8 @@ def disable_user_command(username):
 def rebuild_occurrences_command():
     """Index every event's occurrences again, e.g. after a tzdata update changed a zone's rules."""
     db = get_db()
-    with write_transaction(db):
+    with write_transaction(db), feed_versions.changing(db, occurrence_index=True):
         count = occurrence_index.rebuild(db)
-        feed_versions.bump(db, set())  # cached lists may hold occurrences that moved
     click.echo(f"Occurrence index rebuilt ({count} rows).")
 
 

@@ -3,7 +3,9 @@
 Portals poll the same list URLs over and over. Each worker keeps the last bodies it served, keyed
 by the whole URL (host included: "next" links are absolute) and by which internal events the
 caller may see (none, all, or those of a token's organizations), and tagged with the version of
-the "all" feed scope, which every write to events, agreements, organizations and overrides bumps in its own transaction. A body is only
+the "all" scope (for anonymous callers its public twin), which every write to events,
+agreements, organizations and overrides bumps in its own transaction (the twin only when public
+content moved). A body is only
 served while that version is unchanged; the version is read before the body is computed, so a
 body never carries older data than its tag.
 """
@@ -37,8 +39,8 @@ class BodyCache:
         self._local = threading.local()
         self._file = None
 
-    def version(self) -> int:
-        """The "all" scope's version, read on a connection kept open per thread (opening one costs more)."""
+    def version(self, scope: str = feed_versions.ALL) -> int:
+        """A scope's version ("all", or its public twin), read on a connection kept open per thread (opening one costs more)."""
         file = file_identity(self.database)
         if file != self._file:  # a restored or replaced database: versions may repeat with other data
             with self._lock:
@@ -50,7 +52,7 @@ class BodyCache:
             conn = self._local.conn = sqlite3.connect(self.database, timeout=10, check_same_thread=False)
             self._local.file = file
         # fetchall() runs the statement to its end: a statement left open would pin an old snapshot.
-        rows = conn.execute("select version from feed_versions where scope = ?", [feed_versions.ALL]).fetchall()
+        rows = conn.execute("select version from feed_versions where scope = ?", [scope]).fetchall()
         return rows[0][0] if rows else 0
 
     def get(self, key, version: int) -> bytes | None:
@@ -87,7 +89,8 @@ def _answer_from_cache():
     environ = request.environ
     key = (environ["wsgi.url_scheme"], request.host, environ.get("SCRIPT_NAME", ""), environ.get("PATH_INFO", ""),
            environ.get("QUERY_STRING", ""), readable)
-    version = cache.version()
+    # Anonymous callers see public events only: internal edits must not empty their cache.
+    version = cache.version(feed_versions.public(feed_versions.ALL) if readable is False else feed_versions.ALL)
     body = cache.get(key, version)
     if body is not None:
         return Response(body, status=200, mimetype="application/json")

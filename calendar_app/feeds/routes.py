@@ -84,21 +84,22 @@ def organization_feed(slug: str):
     row = feed_rows.organization_head(db, slug)
     if row is None:
         raise NotFoundError(f"No organization with slug '{slug}'.")
-    organization_id, name, feed_token, version, changed_at = row
+    organization_id, name = row.id, row.name
     token = request.args.get("token")
     private = token is not None
-    if private and not hmac.compare_digest(token.encode(), feed_token.encode()):
+    if private and not hmac.compare_digest(token.encode(), row.feed_token.encode()):
         raise NotFoundError(f"No organization with slug '{slug}'.")  # never the public feed instead
+    stamp = row.full if private else row.public
     day = window.today()
 
     def selection():
-        ids = feed_rows.descendants(db, [organization_id]) if params.include_children else (organization_id,)
+        ids = feed_versions.descendants(db, [organization_id]) if params.include_children else (organization_id,)
         return _window_selection(params, day, organization_ids=ids, include_internal=private)
 
     title = f"Lịch phối hợp — {name}" + (" (nội bộ)" if private else "")
     return _serve(Target(
         key=f"organization:{organization_id}:{int(private)}",
-        scopes=(feed_versions.organization_scope(organization_id),), versions=(version,), changed_at=[changed_at],
+        scopes=(stamp.scope,), versions=(stamp.version,), changed_at=[stamp.changed_at],
         filename=f"{slug}.ics", private=private, windowed=True,
         meta=lambda: _meta(title, f"Lễ ký kết, hội thảo, giao ban và hoạt động phối hợp của {name}",
                            f"organization-{organization_id}" + ("-internal" if private else ""), params),
@@ -114,11 +115,11 @@ def agreement_feed(slug: str):
     row = feed_rows.agreement_head(db, slug)
     if row is None:
         raise NotFoundError(f"No agreement with slug '{slug}'.")
-    agreement_id, title, version, changed_at = row
+    agreement_id, title, stamp = row.id, row.title, row.public
     day = window.today()
     return _serve(Target(
-        key=f"agreement:{agreement_id}", scopes=(feed_versions.agreement_scope(agreement_id),), versions=(version,),
-        changed_at=[changed_at],
+        key=f"agreement:{agreement_id}", scopes=(stamp.scope,), versions=(stamp.version,),
+        changed_at=[stamp.changed_at],
         filename=f"{slug}.ics", private=False, windowed=True,
         meta=lambda: _meta(title, f"Các sự kiện thực hiện văn bản: {title}", f"agreement-{agreement_id}", params),
         selection=lambda: _window_selection(params, day, agreement_id=agreement_id)), params, day)
@@ -132,28 +133,29 @@ def all_feed():
     db = get_db()
     day = window.today()
     if not params.organizations:
-        version, changed_at = feed_rows.scope_head(db, "all")
+        stamp = feed_rows.scope_head(db, feed_versions.public(feed_versions.ALL))
         return _serve(Target(
-            key="all", scopes=(feed_versions.ALL,), versions=(version,), changed_at=[changed_at], filename="all.ics",
+            key="all", scopes=(stamp.scope,), versions=(stamp.version,), changed_at=[stamp.changed_at],
+            filename="all.ics",
             private=False, windowed=True,
             meta=lambda: _meta("Lịch phối hợp — tất cả đơn vị", "Mọi sự kiện công khai của các văn bản phối hợp",
                                "all", params),
             selection=lambda: _window_selection(params, day)), params, day)
     rows = feed_rows.organization_heads(db, list(params.organizations))
-    missing = sorted(set(params.organizations) - {r[0] for r in rows})
+    missing = sorted(set(params.organizations) - {r.slug for r in rows})
     if missing:
         raise NotFoundError("No organization with slug " + ", ".join(f"'{s}'" for s in missing) + ".")
-    ids = [r[1] for r in rows]
-    names = ", ".join(r[2] for r in rows)
+    ids = [r.id for r in rows]
+    names = ", ".join(r.name for r in rows)
 
     def selection():
-        chosen = feed_rows.descendants(db, ids) if params.include_children else tuple(ids)
+        chosen = feed_versions.descendants(db, ids) if params.include_children else tuple(ids)
         return _window_selection(params, day, organization_ids=chosen)
 
     return _serve(Target(
-        key="organizations:" + ",".join(map(str, ids)), scopes=tuple(feed_versions.organization_scope(i) for i in ids),
-        versions=tuple(r[3] for r in rows),
-        changed_at=[r[4] for r in rows], filename="organizations.ics", private=False, windowed=True,
+        key="organizations:" + ",".join(map(str, ids)), scopes=tuple(r.public.scope for r in rows),
+        versions=tuple(r.public.version for r in rows),
+        changed_at=[r.public.changed_at for r in rows], filename="organizations.ics", private=False, windowed=True,
         meta=lambda: _meta(f"Lịch phối hợp — {names}", f"Sự kiện của {names}",
                            "organizations-" + "-".join(map(str, ids)), params),
         selection=selection), params, day)
@@ -166,13 +168,13 @@ def event_feed(event_id: int):
     params = parse(request.args)
     db = get_db()
     row = feed_rows.event_head(db, event_id)
-    if row is None or (row[1] != "public" and not may_read(db, events.get(db, event_id))):
+    if row is None or (row.visibility != "public" and not may_read(db, events.get(db, event_id))):
         raise NotFoundError(f"No event with id {event_id}.")
-    title, visibility, version, changed_at = row
-    private = visibility != "public"
+    title, private = row.title, row.visibility != "public"
+    stamp = row.full if private else row.public
     return _serve(Target(
-        key=f"event:{event_id}", scopes=(feed_versions.event_scope(event_id),), versions=(version,),
-        changed_at=[changed_at], filename=f"event-{event_id}.ics", private=private, windowed=False, by_url=not private,
+        key=f"event:{event_id}", scopes=(stamp.scope,), versions=(stamp.version,),
+        changed_at=[stamp.changed_at], filename=f"event-{event_id}.ics", private=private, windowed=False, by_url=not private,
         meta=lambda: _meta(title, "Sự kiện phối hợp", f"event-{event_id}", params),
         selection=lambda: {"event_id": event_id, "include_internal": private, "kinds": params.kinds,
                            "hide_cancelled": params.hide_cancelled, "hide_tentative": params.hide_tentative}),

@@ -138,13 +138,14 @@ def create(db, data: dict, actor: str) -> dict:
     now = now_stored()
     row = {k: None for k in COLUMNS + DATE_COLUMNS}
     row.update(_column_values(data))
-    row.update(id=audit.unused_id(db, "agreements", "agreement"), parent_id=_check_parent(db, None, data.get("parent")),
+    agreement_id = audit.unused_id(db, "agreements", "agreement")
+    row.update(id=agreement_id, parent_id=_check_parent(db, None, data.get("parent")),
                search_text=_search_text(data, data["parties"]), created_at=now, updated_at=now)
-    agreement_id = db["agreements"].insert(row).last_pk
-    _write_parties(db, agreement_id, data["parties"])
+    with feed_versions.changing(db, agreements={agreement_id}):
+        db["agreements"].insert(row)
+        _write_parties(db, agreement_id, data["parties"])
     created = get(db, data["slug"])
     audit.record(db, actor, "agreement", agreement_id, data["slug"], "create", None, created)
-    feed_versions.bump(db, _scopes(db, agreement_id))
     return created
 
 
@@ -152,7 +153,6 @@ def update(db, slug: str, changes: dict, actor: str) -> dict:
     """Apply a partial change (parties replaced as a whole when given)."""
     row = _row_by_slug(db, slug)
     before = get(db, slug)
-    scopes_before = _scopes(db, row["id"])
     new_slug = changes.get("slug", slug)
     if new_slug != slug and db.execute("select 1 from agreements where slug = ?", [new_slug]).fetchone():
         raise ConflictError(f"An agreement with slug '{new_slug}' already exists.", {"slug": ["Already taken."]})
@@ -164,14 +164,14 @@ def update(db, slug: str, changes: dict, actor: str) -> dict:
     _check_term(merged)
     values["search_text"] = _search_text(merged, parties)
     values["updated_at"] = now_stored()
-    db["agreements"].update(row["id"], values)
-    if "parties" in changes:
-        _write_parties(db, row["id"], changes["parties"])
+    with feed_versions.changing(db, agreements={row["id"]}):
+        db["agreements"].update(row["id"], values)
+        if "parties" in changes:
+            _write_parties(db, row["id"], changes["parties"])
     after = get(db, new_slug)
     audit.record(db, actor, "agreement", row["id"], new_slug, "update", before, after)
     if TERM_FIELDS & changes.keys():
-        review_series.follow_term(db, after, actor)
-    feed_versions.bump(db, scopes_before | _scopes(db, row["id"]))
+        review_series.follow_term(db, after, actor)  # an event write: it names its own change
     return after
 
 
@@ -182,14 +182,6 @@ def _check_term(merged: dict) -> None:
     end = end.isoformat() if isinstance(end, date) else end
     if start and end and end < start:
         raise ValidationFailed({"valid_until": ["Must not be before valid_from."]})
-
-
-def _scopes(db, agreement_id: int) -> set[str]:
-    """Feeds showing this agreement: its own, its parties', and those of its events."""
-    organizations = feed_versions.organizations_of_agreements(db, {agreement_id})
-    return ({feed_versions.agreement_scope(agreement_id)}
-            | {feed_versions.organization_scope(o) for o in feed_versions.organization_ancestors(db, organizations)}
-            | feed_versions.scopes_for_events(db, feed_versions.event_ids_of_agreements(db, {agreement_id})))
 
 
 def delete(db, slug: str, actor: str) -> None:
@@ -203,8 +195,7 @@ def delete(db, slug: str, actor: str) -> None:
     if reasons:
         raise ConflictError(f"Agreement '{slug}' cannot be deleted: " + "; ".join(reasons) + ".")
     before = get(db, slug)
-    scopes = _scopes(db, row["id"])
-    db.execute("delete from agreement_parties where agreement_id = ?", [row["id"]])
-    db.execute("delete from agreements where id = ?", [row["id"]])
+    with feed_versions.changing(db, agreements={row["id"]}):
+        db.execute("delete from agreement_parties where agreement_id = ?", [row["id"]])
+        db.execute("delete from agreements where id = ?", [row["id"]])
     audit.record(db, actor, "agreement", row["id"], slug, "delete", before, None)
-    feed_versions.bump(db, scopes)

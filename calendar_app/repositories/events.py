@@ -126,16 +126,17 @@ def create(db, fields: dict, actor: str) -> dict:
     """Insert an event and its organization links (caller holds the write transaction)."""
     agreement_id, organization_ids = _resolve_links(db, fields)
     now = now_stored()
-    row = {**_stored_fields(fields), "id": audit.unused_id(db, "events", "event"),
+    event_id = audit.unused_id(db, "events", "event")
+    row = {**_stored_fields(fields), "id": event_id,
            "uid": fields.get("uid") or new_uid(), "agreement_id": agreement_id,
            "sequence": 0, "created_at": now, "updated_at": now,
            "cancelled_at": now if fields.get("status") == "cancelled" else None}
-    event_id = db["events"].insert(row).last_pk
-    db["event_organizations"].insert_all({"event_id": event_id, "organization_id": o} for o in organization_ids)
-    occurrence_index.refresh(db, event_id)
+    with feed_versions.changing(db, events={event_id}):
+        db["events"].insert(row)
+        db["event_organizations"].insert_all({"event_id": event_id, "organization_id": o} for o in organization_ids)
+        occurrence_index.refresh(db, event_id)
     created = get(db, event_id)
     audit.record(db, actor, "event", event_id, created["uid"], "create", None, created)
-    feed_versions.bump(db, feed_versions.scopes_for_events(db, {event_id}))
     return created
 
 
@@ -143,7 +144,6 @@ def update(db, event_id: int, fields: dict, actor: str) -> dict:
     """Replace an event's fields with a validated whole; bump SEQUENCE when clients must reschedule."""
     before_row = get_row(db, event_id)
     before = get(db, event_id)
-    scopes_before = feed_versions.scopes_for_events(db, {event_id})
     agreement_id, organization_ids = _resolve_links(db, fields)
     values = _stored_fields(fields)
     rescheduled = any(values.get(k) != before_row.get(k) for k in SEQUENCE_FIELDS)
@@ -153,43 +153,31 @@ def update(db, event_id: int, fields: dict, actor: str) -> dict:
         values["cancelled_at"] = values["updated_at"]
     elif values["status"] != "cancelled":
         values["cancelled_at"] = None
-    db["events"].update(event_id, values)
-    db.execute("delete from event_organizations where event_id = ?", [event_id])
-    db["event_organizations"].insert_all({"event_id": event_id, "organization_id": o} for o in organization_ids)
-    occurrence_index.refresh(db, event_id)
+    with feed_versions.changing(db, events={event_id}):
+        db["events"].update(event_id, values)
+        db.execute("delete from event_organizations where event_id = ?", [event_id])
+        db["event_organizations"].insert_all({"event_id": event_id, "organization_id": o} for o in organization_ids)
+        occurrence_index.refresh(db, event_id)
     after = get(db, event_id)
     audit.record(db, actor, "event", event_id, after["uid"], "update", before, after)
-    feed_versions.bump(db, scopes_before | feed_versions.scopes_for_events(db, {event_id}))
     return after
 
 
 def delete(db, event_id: int, actor: str) -> None:
     """Delete an event with its links and overrides."""
     before = get(db, event_id)
-    scopes = feed_versions.scopes_for_events(db, {event_id})
-    db.execute("delete from event_organizations where event_id = ?", [event_id])
-    db.execute("delete from occurrence_overrides where event_id = ?", [event_id])
-    db.execute("update agreements set review_series_event_id = null where review_series_event_id = ?", [event_id])
-    db.execute("delete from events where id = ?", [event_id])
+    with feed_versions.changing(db, events={event_id}):
+        db.execute("delete from event_organizations where event_id = ?", [event_id])
+        db.execute("delete from occurrence_overrides where event_id = ?", [event_id])
+        db.execute("update agreements set review_series_event_id = null where review_series_event_id = ?",
+                   [event_id])
+        db.execute("delete from events where id = ?", [event_id])
     audit.record(db, actor, "event", event_id, before["uid"], "delete", before, None)
-    feed_versions.bump(db, scopes)
 
 
 def involved_organizations(db, fields: dict) -> set[str]:
     """Slugs of every organization an event (or its fields) involves: participants and the agreement's parties."""
-    slugs = set(fields.get("organizations") or [])
-    if fields.get("agreement"):
-        slugs |= {r[0] for r in db.execute(
-            "select o.slug from agreement_parties p join organizations o on o.id = p.organization_id "
-            "join agreements a on a.id = p.agreement_id where a.slug = ?", [fields["agreement"]]).fetchall()}
-    return slugs
-
-
-def _involving(organization_ids_sql: str, params: list) -> tuple[str, list]:
-    """Events an organization takes part in: as a participant or as a party of the event's agreement."""
-    return (f"(events.id in (select event_id from event_organizations where organization_id in ({organization_ids_sql}))"
-            f" or events.agreement_id in (select agreement_id from agreement_parties"
-            f" where organization_id in ({organization_ids_sql})))", [*params, *params])
+    return set(fields.get("organizations") or []) | feed_versions.party_slugs(db, fields.get("agreement"))
 
 
 def filter_clauses(db, filters: dict) -> tuple[list[str], list]:
@@ -201,17 +189,16 @@ def filter_clauses(db, filters: dict) -> tuple[list[str], list]:
     where, params = [], []
     internal = filters.get("include_internal")
     if isinstance(internal, tuple) and internal:
-        marks = ",".join("?" * len(internal))
-        clause, clause_params = _involving(f"select id from organizations where slug in ({marks})", list(internal))
-        where.append(f"(events.visibility = 'public' or {clause})")
+        clause, clause_params = feed_versions.events_taking_part(organization_slugs=internal)
+        where.append(f"(events.visibility = 'public' or events.id in ({clause}))")
         params += clause_params
     elif internal is not True:
         where.append("events.visibility = 'public'")
     if filters.get("organization"):
         organization_id = _id_or_404(db, "organizations", filters["organization"], "organization")
-        clause, clause_params = _involving("?", [organization_id])
-        where.append(clause)
-        params += clause_params
+        taking_part, taking_part_params = feed_versions.events_taking_part([organization_id])
+        where.append(f"events.id in ({taking_part})")
+        params += taking_part_params
     if filters.get("event_id"):
         where.append("events.id = ?")
         params.append(filters["event_id"])

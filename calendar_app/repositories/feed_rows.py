@@ -1,9 +1,11 @@
 """Events as feeds need them: which events a feed holds, and builder dicts loaded in batch."""
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from ..clock import from_stored
 from ..stored_event import StoredEvent
+from . import feed_versions
 from . import overrides as overrides_repo
 
 # SQLite allows 32766 host parameters; stay well below it per batch.
@@ -25,53 +27,82 @@ class Selection:
     cancelled_since: str | None = None  # stored UTC text: events cancelled before it are left out
 
 
-# --- the cheap lookups a request starts with: the scope, its version and its last change ---------
+# --- the cheap lookups a request starts with: the scope and its stamps --------------------------
+# Each head carries two stamps of the feed's scope: `full` (every change; private feeds and
+# signed-in readers) and `public` (changes anonymous readers can see; public feeds).
 
 
-def organization_head(db, slug: str) -> tuple | None:
-    """Return (id, name, feed_token, version, changed_at) of an organization's feed, or None."""
-    return db.execute(
-        "select o.id, o.name, o.feed_token, coalesce(v.version, 0), v.changed_at from organizations o "
-        "left join feed_versions v on v.scope = 'organization:' || o.id where o.slug = ?", [slug]).fetchone()
+class OrganizationHead(NamedTuple):
+    id: int
+    name: str
+    feed_token: str
+    full: feed_versions.Stamp
+    public: feed_versions.Stamp
 
 
-def organization_heads(db, slugs: list[str]) -> list[tuple]:
-    """Return (slug, id, name, version, changed_at) of the organizations found, by slug."""
-    marks = ",".join("?" * len(slugs))
-    return db.execute(
-        f"select o.slug, o.id, o.name, coalesce(v.version, 0), v.changed_at from organizations o "
-        f"left join feed_versions v on v.scope = 'organization:' || o.id where o.slug in ({marks}) order by o.slug",
-        list(slugs)).fetchall()
+class OrganizationsHead(NamedTuple):
+    slug: str
+    id: int
+    name: str
+    full: feed_versions.Stamp
+    public: feed_versions.Stamp
 
 
-def agreement_head(db, slug: str) -> tuple | None:
-    """Return (id, title, version, changed_at) of an agreement's feed, or None."""
-    return db.execute(
-        "select a.id, a.title, coalesce(v.version, 0), v.changed_at from agreements a "
-        "left join feed_versions v on v.scope = 'agreement:' || a.id where a.slug = ?", [slug]).fetchone()
+class AgreementHead(NamedTuple):
+    id: int
+    title: str
+    full: feed_versions.Stamp
+    public: feed_versions.Stamp
 
 
-def event_head(db, event_id: int) -> tuple | None:
-    """Return (title, visibility, version, changed_at) of one event's feed, or None."""
-    return db.execute(
-        "select e.title, e.visibility, coalesce(v.version, 0), v.changed_at from events e "
-        "left join feed_versions v on v.scope = 'event:' || e.id where e.id = ?", [event_id]).fetchone()
+class EventHead(NamedTuple):
+    title: str
+    visibility: str
+    full: feed_versions.Stamp
+    public: feed_versions.Stamp
 
 
-def scope_head(db, scope: str) -> tuple[int, str | None]:
-    """Return (version, changed_at) of one scope such as 'all'."""
-    row = db.execute("select version, changed_at from feed_versions where scope = ?", [scope]).fetchone()
-    return (row[0], row[1]) if row else (0, None)
+def _with_stamps(db, rows: list[tuple], scope_of) -> list[tuple]:
+    """Each row followed by its scope's full and public stamps, read in one statement."""
+    scopes = [scope_of(row) for row in rows]
+    found = feed_versions.stamps(db, [*scopes, *map(feed_versions.public, scopes)])
+    return [(*row, found[scope], found[feed_versions.public(scope)]) for row, scope in zip(rows, scopes)]
 
 
-def descendants(db, organization_ids: list[int]) -> tuple[int, ...]:
-    """Return the organizations and all their descendants, sorted."""
-    marks = ",".join("?" * len(organization_ids))
-    rows = db.execute(
-        f"""with recursive down(id) as (select id from organizations where id in ({marks})
-            union select o.id from organizations o join down on o.parent_id = down.id) select id from down""",
-        list(organization_ids)).fetchall()
-    return tuple(sorted(r[0] for r in rows))
+def organization_head(db, slug: str) -> OrganizationHead | None:
+    """An organization's feed: id, name, feed token and stamps; None when there is no such organization."""
+    row = db.execute("select id, name, feed_token from organizations where slug = ?", [slug]).fetchone()
+    if row is None:
+        return None
+    return OrganizationHead(*_with_stamps(db, [row], lambda r: feed_versions.organization_scope(r[0]))[0])
+
+
+def organization_heads(db, slugs: list[str]) -> list[OrganizationsHead]:
+    """The organizations found among these slugs (by slug), with their stamps."""
+    rows = db.execute(f"select slug, id, name from organizations where slug in ({','.join('?' * len(slugs))}) "
+                      f"order by slug", list(slugs)).fetchall()
+    return [OrganizationsHead(*row) for row in _with_stamps(db, rows, lambda r: feed_versions.organization_scope(r[1]))]
+
+
+def agreement_head(db, slug: str) -> AgreementHead | None:
+    """An agreement's feed: id, title and stamps; None when there is no such agreement."""
+    row = db.execute("select id, title from agreements where slug = ?", [slug]).fetchone()
+    if row is None:
+        return None
+    return AgreementHead(*_with_stamps(db, [row], lambda r: feed_versions.agreement_scope(r[0]))[0])
+
+
+def event_head(db, event_id: int) -> EventHead | None:
+    """One event's feed: title, visibility and stamps; None when there is no such event."""
+    row = db.execute("select title, visibility from events where id = ?", [event_id]).fetchone()
+    if row is None:
+        return None
+    return EventHead(*_with_stamps(db, [row], lambda _row: feed_versions.event_scope(event_id))[0])
+
+
+def scope_head(db, scope: str) -> feed_versions.Stamp:
+    """One scope's stamp, such as public('all')."""
+    return feed_versions.stamp(db, scope)
 
 
 # --- the events of a feed -----------------------------------------------------------------------
@@ -87,11 +118,9 @@ def _where(selection: Selection) -> tuple[list[str], list]:
         where.append("e.agreement_id = ?")
         params.append(selection.agreement_id)
     if selection.organization_ids is not None:
-        marks = ",".join("?" * len(selection.organization_ids)) or "null"
-        where.append(
-            f"(e.id in (select event_id from event_organizations where organization_id in ({marks}))"
-            f" or e.agreement_id in (select agreement_id from agreement_parties where organization_id in ({marks})))")
-        params += [*selection.organization_ids, *selection.organization_ids]
+        taking_part, taking_part_params = feed_versions.events_taking_part(selection.organization_ids)
+        where.append(f"e.id in ({taking_part})")
+        params += taking_part_params
     if not selection.include_internal:
         where.append("e.visibility = 'public'")
     if selection.kinds:

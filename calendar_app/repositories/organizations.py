@@ -84,7 +84,7 @@ def _check_parent(db, organization_id: int | None, parent_slug: str | None) -> i
     if not parent_slug:
         return None
     parent_id = ids_for_slugs(db, [parent_slug], "parent")[parent_slug]
-    if organization_id is not None and organization_id in feed_versions.organization_ancestors(db, {parent_id}):
+    if organization_id is not None and organization_id in feed_versions.ancestors(db, {parent_id}):
         raise ValidationFailed({"parent": ["An organization cannot be its own ancestor."]})
     return parent_id
 
@@ -99,13 +99,13 @@ def create(db, data: dict, actor: str) -> dict:
     _ensure_slug_free(db, data["slug"])
     now = now_stored()
     row = {k: data.get(k) for k in COLUMNS}
-    row.update(id=audit.unused_id(db, "organizations", "organization"),
-               parent_id=_check_parent(db, None, data.get("parent")), feed_token=new_feed_token(),
+    organization_id = audit.unused_id(db, "organizations", "organization")
+    row.update(id=organization_id, parent_id=_check_parent(db, None, data.get("parent")), feed_token=new_feed_token(),
                search_text=_search_text(data), created_at=now, updated_at=now)
-    organization_id = db["organizations"].insert(row).last_pk
+    with feed_versions.changing(db, organizations={organization_id}):
+        db["organizations"].insert(row)
     created = get(db, data["slug"])
     audit.record(db, actor, "organization", organization_id, data["slug"], "create", None, created)
-    feed_versions.bump(db, {feed_versions.organization_scope(organization_id)})
     return created
 
 
@@ -121,29 +121,20 @@ def update(db, slug: str, changes: dict, actor: str) -> dict:
     merged = {**before, **changes}
     values["search_text"] = _search_text(merged)
     values["updated_at"] = now_stored()
-    old_ancestors = feed_versions.organization_ancestors(db, {row["id"]})
-    db["organizations"].update(row["id"], values)
+    with feed_versions.changing(db, organizations={row["id"]}):
+        db["organizations"].update(row["id"], values)
     after = _represent(db, db["organizations"].get(row["id"]))
     audit.record(db, actor, "organization", row["id"], after["slug"], "update", before, after)
-    _bump_for_organization(db, row["id"], old_ancestors)
     return after
-
-
-def _bump_for_organization(db, organization_id: int, extra_organizations: set[int] = frozenset()) -> None:
-    """Bump the organization's feeds, its ancestors' and every feed showing its events."""
-    scopes = feed_versions.scopes_for_events(db, feed_versions.event_ids_of_organization(db, organization_id))
-    organizations = feed_versions.organization_ancestors(db, {organization_id} | set(extra_organizations))
-    scopes |= {feed_versions.organization_scope(o) for o in organizations}
-    feed_versions.bump(db, scopes)
 
 
 def rotate_feed_token(db, slug: str, actor: str) -> str:
     """Replace the private feed token; the old private URL stops working at once."""
     row = _row_by_slug(db, slug)
     token = new_feed_token()
-    db["organizations"].update(row["id"], {"feed_token": token, "updated_at": now_stored()})
+    with feed_versions.changing(db, feed_tokens={row["id"]}):
+        db["organizations"].update(row["id"], {"feed_token": token, "updated_at": now_stored()})
     audit.record(db, actor, "organization", row["id"], slug, "rotate_feed_token", None, None)
-    feed_versions.bump(db, {feed_versions.organization_scope(row["id"])})
     return token
 
 
@@ -163,7 +154,6 @@ def delete(db, slug: str, actor: str) -> None:
     if reasons:
         raise ConflictError(f"Organization '{slug}' cannot be deleted: " + "; ".join(reasons) + ".")
     before = _represent(db, row)
-    ancestors = feed_versions.organization_ancestors(db, {row["id"]})
-    db["organizations"].delete(row["id"])
+    with feed_versions.changing(db, organizations={row["id"]}):
+        db["organizations"].delete(row["id"])
     audit.record(db, actor, "organization", row["id"], slug, "delete", before, None)
-    feed_versions.bump(db, {feed_versions.organization_scope(o) for o in ancestors})

@@ -185,12 +185,12 @@ def put(db, event_id: int, recurrence_text: str, fields: dict, actor: str) -> tu
     sequence = max((existing or {}).get("sequence", 0) + 1, event.sequence + 1)
     record = {"event_id": event_id, "recurrence_id": recurrence_id, **values,
               "sequence": sequence, "updated_at": now_stored()}
-    db["occurrence_overrides"].upsert(record, pk=("event_id", "recurrence_id"))
+    with feed_versions.changing(db, events={event_id}):
+        db["occurrence_overrides"].upsert(record, pk=("event_id", "recurrence_id"))
     after = represent(event, _stored(db, event_id, recurrence_id))
     # Filed under the event, so its audit trail tells the whole story of the series.
     audit.record(db, actor, "event", event_id, f"{event.uid}#{after['recurrence_id']}",
                  "update_occurrence" if existing else "override_occurrence", before, after)
-    feed_versions.bump(db, feed_versions.scopes_for_events(db, {event_id}))
     return after, existing is None
 
 
@@ -202,8 +202,9 @@ def delete(db, event_id: int, recurrence_text: str, actor: str) -> None:
     if existing is None:
         raise NotFoundError(f"Occurrence {recurrence_text} of event {event_id} is not overridden.")
     before = represent(event, existing)
-    db.execute("delete from occurrence_overrides where event_id = ? and recurrence_id = ?", [event_id, recurrence_id])
-    db["events"].update(event_id, {"sequence": event.sequence + 1, "updated_at": now_stored()})
+    with feed_versions.changing(db, events={event_id}):
+        db.execute("delete from occurrence_overrides where event_id = ? and recurrence_id = ?",
+                   [event_id, recurrence_id])
+        db["events"].update(event_id, {"sequence": event.sequence + 1, "updated_at": now_stored()})
     audit.record(db, actor, "event", event_id, f"{event.uid}#{before['recurrence_id']}",
                  "restore_occurrence", before, None)
-    feed_versions.bump(db, feed_versions.scopes_for_events(db, {event_id}))
