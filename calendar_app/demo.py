@@ -5,6 +5,7 @@ from datetime import date, datetime
 from .db import write_transaction
 from .eventtime import zone
 from .repositories import agreements, events, organizations, review_series
+from .settings import default_timezone
 
 HCM = "Asia/Ho_Chi_Minh"
 ACTOR = "system:seed-demo"
@@ -133,7 +134,7 @@ def seed(db) -> int:
                 stored = agreements.create(db, agreement, ACTOR)
                 created += 1
                 if agreement["review_every_months"]:
-                    review_series.create_series(db, stored, ACTOR)
+                    review_series.create_series(db, stored, ACTOR, default_timezone())
                     created += 1
         for event in EVENTS:
             if not _exists(db, "events", "uid", event["uid"]):

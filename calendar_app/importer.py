@@ -19,7 +19,8 @@ from .errors import ApiError, BadRequest, NotFoundError, ValidationFailed
 from .eventtime import known_timezones, zone
 from .feeds.ical_builder import KIND_LABELS
 from .repositories import events, organizations, overrides
-from .schemas.events import DEFAULT_TIMEZONE, EventInSchema
+from .schemas.events import EventInSchema
+from .settings import default_timezone
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_COMPONENTS = 5000
@@ -135,7 +136,7 @@ def _text(event, name: str) -> str | None:
 
 def _zone_name(moment: datetime) -> str:
     key = getattr(moment.tzinfo, "key", None)
-    return key if key in known_timezones() else DEFAULT_TIMEZONE
+    return key if key in known_timezones() else default_timezone()
 
 
 def _local(moment: datetime, tz_name: str) -> datetime:
@@ -165,7 +166,7 @@ def _times(event) -> dict:
         exclusive = isinstance(end, date) and not isinstance(end, datetime) and end > start
         last = end - timedelta(days=1) if exclusive else start
         return {"all_day": True, "start_date": start.isoformat(), "end_date": last.isoformat(),
-                "timezone": DEFAULT_TIMEZONE}
+                "timezone": default_timezone()}
     tz_name = _zone_name(start)
     ends = _local(end, tz_name) if isinstance(end, datetime) else _local(start, tz_name)
     return {"all_day": False, "starts_at": _local(start, tz_name).isoformat(), "ends_at": ends.isoformat(),

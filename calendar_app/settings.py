@@ -1,8 +1,13 @@
-"""Configuration defaults, overridable from instance/config.py and CALENDAR_APP_* variables."""
+"""Every setting and its default, overridable from instance/config.py and CALENDAR_APP_* variables.
+
+Code reads a setting as app.config["NAME"], never with a default of its own: the default is here.
+"""
 
 import os
 import secrets
 from pathlib import Path
+
+from flask import current_app
 
 DEFAULTS = {
     "DATABASE": None,  # resolved to <instance>/calendar_app.sqlite3 when left empty
@@ -49,6 +54,7 @@ DEFAULTS = {
     "OPENAPI_SWAGGER_UI_URL": "/api/v1/docs-assets/",
     # Swagger UI's validator badge (standalone layout) would call validator.swagger.io: keep the page offline.
     "OPENAPI_SWAGGER_UI_CONFIG": {"validatorUrl": None},
+    "WTF_CSRF_TIME_LIMIT": None,  # a form left open over lunch still submits
 }
 
 ENV_PREFIX = "CALENDAR_APP"
@@ -68,6 +74,21 @@ def load(app, config: dict | None) -> None:
         app.config["SESSION_COOKIE_SECURE"] = True
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret_key(Path(app.instance_path))
+
+
+def default_timezone() -> str:
+    """The zone of events sent without one, and of the feeds' calendars (DEFAULT_TIMEZONE)."""
+    return current_app.config["DEFAULT_TIMEZONE"]
+
+
+def list_limit_default() -> int:
+    """How many items a list answers when the caller names no limit (LIST_LIMIT_DEFAULT)."""
+    return current_app.config["LIST_LIMIT_DEFAULT"]
+
+
+def list_limit_max() -> int:
+    """The largest limit a caller may ask for (LIST_LIMIT_MAX)."""
+    return current_app.config["LIST_LIMIT_MAX"]
 
 
 def _instance_secret_key(instance: Path) -> str:

@@ -1,9 +1,17 @@
 """Configuration: defaults, the generated secret key, and CALENDAR_APP_* environment variables."""
 
+import re
 import stat
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+import pytest
+from conftest import Factory, make_token
+from icalendar import Calendar
+from test_web import create_editor, event_form, post_form, sign_in
+
 from calendar_app import create_app
+from calendar_app.db import get_db, thread_db
 
 
 def test_secret_key_is_generated_once_into_the_instance_folder(tmp_path):
@@ -36,3 +44,193 @@ def test_environment_variables_configure_the_app(tmp_path, monkeypatch):
     assert app.config["FEED_MAX_AGE_SECONDS"] == 60  # read as JSON
     assert app.config["PUBLIC_BASE_URL"] == "https://lich.example.vn"
     assert app.test_client().get("/api/v1/organizations").get_json() == {"items": [], "total": 0, "next": None}
+
+
+# --- every setting changes what it says (issue 9, defect 6) ----------------------------------------------
+# The cache sizes (FEED_CACHE_*, FEED_SHORTCUT_SLOTS, LIST_CACHE_*, EVENT_CACHE_ENTRIES) are held by
+# the caches' own tests; DATABASE and SECRET_KEY by the tests above.
+
+TIMED = {"title": "Hội nghị giao ban", "kind": "review_meeting",
+         "starts_at": "2026-12-15T08:30:00+07:00", "ends_at": "2026-12-15T11:00:00+07:00"}
+
+
+def _app(tmp_path, **settings):
+    instance = tmp_path / "instance"
+    return create_app({"INSTANCE_PATH": str(instance), "TESTING": True, "SECRET_KEY": "test-secret",
+                       "DATABASE": str(instance / "test.sqlite3"), **settings})
+
+
+def _setup(app):
+    client = app.test_client()
+    auth = {"Authorization": f"Bearer {make_token(app)}"}
+    return client, auth, Factory(client, auth)
+
+
+def _days_ago(days: int) -> dict:
+    start = datetime.now(timezone.utc).replace(microsecond=0) - timedelta(days=days)
+    return {**TIMED, "starts_at": start.isoformat(), "ends_at": (start + timedelta(hours=1)).isoformat()}
+
+
+def _feed(client, path="/feeds/all.ics"):
+    response = client.get(path)
+    assert response.status_code == 200
+    return response
+
+
+def _summaries(client) -> list[str]:
+    calendar = Calendar.from_ical(_feed(client).data)
+    return sorted(str(e["SUMMARY"]) for e in calendar.walk("VEVENT"))
+
+
+def observe_default_timezone(app):
+    client, auth, make = _setup(app)
+    stored = make.event(**TIMED)["timezone"]
+    feed = Calendar.from_ical(_feed(client).data)["X-WR-TIMEZONE"]
+    create_editor(app)
+    sign_in(client)
+    form = event_form(title="Hội nghị từ biểu mẫu")
+    del form["timezone"]
+    assert post_form(client, "/events/new", form).status_code == 302
+    with app.app_context():
+        from_form = get_db().execute("select timezone from events where title = ?",
+                                     ["Hội nghị từ biểu mẫu"]).fetchone()[0]
+    return stored, str(feed), from_form
+
+
+def observe_list_limit_default(app):
+    client, auth, make = _setup(app)
+    for _ in range(3):
+        make.event(**TIMED)
+    return len(client.get("/api/v1/events").get_json()["items"])
+
+
+def observe_list_limit_max(app):
+    client, _auth, _make = _setup(app)
+    return tuple(client.get(f"/api/v1/events?limit={n}").status_code for n in (10, 11, 400))
+
+
+def observe_max_content_length(app):
+    client, auth, _make = _setup(app)
+    return client.post("/api/v1/events", json={**TIMED, "description": "x" * 2000}, headers=auth).status_code
+
+
+def observe_feed_max_age(app):
+    client, _auth, _make = _setup(app)
+    return _feed(client).headers["Cache-Control"]
+
+
+def observe_feed_refresh(app):
+    client, _auth, _make = _setup(app)
+    return Calendar.from_ical(_feed(client).data)["REFRESH-INTERVAL"].to_ical().decode()
+
+
+def observe_feed_past_days(app):
+    client, _auth, make = _setup(app)
+    make.event(**{**_days_ago(10), "title": "Mười ngày trước"})
+    return _summaries(client)
+
+
+def observe_cancelled_retention(app):
+    client, _auth, make = _setup(app)
+    event = make.event(**{**TIMED, "status": "cancelled", "title": "Đã hủy"})
+    with app.app_context():
+        db = get_db()
+        moment = (datetime.now(timezone.utc) - timedelta(days=5)).strftime("%Y-%m-%dT%H:%M:%SZ")
+        db.execute("update events set cancelled_at = ? where id = ?", [moment, event["id"]])
+        db.conn.commit()
+    return _summaries(client)
+
+
+def observe_occurrence_window(app):
+    client, _auth, _make = _setup(app)
+    return client.get("/api/v1/occurrences?from=2026-12-01T00:00:00%2B07:00&to=2026-12-21T00:00:00%2B07:00"
+                      ).status_code
+
+
+def observe_occurrence_max_results(app):
+    client, _auth, make = _setup(app)
+    make.event(**TIMED, rrule="FREQ=DAILY;COUNT=5")
+    return client.get("/api/v1/occurrences?from=2026-12-01T00:00:00%2B07:00&to=2026-12-31T00:00:00%2B07:00"
+                      ).status_code
+
+
+def observe_public_base_url(app):
+    _client, _auth, make = _setup(app)
+    return make.event(**TIMED)["ics_url"].split("/events/")[0]
+
+
+def observe_import_max_bytes(app):
+    client, auth, make = _setup(app)
+    slug = make.organization()["slug"]
+    body = ("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//EN\r\nEND:VCALENDAR\r\n" + " " * 200).encode()
+    return client.post(f"/api/v1/import?organization={slug}", data=body,
+                       headers={**auth, "Content-Type": "text/calendar"}).status_code
+
+
+def observe_login_max_failures(app):
+    client, _auth, _make = _setup(app)
+    create_editor(app)
+    sign_in(client, password="sai mật khẩu")
+    return sign_in(client).status_code  # 302 signed in, 429 locked out
+
+
+def observe_login_failure_window(app):
+    client, _auth, _make = _setup(app)
+    create_editor(app)
+    for _ in range(app.config["LOGIN_MAX_FAILURES"]):
+        sign_in(client, password="sai mật khẩu")
+    return re.search(r"(\d+) ph", sign_in(client).get_data(as_text=True)).group(1)
+
+
+def observe_busy_timeout(app):
+    with app.app_context():
+        return thread_db(app).execute("PRAGMA busy_timeout").fetchone()[0]
+
+
+def observe_keep_connections(app):
+    connections = []
+    for _ in range(2):
+        with app.app_context():
+            connections.append(id(get_db()))
+    return connections[0] == connections[1]
+
+
+def observe_samesite(app):
+    client, _auth, _make = _setup(app)
+    client.get("/login")
+    return client.get_cookie("session").same_site
+
+
+def observe_api_title(app):
+    client, _auth, _make = _setup(app)
+    return client.get("/api/v1/openapi.json").get_json()["info"]["title"]
+
+
+SETTINGS = [
+    ("DEFAULT_TIMEZONE", "Europe/Paris", observe_default_timezone,
+     ("Asia/Ho_Chi_Minh",) * 3, ("Europe/Paris",) * 3),
+    ("LIST_LIMIT_DEFAULT", 2, observe_list_limit_default, 3, 2),
+    ("LIST_LIMIT_MAX", 10, observe_list_limit_max, (200, 200, 200), (200, 422, 422)),
+    ("MAX_CONTENT_LENGTH", 1000, observe_max_content_length, 201, 413),
+    ("FEED_MAX_AGE_SECONDS", 60, observe_feed_max_age, "public, max-age=900", "public, max-age=60"),
+    ("FEED_REFRESH_SECONDS", 7200, observe_feed_refresh, "PT1H", "PT2H"),
+    ("FEED_PAST_DAYS", 5, observe_feed_past_days, ["Mười ngày trước"], []),
+    ("FEED_CANCELLED_RETENTION_DAYS", 2, observe_cancelled_retention, ["Đã hủy"], []),
+    ("OCCURRENCE_WINDOW_MAX_DAYS", 10, observe_occurrence_window, 200, 400),
+    ("OCCURRENCE_MAX_RESULTS", 3, observe_occurrence_max_results, 200, 400),
+    ("PUBLIC_BASE_URL", "https://lich.example.vn", observe_public_base_url, "http://localhost",
+     "https://lich.example.vn"),
+    ("IMPORT_MAX_BYTES", 100, observe_import_max_bytes, 200, 400),
+    ("LOGIN_MAX_FAILURES", 1, observe_login_max_failures, 302, 429),
+    ("LOGIN_FAILURE_WINDOW_SECONDS", 600, observe_login_failure_window, "15", "10"),
+    ("SQLITE_BUSY_TIMEOUT_MS", 1234, observe_busy_timeout, 10000, 1234),
+    ("SQLITE_KEEP_CONNECTIONS", False, observe_keep_connections, True, False),
+    ("SESSION_COOKIE_SAMESITE", "Strict", observe_samesite, "Lax", "Strict"),
+    ("API_TITLE", "Lịch phối hợp", observe_api_title, "calendar_app API", "Lịch phối hợp"),
+]
+
+
+@pytest.mark.parametrize("name, value, observe, by_default, when_changed", SETTINGS, ids=[s[0] for s in SETTINGS])
+def test_each_setting_changes_what_it_says(tmp_path, name, value, observe, by_default, when_changed):
+    assert observe(_app(tmp_path / "default")) == by_default
+    assert observe(_app(tmp_path / "changed", **{name: value})) == when_changed

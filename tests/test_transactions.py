@@ -7,7 +7,7 @@ import pytest
 from calendar_app.db import get_db, write_transaction
 from calendar_app.repositories import agreements as agreements_repo
 from calendar_app.repositories import events as events_repo
-from calendar_app.repositories import feed_versions, review_series
+from calendar_app.repositories import review_series
 
 
 class Boom(RuntimeError):
@@ -70,12 +70,12 @@ def test_event_whose_link_insert_fails_leaves_nothing(app, client, auth, make, m
     a, b = make.organization(), make.organization()
     before = dump(app)
 
-    def failing_bump(db, scopes):
-        # Called after the event row and its organization links are written: fail there.
+    def failing_record(db, *_args):
+        # Called after the event row, its organization links and its scopes are written: fail there.
         assert db.execute("select count(*) from event_organizations").fetchone()[0] == 2
         raise Boom("link bookkeeping failed")
 
-    monkeypatch.setattr(feed_versions, "bump", failing_bump)
+    monkeypatch.setattr(events_repo.audit, "record", failing_record)
     with pytest.raises(Boom):
         client.post("/api/v1/events", headers=auth, json={
             "title": "Hội thảo", "kind": "joint_workshop", "organizations": [a["slug"], b["slug"]],

@@ -69,10 +69,11 @@ def test_a_timed_form_becomes_the_api_json_shape():
         "ends_at": "2020-03-05T16:00:00+07:00", "rrule": None}
 
 
-def test_an_all_day_form_sends_days_only_and_empty_required_fields_are_left_out():
+def test_an_all_day_form_sends_days_only_and_empty_required_fields_are_left_out(app):
     form = MultiDict({"all_day": "on", "start_date": "2021-01-25", "end_date": "", "starts_at": "2021-01-25T08:00",
                       "timezone": "", "title": "   ", "kind": ""})
-    payload = forms.event_payload(form)
+    with app.app_context():  # an empty zone is DEFAULT_TIMEZONE's
+        payload = forms.event_payload(form)
     assert "title" not in payload and "kind" not in payload and "starts_at" not in payload
     assert (payload["all_day"], payload["start_date"], payload["end_date"], payload["timezone"]) == (
         True, "2021-01-25", None, "Asia/Ho_Chi_Minh")
@@ -84,8 +85,9 @@ def test_an_all_day_form_sends_days_only_and_empty_required_fields_are_left_out(
     ("2026-01-01T09:00", "Asia/Atlantis", "2026-01-01T09:00:00+07:00"),  # the schema reports the zone itself
     ("15/12/2026 08:30", "Asia/Ho_Chi_Minh", "15/12/2026 08:30"),  # left for the schema to refuse
 ])
-def test_datetime_local_values_get_the_offset_of_their_zone(value, tz, expected):
-    assert forms.local_instant(value, tz) == expected
+def test_datetime_local_values_get_the_offset_of_their_zone(app, value, tz, expected):
+    with app.app_context():  # an unknown zone is DEFAULT_TIMEZONE's
+        assert forms.local_instant(value, tz) == expected
 
 
 @pytest.mark.parametrize("message, field, vi, en", [

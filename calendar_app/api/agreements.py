@@ -9,6 +9,7 @@ from ..db import get_db
 from ..links import agreement_feed_path, feed_links
 from ..repositories import agreements, review_series
 from ..schemas.agreements import AgreementInSchema, AgreementListSchema, AgreementQuerySchema, AgreementSchema
+from ..settings import default_timezone
 from ..text import slugify
 from .common import check_if_match, envelope, etag_of, writing
 
@@ -45,7 +46,8 @@ class Agreements(MethodView):
         with writing() as (db, identity):
             require_organizations(identity, _party_slugs(data))
             created = agreements.create(db, data, identity.actor)
-            series = review_series.create_series(db, created, identity.actor) if data["create_review_series"] else None
+            series = (review_series.create_series(db, created, identity.actor, default_timezone())
+                      if data["create_review_series"] else None)
         body = {**with_links(created), "review_series_event": series["id"] if series else None}
         return body, 201, {"Location": url_for(".Agreement", slug=created["slug"], _external=True)}
 

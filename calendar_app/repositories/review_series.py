@@ -12,7 +12,6 @@ from ..schemas.common import EARLIEST_YEAR, LATEST_YEAR
 from ..schemas.events import EventInSchema
 from . import events
 
-DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
 MEETING_START, MEETING_LENGTH = time(14, 0), timedelta(hours=2)
 INPUT_FIELDS = tuple(EventInSchema().fields)
 
@@ -59,7 +58,7 @@ def _as_event(payload: dict) -> dict:
         raise ValidationFailed({"review_every_months": [message]}) from error
 
 
-def series_fields(agreement: dict, organization_slugs: list[str], tz_name: str = DEFAULT_TIMEZONE) -> dict:
+def series_fields(agreement: dict, organization_slugs: list[str], tz_name: str) -> dict:
     """Event fields of the agreement's review series, checked as the events API checks a new event."""
     months = agreement["review_every_months"]
     first, rrule = _first_meeting(agreement, tz_name)
@@ -74,10 +73,10 @@ def series_fields(agreement: dict, organization_slugs: list[str], tz_name: str =
     })
 
 
-def create_series(db, agreement: dict, actor: str) -> dict:
-    """Create the review series for an agreement's term, linked to it and its signing parties."""
+def create_series(db, agreement: dict, actor: str, tz_name: str) -> dict:
+    """Create the review series for an agreement's term in a zone, linked to it and its signing parties."""
     slugs = [p["organization"] for p in agreement["parties"] if p["role"] in ("signatory", "party")]
-    created = events.create(db, series_fields(agreement, slugs), actor)
+    created = events.create(db, series_fields(agreement, slugs, tz_name), actor)
     db.execute("update agreements set review_series_event_id = ? where id = ?", [created["id"], agreement["id"]])
     return created
 

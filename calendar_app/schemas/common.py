@@ -5,6 +5,7 @@ from datetime import date
 
 from marshmallow import Schema, ValidationError, fields, validate
 
+from .. import settings
 from ..text import has_control_characters, nfc, trim
 
 SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -83,7 +84,12 @@ class CommaList(fields.Field):
 class PageQuerySchema(Schema):
     """limit/offset paging shared by every list."""
 
-    limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))
+    limit = fields.Integer(load_default=settings.list_limit_default,
+                           validate=lambda value: validate.Range(min=1, max=settings.list_limit_max())(value),
+                           # The document shows the shipped defaults; an instance may configure others.
+                           metadata={"description": "Items per page (settings LIST_LIMIT_DEFAULT, LIST_LIMIT_MAX)",
+                                     "minimum": 1, "maximum": settings.DEFAULTS["LIST_LIMIT_MAX"],
+                                     "default": settings.DEFAULTS["LIST_LIMIT_DEFAULT"]})
     offset = fields.Integer(load_default=0, validate=validate.Range(min=0, max=10_000_000))
 
 

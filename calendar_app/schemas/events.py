@@ -4,6 +4,7 @@ from datetime import date, datetime, time, timedelta
 
 from marshmallow import Schema, ValidationError, fields, post_load, validate, validates_schema
 
+from .. import settings
 from ..eventtime import known_timezones, zone
 from ..recurrence import RecurrenceError, first_occurrence_between, normalize_rrule, series_end
 from .common import (EARLIEST_YEAR, LATEST_YEAR, CommaList, Day, ListEnvelopeSchema, PageQuerySchema, Slug, Text,
@@ -12,7 +13,7 @@ from .common import (EARLIEST_YEAR, LATEST_YEAR, CommaList, Day, ListEnvelopeSch
 EVENT_KINDS = ("signing_ceremony", "joint_workshop", "volunteer_program", "review_meeting", "other")
 EVENT_STATUSES = ("confirmed", "tentative", "cancelled")
 VISIBILITIES = ("public", "internal")
-DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
+EXAMPLE_TIMEZONE = "Asia/Ho_Chi_Minh"
 
 
 class Instant(fields.AwareDateTime):
@@ -39,8 +40,9 @@ class EventInSchema(Schema):
     all_day = fields.Boolean(load_default=False)
     starts_at = Instant(allow_none=True, metadata={"example": "2020-03-05T14:00:00+07:00"})
     ends_at = Instant(allow_none=True, metadata={"example": "2020-03-05T16:00:00+07:00"})
-    timezone = fields.String(load_default=DEFAULT_TIMEZONE, validate=validate.Length(max=64),
-                             metadata={"description": "IANA time zone name", "example": DEFAULT_TIMEZONE})
+    timezone = fields.String(load_default=settings.default_timezone, validate=validate.Length(max=64),
+                             metadata={"description": "IANA time zone name; the setting DEFAULT_TIMEZONE unless given",
+                                       "default": settings.DEFAULTS["DEFAULT_TIMEZONE"], "example": EXAMPLE_TIMEZONE})
     start_date = Day(allow_none=True)
     end_date = Day(allow_none=True, metadata={"description": "Last day, inclusive"})
     rrule = fields.String(allow_none=True, validate=validate.Length(max=500),
@@ -58,9 +60,9 @@ class EventInSchema(Schema):
             return  # a PATCH is checked again whole, once merged; a body that is no object already failed
         failed = {k for k in original_data if k in self.fields and k not in data}
         errors = {}
-        tz_name = data.get("timezone", DEFAULT_TIMEZONE)
+        tz_name = data.get("timezone") or settings.default_timezone()
         if "timezone" not in failed and tz_name not in known_timezones():
-            errors["timezone"] = [f"Unknown time zone '{tz_name}'; use an IANA name such as {DEFAULT_TIMEZONE}."]
+            errors["timezone"] = [f"Unknown time zone '{tz_name}'; use an IANA name such as {EXAMPLE_TIMEZONE}."]
         if "all_day" not in failed:
             errors.update(_check_all_day(data, failed) if data.get("all_day") else _check_timed(data, failed))
         if errors:

@@ -6,12 +6,13 @@ from flask import g, request, url_for
 from flask_wtf.csrf import CSRFError
 
 from ..errors import render_pages_with, wants_html
-from . import security
 from ..links import with_query
+from . import security
 from .blueprint import bp, current_user
 from .errors import api_error_page, http_error_page
 from .i18n import current_language, format_date, format_datetime, gettext, remember_language
 from .labels import choices, label
+
 
 def language_url(language: str) -> str:
     """This page in another language (the choice is then kept in a cookie)."""

@@ -13,7 +13,8 @@ from ..errors import ConflictError, ValidationFailed
 from ..eventtime import known_timezones
 from ..repositories import agreements, events, organizations, review_series
 from ..schemas.agreements import AgreementInSchema
-from ..schemas.events import DEFAULT_TIMEZONE, EventInSchema
+from ..schemas.events import EventInSchema
+from ..settings import default_timezone
 from ..schemas.organizations import OrganizationInSchema
 from ..text import slugify
 from .blueprint import actor, bp, editor_required
@@ -82,7 +83,7 @@ def event_new():
     if request.method == "POST":
         return save_event(None)
     organization = request.args.get("organization")
-    values = {"timezone": DEFAULT_TIMEZONE, "status": "confirmed", "visibility": "public", "repeat": "none",
+    values = {"timezone": default_timezone(), "status": "confirmed", "visibility": "public", "repeat": "none",
               "interval": "1", "kind": "joint_workshop", "agreement": request.args.get("agreement", ""),
               "organizations": [organization] if organization else []}
     return render_event_form(values, {}, None)
@@ -184,7 +185,7 @@ def agreement_form(slug):
                 return agreements.update(db, slug, data, actor())
             created = agreements.create(db, data, actor())
             if wants_series:
-                review_series.create_series(db, created, actor())
+                review_series.create_series(db, created, actor(), default_timezone())
             return created
 
         saved, errors = write(save)

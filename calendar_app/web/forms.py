@@ -4,7 +4,7 @@ import re
 from datetime import date, datetime
 
 from ..eventtime import known_timezones, zone
-from ..schemas.events import DEFAULT_TIMEZONE
+from ..settings import default_timezone
 from .i18n import gettext as _
 
 REPEATS = ("none", "weekly", "monthly", "yearly", "custom")
@@ -44,7 +44,7 @@ def local_instant(value: str, tz_name: str) -> str:
         return value  # the schema names what is wrong with it
     if moment.tzinfo is not None:
         return value
-    tz = zone(tz_name if tz_name in known_timezones() else DEFAULT_TIMEZONE)
+    tz = zone(tz_name if tz_name in known_timezones() else default_timezone())
     return moment.replace(tzinfo=tz).isoformat()
 
 
@@ -67,7 +67,7 @@ def build_rrule(form) -> str | None:
 
 def event_payload(form) -> dict:
     """The JSON body the API would receive for this event form."""
-    tz_name = text(form, "timezone") or DEFAULT_TIMEZONE
+    tz_name = text(form, "timezone") or default_timezone()
     all_day = form.get("all_day") in ("on", "1", "true")
     payload = {
         "agreement": optional(form, "agreement"),
@@ -103,7 +103,7 @@ def event_form_values(event: dict) -> dict:
     values["all_day"] = bool(event.get("all_day"))
     for key in ("starts_at", "ends_at"):
         values[key] = datetime.fromisoformat(event[key]).strftime("%Y-%m-%dT%H:%M") if event.get(key) else ""
-    values.update(repeat_values(event.get("rrule"), event.get("timezone") or DEFAULT_TIMEZONE))
+    values.update(repeat_values(event.get("rrule"), event.get("timezone") or default_timezone()))
     values["exdates"] = list(event.get("exdates") or [])
     return values
 

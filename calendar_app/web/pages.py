@@ -12,7 +12,8 @@ from ..db import get_db
 from ..errors import BadRequest, NotFoundError
 from ..eventtime import day_start, zone
 from ..repositories import agreements, events, occurrences, organizations
-from ..schemas.events import DEFAULT_TIMEZONE, EVENT_KINDS
+from ..schemas.events import EVENT_KINDS
+from ..settings import default_timezone
 from .blueprint import bp, current_user
 from .forms import repeat_values
 from .i18n import format_month, format_span
@@ -33,7 +34,7 @@ def signed_in() -> bool:
 
 def today() -> date:
     """Today in the calendar's home zone."""
-    return utc_now().astimezone(zone(current_app.config["DEFAULT_TIMEZONE"])).date()
+    return utc_now().astimezone(zone(default_timezone())).date()
 
 
 def occurrence_view(item: dict) -> dict:
@@ -99,7 +100,7 @@ def month_grid(year: int, month: int, filters: dict) -> tuple[list[list[dict]], 
     grid_start = first - timedelta(days=first.weekday())
     last = date(year, month, calendar.monthrange(year, month)[1])
     grid_end = last + timedelta(days=7 - last.weekday())  # exclusive
-    home = current_app.config["DEFAULT_TIMEZONE"]
+    home = default_timezone()
     # A day's margin each side: events kept in other zones may fall on a grid day locally.
     items, problem = find_occurrences(filters, day_start(grid_start - timedelta(days=1), home),
                                       day_start(grid_end + timedelta(days=1), home), MONTH_LIMIT)
@@ -178,7 +179,7 @@ def event_page(event_id):
     return render_template("event.html", event=event, agreement=agreement, members=members,
                            when=event_when(event), repetition=describe_repetition(event["rrule"], event["timezone"]),
                            upcoming=upcoming, ics_url=links.event_ics_path(event_id),
-                           default_timezone=DEFAULT_TIMEZONE)
+                           default_timezone=default_timezone())
 
 
 @bp.route("/organizations")

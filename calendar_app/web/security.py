@@ -39,7 +39,6 @@ def add_headers(response):
 def init_app(app) -> None:
     """Enable CSRF tokens (checked by protect_forms, not app-wide) and the headers."""
     app.config["WTF_CSRF_CHECK_DEFAULT"] = False
-    app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)  # a form left open over lunch still submits
     csrf.init_app(app)
     app.before_request(protect_forms)
     app.after_request(add_headers)
