@@ -159,7 +159,7 @@ def events_taking_part(organization_ids: Iterable[int] | None = None, *, organiz
 
 def event_ids_of_organizations(db, organization_ids: Iterable[int], with_descendants: bool = False) -> set[int]:
     """The events these organizations take part in."""
-    sql, params = events_taking_part(organization_ids, with_descendants)
+    sql, params = events_taking_part(organization_ids, with_descendants=with_descendants)
     return {row[0] for row in db.execute(sql, params).fetchall()}
 
 
