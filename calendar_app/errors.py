@@ -23,24 +23,16 @@ class ApiError(Exception):
         self.errors = errors
 
 
-class NotFoundError(ApiError):
-    status = 404
+def _with_status(name: str, status: int) -> type[ApiError]:
+    """A named ApiError that only sets its status."""
+    return type(name, (ApiError,), {"status": status, "__module__": __name__, "__doc__": HTTPStatus(status).phrase})
 
 
-class ConflictError(ApiError):
-    status = 409
-
-
-class PreconditionFailed(ApiError):
-    status = 412
-
-
-class Forbidden(ApiError):
-    status = 403
-
-
-class BadRequest(ApiError):
-    status = 400
+NotFoundError = _with_status("NotFoundError", 404)
+ConflictError = _with_status("ConflictError", 409)
+PreconditionFailed = _with_status("PreconditionFailed", 412)
+Forbidden = _with_status("Forbidden", 403)
+BadRequest = _with_status("BadRequest", 400)
 
 
 class ValidationFailed(ApiError):

@@ -74,14 +74,15 @@ def organization_head(db, slug: str) -> OrganizationHead | None:
     row = db.execute("select id, name, feed_token from organizations where slug = ?", [slug]).fetchone()
     if row is None:
         return None
-    return OrganizationHead(*_with_stamps(db, [row], lambda r: feed_versions.organization_scope(r[0]))[0])
+    return OrganizationHead(*_with_stamps(db, [row], lambda r: feed_versions.scope("organization", r[0]))[0])
 
 
 def organization_heads(db, slugs: list[str]) -> list[OrganizationsHead]:
     """The organizations found among these slugs (by slug), with their stamps."""
     rows = db.execute(f"select slug, id, name from organizations where slug in ({','.join('?' * len(slugs))}) "
                       f"order by slug", list(slugs)).fetchall()
-    return [OrganizationsHead(*row) for row in _with_stamps(db, rows, lambda r: feed_versions.organization_scope(r[1]))]
+    stamped = _with_stamps(db, rows, lambda r: feed_versions.scope("organization", r[1]))
+    return [OrganizationsHead(*row) for row in stamped]
 
 
 def agreement_head(db, slug: str) -> AgreementHead | None:
@@ -89,7 +90,7 @@ def agreement_head(db, slug: str) -> AgreementHead | None:
     row = db.execute("select id, title from agreements where slug = ?", [slug]).fetchone()
     if row is None:
         return None
-    return AgreementHead(*_with_stamps(db, [row], lambda r: feed_versions.agreement_scope(r[0]))[0])
+    return AgreementHead(*_with_stamps(db, [row], lambda r: feed_versions.scope("agreement", r[0]))[0])
 
 
 def event_head(db, event_id: int) -> EventHead | None:
@@ -97,7 +98,7 @@ def event_head(db, event_id: int) -> EventHead | None:
     row = db.execute("select title, visibility from events where id = ?", [event_id]).fetchone()
     if row is None:
         return None
-    return EventHead(*_with_stamps(db, [row], lambda _row: feed_versions.event_scope(event_id))[0])
+    return EventHead(*_with_stamps(db, [row], lambda _row: feed_versions.scope("event", event_id))[0])
 
 
 def scope_head(db, scope: str) -> feed_versions.Stamp:

@@ -26,16 +26,9 @@ ALL = "all"
 PUBLIC = "public:"
 
 
-def organization_scope(organization_id: int) -> str:
-    return f"organization:{organization_id}"
-
-
-def agreement_scope(agreement_id: int) -> str:
-    return f"agreement:{agreement_id}"
-
-
-def event_scope(event_id: int) -> str:
-    return f"event:{event_id}"
+def scope(kind: str, key: int) -> str:
+    """The scope of one organization, agreement or event: scope("organization", 5) is "organization:5"."""
+    return f"{kind}:{key}"
 
 
 def public(scope: str) -> str:
@@ -236,9 +229,9 @@ def _moved_by(db, events: set[int], agreements: set[int], organizations: set[int
               feed_tokens: set[int]) -> _Moved:
     """The scopes these rows, as they stand now, make a change move."""
     moved = _Moved()
-    moved.add({agreement_scope(a) for a in _existing(db, "agreements", agreements)}, public=True)
-    moved.add({organization_scope(o) for o in _existing(db, "organizations", organizations)}, public=True)
-    moved.add({organization_scope(o) for o in _existing(db, "organizations", feed_tokens)}, public=False)
+    moved.add({scope("agreement", a) for a in _existing(db, "agreements", agreements)}, public=True)
+    moved.add({scope("organization", o) for o in _existing(db, "organizations", organizations)}, public=True)
+    moved.add({scope("organization", o) for o in _existing(db, "organizations", feed_tokens)}, public=False)
     event_ids = set(events)
     if agreements:
         event_ids |= {row[0] for row in db.execute(
@@ -260,9 +253,10 @@ def _event_scopes(db, event_ids: set[int]) -> list[tuple[set[str], bool]]:
     above = _ancestors_of_each(db, {o for organizations in taking_part.values() for o in organizations})
     result = []
     for event_id, agreement_id, visibility in rows:
-        scopes = {event_scope(event_id)} | {organization_scope(a) for o in taking_part[event_id] for a in above[o]}
+        scopes = {scope("event", event_id)}
+        scopes |= {scope("organization", a) for o in taking_part[event_id] for a in above[o]}
         if agreement_id is not None:
-            scopes.add(agreement_scope(agreement_id))
+            scopes.add(scope("agreement", agreement_id))
         result.append((scopes, visibility == "public"))
     return result
 
