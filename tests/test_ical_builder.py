@@ -8,6 +8,7 @@ from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import icalendar
+from icalendar import Timezone
 import pytest
 import recurring_ical_events
 import vobject
@@ -187,8 +188,11 @@ def test_same_rows_give_same_bytes():
     """Same data must give the same bytes, or ETags never match and clients duplicate events."""
     rows = [make_event(), make_series(overrides=[MOVED, CANCELLED]), make_all_day()]
     first = feed_of(*rows, alarm=timedelta(hours=1))
-    ical_builder._vtimezone.cache_clear()
     assert feed_of(*copy.deepcopy(rows), alarm=timedelta(hours=1)) == first
+    # The VTIMEZONE is generated once per process: generated afresh, it gives the same bytes too.
+    fresh = Timezone.from_tzid("Asia/Ho_Chi_Minh", first_date=ical_builder.TZ_FIRST_DATE,
+                               last_date=ical_builder.TZ_LAST_DATE).to_ical()
+    assert fresh in first
 
 
 def test_row_order_of_overrides_and_exdates_does_not_change_bytes():
@@ -221,12 +225,13 @@ def test_concatenated_feed_is_one_calendar_for_every_parser():
     assert ics.startswith(b"BEGIN:VCALENDAR\r\n") and ics.endswith(b"END:VEVENT\r\nEND:VCALENDAR\r\n")
 
 
-def test_vtimezone_bytes_are_cached_per_tzid():
+def test_vtimezone_bytes_are_cached_per_tzid(monkeypatch):
     """VTIMEZONE generation is slow; a second header must reuse the first one's bytes."""
-    calendar_header(META, ["Asia/Ho_Chi_Minh"])
-    hits = ical_builder._vtimezone.cache_info().hits
-    calendar_header(META, ["Asia/Ho_Chi_Minh"])
-    assert ical_builder._vtimezone.cache_info().hits == hits + 1
+    generated, generate = [], Timezone.from_tzid
+    monkeypatch.setattr(Timezone, "from_tzid", lambda tzid, **kwargs: generated.append(tzid) or generate(tzid, **kwargs))
+    first = calendar_header(META, ["America/Argentina/Ushuaia"])  # a zone no other test asks for
+    assert calendar_header(META, ["America/Argentina/Ushuaia"]) == first
+    assert generated == ["America/Argentina/Ushuaia"]
 
 
 # --- calendar properties -----------------------------------------------------------------------
