@@ -273,12 +273,12 @@ def test_unexpected_errors_answer_without_stack_traces(tmp_path, monkeypatch):
         monkeypatch.delenv(name, raising=False)
     app = create_app({"INSTANCE_PATH": str(tmp_path), "SECRET_KEY": "x"})
     assert app.debug is False and app.testing is False
-    from calendar_app.repositories import events
+    from calendar_app.repositories import occurrences
 
     def explode(*_args, **_kwargs):
         raise RuntimeError("secret detail /srv/calendar_app.sqlite3")
 
-    monkeypatch.setattr(events, "list_events", explode)
+    monkeypatch.setattr(occurrences, "list_events", explode)
     app.logger.disabled = True
     for path in ("/api/v1/events", "/api/v1/organizations/x/events"):
         response = app.test_client().get(path)
