@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from functools import cached_property
 from datetime import date, datetime, timedelta, timezone
 
 from .clock import from_stored, to_stored
@@ -64,15 +65,18 @@ class StoredEvent:
         stored_exdates = row["exdates"]
         if all_day:
             start, end = date.fromisoformat(row["start_date"]), date.fromisoformat(row["end_date"])
+            duration = end - start + _DAY
             exdates = (() if not stored_exdates or stored_exdates == _NO_EXDATES
                        else tuple(date.fromisoformat(v) for v in json.loads(stored_exdates)))
         else:
             local = zone(row["timezone"])
-            start, end = from_stored(row["starts_at"]).astimezone(local), from_stored(row["ends_at"]).astimezone(local)
+            utc_start, utc_end = from_stored(row["starts_at"]), from_stored(row["ends_at"])
+            start, end, duration = utc_start.astimezone(local), utc_end.astimezone(local), utc_end - utc_start
             exdates = (() if not stored_exdates or stored_exdates == _NO_EXDATES
                        else tuple(from_stored(v).astimezone(local) for v in json.loads(stored_exdates)))
         # Hazard: the frozen __init__ sets the 19 fields one object.__setattr__ at a time, which made
-        # an uncached list of 100 events measurably slower; one __dict__ assignment sets them at once.
+        # an uncached list of 100 events measurably slower; one __dict__ assignment sets them at once,
+        # with the cached duration (read for every occurrence) already in it.
         event = _new(cls)
         _set(event, "__dict__", {
             "id": row["id"], "uid": row["uid"], "title": row["title"], "kind": row["kind"],
@@ -80,7 +84,7 @@ class StoredEvent:
             "url": row["url"], "status": row["status"], "visibility": row["visibility"],
             "sequence": row["sequence"], "timezone": row["timezone"], "all_day": all_day,
             "start": start, "end": end, "rrule": row["rrule"], "exdates": exdates,
-            "created_at": row["created_at"], "updated_at": row["updated_at"]})
+            "created_at": row["created_at"], "updated_at": row["updated_at"], "duration": duration})
         return event
 
     # --- time -------------------------------------------------------------------------------------
@@ -90,7 +94,7 @@ class StoredEvent:
         """The event's ZoneInfo."""
         return zone(self.timezone)
 
-    @property
+    @cached_property
     def duration(self) -> timedelta:
         """Length of one occurrence: elapsed time, or whole days with the last one included."""
         if self.all_day:

@@ -32,9 +32,10 @@ def test_from_row_sets_every_field_as_the_constructor_would(db, berlin, make):
     for event in (berlin, all_day):
         typed = stored(db, event)
         names = [f.name for f in dataclasses.fields(StoredEvent)]
-        assert list(vars(typed)) == names
+        assert list(vars(typed)) == [*names, "duration"]  # the fields, and the cached duration
         again = StoredEvent(**{name: getattr(typed, name) for name in names})
         assert again == typed and hash(again) == hash(typed)
+        assert "duration" not in vars(again) and again.duration == typed.duration
         with pytest.raises(dataclasses.FrozenInstanceError):
             typed.title = "khác"
 
