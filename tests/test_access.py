@@ -690,3 +690,17 @@ def test_user_commands_list_set_password_and_disable(app, runner):
     assert runner.invoke(args=["disable-user", "thu-ky"]).exit_code == 0
     assert runner.invoke(args=["list-users"]).stdout.splitlines()[1].startswith("#2\tthu-ky\tBiên tập\tdisabled 20")
     assert sign_in(app.test_client(), "thu-ky", "Một mật khẩu khác 2026").status_code == 401
+
+
+def test_a_token_opens_no_more_on_pages_and_feeds_than_its_organizations(client, auth, limited, internal_of_each):
+    """Pages know editors by their session only; feeds show internal events only by ?token= or to an identity in scope."""
+    theirs = internal_of_each["theirs"]
+    for headers in (limited["read"], limited["headers"], auth):
+        for path in ("/", f"/organizations/{limited['theirs']}", f"/events/{theirs['id']}",
+                     f"/feeds/organizations/{limited['theirs']}.ics", "/feeds/all.ics",
+                     f"/feeds/agreements/{limited['foreign']}.ics"):
+            response = client.get(path, headers={**headers, "Accept": "text/html"})
+            assert "Nội bộ giaoban của họ" not in response.get_data(as_text=True), path
+            assert theirs["uid"] not in response.get_data(as_text=True), path
+    assert client.get(f"/events/{theirs['id']}.ics", headers=limited["read"]).status_code == 404
+    assert client.get(f"/events/{theirs['id']}.ics", headers=auth).status_code == 200
