@@ -704,3 +704,18 @@ def test_a_token_opens_no_more_on_pages_and_feeds_than_its_organizations(client,
             assert theirs["uid"] not in response.get_data(as_text=True), path
     assert client.get(f"/events/{theirs['id']}.ics", headers=limited["read"]).status_code == 404
     assert client.get(f"/events/{theirs['id']}.ics", headers=auth).status_code == 200
+
+
+def test_a_limited_token_follows_its_organization_through_a_new_slug(app, client, auth, limited):
+    """Tokens name organizations by slug: a renamed slug, taken again by a new organization, must not carry the token."""
+    renamed = limited["mine"] + "-moi"
+    assert client.patch(f"/api/v1/organizations/{limited['mine']}", json={"slug": renamed},
+                        headers=auth).status_code == 200
+    assert client.post("/api/v1/organizations", json={"name": "Mượn tên cũ", "slug": limited["mine"]},
+                       headers=auth).status_code == 201
+    headers = limited["headers"]
+    assert client.patch(f"/api/v1/organizations/{limited['mine']}", json={"short_name": "X"},
+                        headers=headers).status_code == 403
+    assert client.patch(f"/api/v1/organizations/{renamed}", json={"short_name": "M"}, headers=headers).status_code == 200
+    listed = {t["id"]: t for t in client.get("/api/v1/tokens", headers=auth).get_json()["items"]}
+    assert [renamed] in [t["organizations"] for t in listed.values()]
