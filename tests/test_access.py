@@ -719,3 +719,14 @@ def test_a_limited_token_follows_its_organization_through_a_new_slug(app, client
     assert client.patch(f"/api/v1/organizations/{renamed}", json={"short_name": "M"}, headers=headers).status_code == 200
     listed = {t["id"]: t for t in client.get("/api/v1/tokens", headers=auth).get_json()["items"]}
     assert [renamed] in [t["organizations"] for t in listed.values()]
+
+
+def test_a_token_limited_to_a_deleted_organization_does_not_take_over_its_successor(client, auth, make, app):
+    gone = make.organization()
+    headers = bearer(make_token(app, organizations=[gone["slug"]]))
+    assert client.delete(f"/api/v1/organizations/{gone['slug']}", headers=auth).status_code == 204
+    assert client.post("/api/v1/organizations", json={"name": "Cơ quan mới", "slug": gone["slug"]},
+                       headers=auth).status_code == 201
+    assert client.patch(f"/api/v1/organizations/{gone['slug']}", json={"short_name": "X"},
+                        headers=headers).status_code == 403
+    assert client.post("/api/v1/events", json=_timed(organizations=[gone["slug"]]), headers=headers).status_code == 403

@@ -124,7 +124,7 @@ def update(db, slug: str, changes: dict, actor: str) -> dict:
     with feed_versions.changing(db, organizations={row["id"]}):
         db["organizations"].update(row["id"], values)
     if changes.get("slug") and changes["slug"] != slug:
-        tokens.rename_organization(db, slug, changes["slug"], actor)
+        tokens.follow_organization(db, slug, changes["slug"], actor)
     after = _represent(db, db["organizations"].get(row["id"]))
     audit.record(db, actor, "organization", row["id"], after["slug"], "update", before, after)
     return after
@@ -158,4 +158,5 @@ def delete(db, slug: str, actor: str) -> None:
     before = _represent(db, row)
     with feed_versions.changing(db, organizations={row["id"]}):
         db["organizations"].delete(row["id"])
+    tokens.follow_organization(db, slug, None, actor)
     audit.record(db, actor, "organization", row["id"], slug, "delete", before, None)
