@@ -76,7 +76,8 @@ def list_tokens_command():
     """List API tokens without their secrets."""
     for token in tokens.list_tokens(get_db()):
         state = "revoked" if token["revoked_at"] else f"expires {token['expires_at'] or 'never'}"
-        scope = "all organizations" if token["organizations"] is None else ",".join(token["organizations"])
+        limited = token["organizations"]
+        scope = "all organizations" if limited is None else ",".join(limited) or "no organization"
         click.echo(f"#{token['id']}\t{token['name']}\t{token['scope']}\t{scope}\t{state}")
 
 

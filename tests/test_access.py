@@ -690,3 +690,43 @@ def test_user_commands_list_set_password_and_disable(app, runner):
     assert runner.invoke(args=["disable-user", "thu-ky"]).exit_code == 0
     assert runner.invoke(args=["list-users"]).stdout.splitlines()[1].startswith("#2\tthu-ky\tBiên tập\tdisabled 20")
     assert sign_in(app.test_client(), "thu-ky", "Một mật khẩu khác 2026").status_code == 401
+
+
+def test_a_token_opens_no_more_on_pages_and_feeds_than_its_organizations(client, auth, limited, internal_of_each):
+    """Pages know editors by their session only; feeds show internal events only by ?token= or to an identity in scope."""
+    theirs = internal_of_each["theirs"]
+    for headers in (limited["read"], limited["headers"], auth):
+        for path in ("/", f"/organizations/{limited['theirs']}", f"/events/{theirs['id']}",
+                     f"/feeds/organizations/{limited['theirs']}.ics", "/feeds/all.ics",
+                     f"/feeds/agreements/{limited['foreign']}.ics"):
+            response = client.get(path, headers={**headers, "Accept": "text/html"})
+            assert "Nội bộ giaoban của họ" not in response.get_data(as_text=True), path
+            assert theirs["uid"] not in response.get_data(as_text=True), path
+    assert client.get(f"/events/{theirs['id']}.ics", headers=limited["read"]).status_code == 404
+    assert client.get(f"/events/{theirs['id']}.ics", headers=auth).status_code == 200
+
+
+def test_a_limited_token_follows_its_organization_through_a_new_slug(app, client, auth, limited):
+    """Tokens name organizations by slug: a renamed slug, taken again by a new organization, must not carry the token."""
+    renamed = limited["mine"] + "-moi"
+    assert client.patch(f"/api/v1/organizations/{limited['mine']}", json={"slug": renamed},
+                        headers=auth).status_code == 200
+    assert client.post("/api/v1/organizations", json={"name": "Mượn tên cũ", "slug": limited["mine"]},
+                       headers=auth).status_code == 201
+    headers = limited["headers"]
+    assert client.patch(f"/api/v1/organizations/{limited['mine']}", json={"short_name": "X"},
+                        headers=headers).status_code == 403
+    assert client.patch(f"/api/v1/organizations/{renamed}", json={"short_name": "M"}, headers=headers).status_code == 200
+    listed = {t["id"]: t for t in client.get("/api/v1/tokens", headers=auth).get_json()["items"]}
+    assert [renamed] in [t["organizations"] for t in listed.values()]
+
+
+def test_a_token_limited_to_a_deleted_organization_does_not_take_over_its_successor(client, auth, make, app):
+    gone = make.organization()
+    headers = bearer(make_token(app, organizations=[gone["slug"]]))
+    assert client.delete(f"/api/v1/organizations/{gone['slug']}", headers=auth).status_code == 204
+    assert client.post("/api/v1/organizations", json={"name": "Cơ quan mới", "slug": gone["slug"]},
+                       headers=auth).status_code == 201
+    assert client.patch(f"/api/v1/organizations/{gone['slug']}", json={"short_name": "X"},
+                        headers=headers).status_code == 403
+    assert client.post("/api/v1/events", json=_timed(organizations=[gone["slug"]]), headers=headers).status_code == 403

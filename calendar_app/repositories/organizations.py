@@ -5,7 +5,7 @@ import secrets
 from ..clock import now_stored
 from ..errors import ConflictError, ValidationFailed
 from ..text import fold
-from . import audit, feed_versions
+from . import audit, feed_versions, tokens
 from .rows import one_row
 from .search import search_clause
 
@@ -123,6 +123,8 @@ def update(db, slug: str, changes: dict, actor: str) -> dict:
     values["updated_at"] = now_stored()
     with feed_versions.changing(db, organizations={row["id"]}):
         db["organizations"].update(row["id"], values)
+    if changes.get("slug") and changes["slug"] != slug:
+        tokens.follow_organization(db, slug, changes["slug"], actor)
     after = _represent(db, db["organizations"].get(row["id"]))
     audit.record(db, actor, "organization", row["id"], after["slug"], "update", before, after)
     return after
@@ -156,4 +158,5 @@ def delete(db, slug: str, actor: str) -> None:
     before = _represent(db, row)
     with feed_versions.changing(db, organizations={row["id"]}):
         db["organizations"].delete(row["id"])
+    tokens.follow_organization(db, slug, None, actor)
     audit.record(db, actor, "organization", row["id"], slug, "delete", before, None)

@@ -58,6 +58,23 @@ def list_tokens(db) -> list[dict]:
     return [_represent(r) for r in db.query("select * from api_tokens order by id desc")]
 
 
+def follow_organization(db, old_slug: str, new_slug: str | None, actor: str) -> None:
+    """Keep tokens limited to an organization on it when its slug changes, or off it when it is deleted.
+
+    Tokens name organizations by slug; left on the old one, a token would take over any new
+    organization later given that slug. A token left with no organization reads and changes
+    nothing internal (an empty list is never "all"). The caller holds the transaction.
+    """
+    rows = db.execute("select id, organizations from api_tokens where organizations is not null").fetchall()
+    for token_id, stored in rows:
+        slugs = json.loads(stored)
+        if old_slug in slugs:
+            before = get(db, token_id)
+            kept = [new_slug if s == old_slug else s for s in slugs if s != old_slug or new_slug]
+            db.execute("update api_tokens set organizations = ? where id = ?", [json.dumps(kept), token_id])
+            audit.record(db, actor, "token", token_id, before["name"], "update", before, get(db, token_id))
+
+
 def revoke(db, token_id: int, actor: str = "system") -> dict:
     """Revoke a token at once."""
     before = get(db, token_id)
