@@ -510,3 +510,78 @@ def test_recurrence_ids_near_year_1_or_9999_are_refused_not_500(client, auth, ma
                 ["Must be between the years 1900 and 2200."], ["Not a valid date (YYYY-MM-DD)."],
                 ["Not a valid date-time (YYYY-MM-DDTHH:MM:SS, local time of the event)."])
     assert counts() == before
+
+
+# A stored value can take the public site down (issue 10 item 2)
+
+UTC_SERIES = ("BEGIN:VEVENT\r\nUID:giao-ban-utc@x\r\nDTSTAMP:20260101T000000Z\r\nDTSTART:20261215T010000Z\r\n"
+              "DTEND:20261215T020000Z\r\nSUMMARY:Giao ban\r\nRRULE:FREQ=WEEKLY;COUNT=4\r\nEND:VEVENT\r\n")
+MOVED_TO_9999 = ("BEGIN:VEVENT\r\nUID:giao-ban-utc@x\r\nDTSTAMP:20260101T000000Z\r\nRECURRENCE-ID:20261222T010000Z\r\n"
+                 "DTSTART:99991231T230000Z\r\nDTEND:99991231T233000Z\r\nSUMMARY:Giao ban\r\nEND:VEVENT\r\n")
+PUBLIC_READS = ("/", "/?month=2026-12", "/organizations/{org}", "/feeds/all.ics", "/feeds/organizations/{org}.ics",
+                "/api/v1/occurrences?from=2026-12-01T00:00:00Z&to=2027-01-31T00:00:00Z", "/events/{id}",
+                "/events/{id}.ics", "/api/v1/events/{id}/overrides", "/api/v1/events", "/api/v1/events/{id}")
+
+
+def test_imported_overrides_get_the_api_bounds_by_uid_and_line(client, auth, make, counts):
+    organization = make.organization()
+    before = counts()
+    response = client.post(f"/api/v1/import?organization={organization['slug']}", data=_ics(UTC_SERIES + MOVED_TO_9999),
+                           headers={**auth, "Content-Type": "text/calendar"})
+    body = assert_error(response, 422)
+    assert body["errors"]["events"] == {"giao-ban-utc@x (line 12)": {"line": 12, "errors": {
+        "starts_at": ["Must be between the years 1900 and 2200."],
+        "ends_at": ["Must be between the years 1900 and 2200."]}}}
+    assert counts() == before
+
+
+def _store_override_directly(app, event_id: int, starts_at: str, ends_at: str) -> None:
+    """Write an override row as an old release (or a hand-edited database) left it: no validation at all."""
+    from calendar_app.db import get_db, write_transaction
+
+    with app.app_context():
+        db = get_db()
+        with write_transaction(db):
+            db["occurrence_overrides"].insert({"event_id": event_id, "recurrence_id": "2026-12-22T01:00:00Z",
+                                               "status": "confirmed", "starts_at": starts_at, "ends_at": ends_at,
+                                               "sequence": 1, "updated_at": "2026-01-01T00:00:00Z"})
+
+
+def test_a_stored_override_beyond_year_9999_in_the_zone_degrades_to_an_error_for_that_event(app, client, auth, make,
+                                                                                            runner, tmp_path):
+    """The issue's sequence: an override at 9999-12-31T23:00Z on a UTC series, then the series moves to +07:00."""
+    organization = make.organization()
+    series = make.event(title="Giao ban", organizations=[organization["slug"]], timezone="UTC",
+                        starts_at="2026-12-15T01:00:00Z", ends_at="2026-12-15T02:00:00Z", rrule="FREQ=WEEKLY;COUNT=4")
+    other = make.event(title="Hội thảo vẫn hiện", organizations=[organization["slug"]])
+    _store_override_directly(app, series["id"], "9999-12-31T23:00:00Z", "9999-12-31T23:30:00Z")
+    moved = client.patch(f"/api/v1/events/{series['id']}", json={"timezone": "Asia/Ho_Chi_Minh"}, headers=auth)
+    # The PATCH re-validates the overrides it affects ...
+    assert assert_error(moved, 422, ["overrides"])["errors"]["overrides"] == {"2026-12-22T08:00:00+07:00": [
+        "The stored new time (9999-12-31T23:00:00Z) cannot be shown in Asia/Ho_Chi_Minh; set a new time or "
+        "delete this override."]}
+    assert client.get(f"/api/v1/events/{series['id']}").get_json()["timezone"] == "UTC"
+    # ... and a database already in that state (an old release, a hand edit) must still be read.
+    with app.app_context():
+        from calendar_app.db import get_db, write_transaction
+        db = get_db()
+        with write_transaction(db):
+            db.execute("update events set timezone = 'Asia/Ho_Chi_Minh' where id = ?", [series["id"]])
+    for template in PUBLIC_READS:
+        path = template.format(org=organization["slug"], id=series["id"])
+        response = client.get(path)
+        assert response.status_code == 200, (path, response.get_data(as_text=True)[:300])
+        if "occurrences" in path or path.startswith("/feeds/") or path == "/?month=2026-12":
+            assert "Hội thảo vẫn hiện" in response.get_data(as_text=True) or path.endswith("overrides"), path
+    listed = client.get(f"/api/v1/events/{series['id']}/overrides").get_json()["items"]
+    assert [(o["recurrence_id"], o["problem"]) for o in listed] == [(
+        "2026-12-22T08:00:00+07:00",
+        "The stored new time (9999-12-31T23:00:00Z) cannot be shown in Asia/Ho_Chi_Minh; set a new time or "
+        "delete this override.")]
+    page = client.get(f"/events/{series['id']}").get_data(as_text=True)
+    assert "cannot be shown" in page or "không hiển thị được" in page
+    result = runner.invoke(args=["publish-feeds", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    deleted = client.delete(f"/api/v1/events/{series['id']}/occurrences/2026-12-22T08:00:00", headers=auth)
+    assert deleted.status_code == 204, deleted.get_data(as_text=True)[:300]
+    assert client.get(f"/api/v1/events/{series['id']}/overrides").get_json()["items"] == []

@@ -259,7 +259,9 @@ def _builder_overrides(row: dict, stored: list[dict], hidden: frozenset[str]) ->
         if override["status"] in hidden:
             skipped.append(value)
             continue
-        typed = overrides_repo.typed(event, override)
+        typed = overrides_repo.readable(event, override)
+        if typed is None:
+            continue  # a stored value the zone cannot show: the feed keeps the series' own occurrence
         # A client keeps the highest SEQUENCE per instance; the series may have moved past it.
         typed["sequence"] = max(typed["sequence"], event.sequence)
         kept.append(typed)

@@ -157,7 +157,8 @@ def apply_overrides(db, found: list[tuple], where: list[str], params: list, wind
     for event_id, stored in occurrence_overrides.for_events(db, list(series)).items():
         event = series[event_id]
         for override, value in occurrence_overrides.real(event, stored):
-            by_key[(event_id, value)] = (event, override)
+            if occurrence_overrides.readable(event, override) is not None:  # else: the series' own occurrence
+                by_key[(event_id, value)] = (event, override)
     if not by_key:
         return found
     lo, hi = window_start.astimezone(_UTC), window_end.astimezone(_UTC)

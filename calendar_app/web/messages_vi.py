@@ -57,6 +57,10 @@ VI = {
     "Place": "Địa điểm",
     "More information": "Thông tin thêm",
     "Next occurrences": "Các lần tiếp theo",
+    "The change stored for the occurrence of {day} cannot be shown (its new time is outside the years the "
+    "calendar holds); the regular time is shown instead.":
+        "Thay đổi đã lưu cho lần {day} không hiển thị được (giờ mới nằm ngoài khoảng năm lịch quản lý); "
+        "lịch hiển thị giờ thường lệ.",
     "Add to my calendar (.ics)": "Thêm vào lịch của tôi (.ics)",
     "Edit": "Sửa",
     "Cancel the event": "Hủy sự kiện",
