@@ -585,3 +585,41 @@ def test_a_stored_override_beyond_year_9999_in_the_zone_degrades_to_an_error_for
     deleted = client.delete(f"/api/v1/events/{series['id']}/occurrences/2026-12-22T08:00:00", headers=auth)
     assert deleted.status_code == 204, deleted.get_data(as_text=True)[:300]
     assert client.get(f"/api/v1/events/{series['id']}/overrides").get_json()["items"] == []
+
+
+# Daylight-saving gaps (issue 10 item 12): 2026-03-29 02:00-03:00 does not exist in Europe/Berlin.
+
+
+def test_a_weekly_0230_berlin_series_has_no_zero_length_occurrence_on_the_gap_day():
+    from datetime import datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    from calendar_app.recurrence import occurrences_between
+
+    berlin, utc = ZoneInfo("Europe/Berlin"), ZoneInfo("UTC")
+    start = datetime(2026, 3, 15, 2, 30, tzinfo=berlin)
+    found = occurrences_between(start, timedelta(hours=1), "FREQ=WEEKLY;COUNT=4", [],
+                                datetime(2026, 3, 1, tzinfo=utc), datetime(2026, 5, 1, tzinfo=utc))
+    spans = [(o.start.astimezone(utc).isoformat(), o.end.astimezone(utc).isoformat()) for o in found]
+    assert spans == [("2026-03-15T01:30:00+00:00", "2026-03-15T02:30:00+00:00"),
+                     ("2026-03-22T01:30:00+00:00", "2026-03-22T02:30:00+00:00"),
+                     # RFC 5545: a local time in the gap means the instant with the offset before it (03:30 CEST)
+                     ("2026-03-29T01:30:00+00:00", "2026-03-29T02:30:00+00:00"),
+                     ("2026-04-05T00:30:00+00:00", "2026-04-05T01:30:00+00:00")]
+    gap_day = found[2]
+    assert (gap_day.start.isoformat(), gap_day.end.isoformat(), gap_day.recurrence_id.isoformat()) == (
+        "2026-03-29T03:30:00+02:00", "2026-03-29T04:30:00+02:00", "2026-03-29T03:30:00+02:00")
+
+
+def test_the_overrides_api_takes_every_recurrence_id_the_series_reports(client, auth, make):
+    series = make.event(timezone="Europe/Berlin", starts_at="2026-03-15T02:30:00+01:00",
+                        ends_at="2026-03-15T03:30:00+01:00", rrule="FREQ=WEEKLY;COUNT=4")
+    listed = client.get("/api/v1/occurrences?from=2026-03-01T00:00:00Z&to=2026-05-01T00:00:00Z").get_json()["items"]
+    assert [(o["start"], o["end"]) for o in listed][2] == ("2026-03-29T03:30:00+02:00", "2026-03-29T04:30:00+02:00")
+    for occurrence in listed:
+        path = f"/api/v1/events/{series['id']}/occurrences/{occurrence['recurrence_id']}"
+        response = client.put(path, json={"status": "cancelled"}, headers=auth)
+        assert response.status_code == 201, (occurrence["recurrence_id"], response.get_json())
+        assert client.get(path).get_json()["recurrence_id"] == occurrence["recurrence_id"]
+    feed = client.get(f"/events/{series['id']}.ics").get_data(as_text=True)
+    assert "RECURRENCE-ID;TZID=Europe/Berlin:20260329T033000" in feed
