@@ -623,3 +623,47 @@ def test_the_overrides_api_takes_every_recurrence_id_the_series_reports(client, 
         assert client.get(path).get_json()["recurrence_id"] == occurrence["recurrence_id"]
     feed = client.get(f"/events/{series['id']}.ics").get_data(as_text=True)
     assert "RECURRENCE-ID;TZID=Europe/Berlin:20260329T033000" in feed
+
+
+# Overrides after their series changes (issue 10 item 14)
+
+WEEKLY = {"title": "Giao ban tuần", "kind": "review_meeting", "starts_at": "2026-12-01T08:00:00+07:00",
+          "ends_at": "2026-12-01T09:00:00+07:00", "rrule": "FREQ=WEEKLY;COUNT=3"}
+
+
+@pytest.mark.parametrize("change", [{"starts_at": "2026-12-02T08:00:00+07:00", "ends_at": "2026-12-02T09:00:00+07:00"},
+                                    {"rrule": None}])
+def test_overrides_of_occurrences_a_series_no_longer_has_stop_being_listed_or_served(client, auth, make, change):
+    series = make.event(**WEEKLY)
+    path = f"/api/v1/events/{series['id']}/occurrences/2026-12-08T08:00:00"
+    assert client.put(path, json={"title": "Giao ban dời", "location": "Phòng 2"}, headers=auth).status_code == 201
+    assert client.patch(f"/api/v1/events/{series['id']}", json=change, headers=auth).status_code == 200
+    assert client.get(f"/api/v1/events/{series['id']}/overrides").get_json() == {"items": []}
+    assert assert_error(client.get(path), 404)
+    feed = client.get(f"/events/{series['id']}.ics").get_data(as_text=True)
+    assert "RECURRENCE-ID" not in feed and "Giao ban dời" not in feed
+    found = client.get("/api/v1/occurrences?from=2026-11-01T00:00:00Z&to=2027-01-31T00:00:00Z").get_json()["items"]
+    assert "Giao ban dời" not in {o["title"] for o in found}
+
+
+def test_an_override_moved_past_the_series_end_is_found_by_event_windows_and_feeds(app, client, auth, make, clock):
+    organization = make.organization()
+    series = make.event(**WEEKLY, organizations=[organization["slug"]])
+    moved = client.put(f"/api/v1/events/{series['id']}/occurrences/2026-12-15T08:00:00", headers=auth,
+                       json={"starts_at": "2027-06-10T08:00:00+07:00", "ends_at": "2027-06-10T09:00:00+07:00"})
+    assert moved.status_code == 201, moved.get_json()
+    window = client.get("/api/v1/events?from=2027-06-01T00:00:00Z&to=2027-06-30T00:00:00Z").get_json()
+    assert [e["id"] for e in window["items"]] == [series["id"]] and window["total"] == 1
+    nested = client.get(f"/api/v1/organizations/{organization['slug']}/events"
+                        "?from=2027-06-01T00:00:00Z&to=2027-06-30T00:00:00Z").get_json()
+    assert [e["id"] for e in nested["items"]] == [series["id"]]
+    assert client.get("/api/v1/events?from=2027-07-01T00:00:00Z&to=2027-07-30T00:00:00Z").get_json()["total"] == 0
+    # Over FEED_PAST_DAYS after the series' own last occurrence (feeds leave such events out), but not
+    # after the moved one: the feeds still carry the series and its moved occurrence.
+    from datetime import date
+    clock.set(date(2028, 3, 1))
+    for path in ("/feeds/all.ics", f"/feeds/organizations/{organization['slug']}.ics"):
+        feed = client.get(path).get_data(as_text=True)
+        assert "RECURRENCE-ID;TZID=Asia/Ho_Chi_Minh:20261215T080000" in feed, path
+    clock.set(date(2028, 7, 1))
+    assert "RECURRENCE-ID" not in client.get("/feeds/all.ics").get_data(as_text=True)

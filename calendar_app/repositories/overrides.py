@@ -157,16 +157,16 @@ def _stored(db, event_id: int, recurrence_id: str) -> dict | None:
 
 
 def list_for_event(db, event_id: int) -> list[dict]:
-    """Every override of one event, in recurrence order."""
+    """The overrides of the occurrences the series has as it stands, in recurrence order."""
     event = _event(db, event_id)
-    return [represent(event, o) for o in for_events(db, [event_id]).get(event_id, [])]
+    return [represent(event, o) for o, _value in real(event, for_events(db, [event_id]).get(event_id, []))]
 
 
 def get(db, event_id: int, recurrence_text: str) -> dict:
-    """Return one override, 404 when the occurrence is not overridden."""
+    """Return one override, 404 when the occurrence is not overridden (or the series no longer has it)."""
     event = _event(db, event_id)
     found = _stored(db, event_id, parse_recurrence_id(event, recurrence_text))
-    if found is None:
+    if found is None or not real(event, [found]):
         raise NotFoundError(f"Occurrence {recurrence_text} of event {event_id} is not overridden.")
     return represent(event, found)
 
