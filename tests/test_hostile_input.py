@@ -372,7 +372,8 @@ def test_half_valid_ics_writes_nothing(client, auth, make, counts):
 
 
 QUERY_KEYS = ("kind", "cancelled", "tentative", "alarm", "since", "include", "organizations", "token", "month",
-              "organization", "agreement", "lang", "q", "from", "to", "limit", "offset", "status", "next")
+              "organization", "agreement", "lang", "q", "from", "to", "limit", "offset", "status", "next",
+              "endpoint", "_external", "_anchor", "_scheme", "slug", "event_id")
 QUERY_VALUES = st.one_of(
     st.text(max_size=40),
     st.sampled_from(["0001-01", "9999-12", "2026-13", "0000-00-00", "-1", "1e309", "NaN", "99999999999999999999999",
