@@ -21,6 +21,7 @@ from .feeds.ical_builder import KIND_LABELS
 from .repositories import events, organizations, overrides
 from .schemas.events import EventInSchema
 from .settings import default_timezone
+from .schemas.overrides import OverrideInSchema
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_COMPONENTS = 5000
@@ -209,22 +210,22 @@ def to_input(event) -> dict:
 
 
 def _override_input(event, master: dict) -> dict:
-    """Map a RECURRENCE-ID VEVENT to the fields of an occurrence override."""
+    """Map a RECURRENCE-ID VEVENT to override fields, checked by the API's OverrideInSchema (bounds included)."""
     recurrence = event["RECURRENCE-ID"].dt
     times = _times(event)
-    values = {"status": (_text(event, "STATUS") or "CONFIRMED").lower(), "title": _text(event, "SUMMARY"),
-              "location": _text(event, "LOCATION"), "description": _text(event, "DESCRIPTION")}
+    payload = {"status": (_text(event, "STATUS") or "CONFIRMED").lower(), "title": _text(event, "SUMMARY"),
+               "location": _text(event, "LOCATION"), "description": _text(event, "DESCRIPTION")}
     if master["all_day"]:
-        values["start_date"] = date.fromisoformat(times["start_date"]) if times["all_day"] else None
-        values["end_date"] = date.fromisoformat(times["end_date"]) if times["all_day"] else None
+        if times["all_day"]:
+            payload.update(start_date=times["start_date"], end_date=times["end_date"])
         recurrence_text = (recurrence.date() if isinstance(recurrence, datetime) else recurrence).isoformat()
     else:
-        values["starts_at"] = datetime.fromisoformat(times["starts_at"]) if not times["all_day"] else None
-        values["ends_at"] = datetime.fromisoformat(times["ends_at"]) if not times["all_day"] else None
+        if not times["all_day"]:
+            payload.update(starts_at=times["starts_at"], ends_at=times["ends_at"])
         if not isinstance(recurrence, datetime):
             raise ValueError("RECURRENCE-ID must be a date-time for a timed series.")
         recurrence_text = _local(recurrence, master["timezone"]).isoformat()
-    return {"recurrence_id": recurrence_text, **values}
+    return {"recurrence_id": recurrence_text, **OverrideInSchema().load(payload)}
 
 
 # --- validation and writing -------------------------------------------------------------------
@@ -259,7 +260,7 @@ def validate(components: list[Component], organization: str, agreement: str | No
                 errors.update(error.messages)
             except KeyError as error:
                 errors.setdefault(str(error.args[0]), []).append("Missing.")
-            except ValueError as error:
+            except (ValueError, OverflowError) as error:
                 errors.setdefault(getattr(error, "field", "_event"), []).append(str(error))
         component.uid = uid
         if errors:
@@ -313,7 +314,9 @@ def _import_overrides(db, components: list[Component], ids: dict, actor: str) ->
         except ApiError as error:
             problems[f"{key} (line {component.line})"] = {"line": component.line,
                                                            "errors": error.errors or {"_event": [error.message]}}
-        except (ValueError, KeyError) as error:
+        except ValidationError as error:
+            problems[f"{key} (line {component.line})"] = {"line": component.line, "errors": error.messages}
+        except (ValueError, KeyError, OverflowError) as error:
             problems[f"{key} (line {component.line})"] = {"line": component.line, "errors": {"_event": [str(error)]}}
     if problems:
         raise ValidationFailed({"events": problems}, f"{len(problems)} occurrence override(s) are invalid; "

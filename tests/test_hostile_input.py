@@ -372,7 +372,8 @@ def test_half_valid_ics_writes_nothing(client, auth, make, counts):
 
 
 QUERY_KEYS = ("kind", "cancelled", "tentative", "alarm", "since", "include", "organizations", "token", "month",
-              "organization", "agreement", "lang", "q", "from", "to", "limit", "offset", "status", "next")
+              "organization", "agreement", "lang", "q", "from", "to", "limit", "offset", "status", "next",
+              "endpoint", "_external", "_anchor", "_scheme", "slug", "event_id")
 QUERY_VALUES = st.one_of(
     st.text(max_size=40),
     st.sampled_from(["0001-01", "9999-12", "2026-13", "0000-00-00", "-1", "1e309", "NaN", "99999999999999999999999",
@@ -510,3 +511,160 @@ def test_recurrence_ids_near_year_1_or_9999_are_refused_not_500(client, auth, ma
                 ["Must be between the years 1900 and 2200."], ["Not a valid date (YYYY-MM-DD)."],
                 ["Not a valid date-time (YYYY-MM-DDTHH:MM:SS, local time of the event)."])
     assert counts() == before
+
+
+# A stored value can take the public site down (issue 10 item 2)
+
+UTC_SERIES = ("BEGIN:VEVENT\r\nUID:giao-ban-utc@x\r\nDTSTAMP:20260101T000000Z\r\nDTSTART:20261215T010000Z\r\n"
+              "DTEND:20261215T020000Z\r\nSUMMARY:Giao ban\r\nRRULE:FREQ=WEEKLY;COUNT=4\r\nEND:VEVENT\r\n")
+MOVED_TO_9999 = ("BEGIN:VEVENT\r\nUID:giao-ban-utc@x\r\nDTSTAMP:20260101T000000Z\r\nRECURRENCE-ID:20261222T010000Z\r\n"
+                 "DTSTART:99991231T230000Z\r\nDTEND:99991231T233000Z\r\nSUMMARY:Giao ban\r\nEND:VEVENT\r\n")
+PUBLIC_READS = ("/", "/?month=2026-12", "/organizations/{org}", "/feeds/all.ics", "/feeds/organizations/{org}.ics",
+                "/api/v1/occurrences?from=2026-12-01T00:00:00Z&to=2027-01-31T00:00:00Z", "/events/{id}",
+                "/events/{id}.ics", "/api/v1/events/{id}/overrides", "/api/v1/events", "/api/v1/events/{id}")
+
+
+def test_imported_overrides_get_the_api_bounds_by_uid_and_line(client, auth, make, counts):
+    organization = make.organization()
+    before = counts()
+    response = client.post(f"/api/v1/import?organization={organization['slug']}", data=_ics(UTC_SERIES + MOVED_TO_9999),
+                           headers={**auth, "Content-Type": "text/calendar"})
+    body = assert_error(response, 422)
+    assert body["errors"]["events"] == {"giao-ban-utc@x (line 12)": {"line": 12, "errors": {
+        "starts_at": ["Must be between the years 1900 and 2200."],
+        "ends_at": ["Must be between the years 1900 and 2200."]}}}
+    assert counts() == before
+
+
+def _store_override_directly(app, event_id: int, starts_at: str, ends_at: str) -> None:
+    """Write an override row as an old release (or a hand-edited database) left it: no validation at all."""
+    from calendar_app.db import get_db, write_transaction
+
+    with app.app_context():
+        db = get_db()
+        with write_transaction(db):
+            db["occurrence_overrides"].insert({"event_id": event_id, "recurrence_id": "2026-12-22T01:00:00Z",
+                                               "status": "confirmed", "starts_at": starts_at, "ends_at": ends_at,
+                                               "sequence": 1, "updated_at": "2026-01-01T00:00:00Z"})
+
+
+def test_a_stored_override_beyond_year_9999_in_the_zone_degrades_to_an_error_for_that_event(app, client, auth, make,
+                                                                                            runner, tmp_path):
+    """The issue's sequence: an override at 9999-12-31T23:00Z on a UTC series, then the series moves to +07:00."""
+    organization = make.organization()
+    series = make.event(title="Giao ban", organizations=[organization["slug"]], timezone="UTC",
+                        starts_at="2026-12-15T01:00:00Z", ends_at="2026-12-15T02:00:00Z", rrule="FREQ=WEEKLY;COUNT=4")
+    other = make.event(title="Hội thảo vẫn hiện", organizations=[organization["slug"]])
+    _store_override_directly(app, series["id"], "9999-12-31T23:00:00Z", "9999-12-31T23:30:00Z")
+    moved = client.patch(f"/api/v1/events/{series['id']}", json={"timezone": "Asia/Ho_Chi_Minh"}, headers=auth)
+    # The PATCH re-validates the overrides it affects ...
+    assert assert_error(moved, 422, ["overrides"])["errors"]["overrides"] == {"2026-12-22T08:00:00+07:00": [
+        "The stored new time (9999-12-31T23:00:00Z) cannot be shown in Asia/Ho_Chi_Minh; set a new time or "
+        "delete this override."]}
+    assert client.get(f"/api/v1/events/{series['id']}").get_json()["timezone"] == "UTC"
+    # ... and a database already in that state (an old release, a hand edit) must still be read.
+    with app.app_context():
+        from calendar_app.db import get_db, write_transaction
+        db = get_db()
+        with write_transaction(db):
+            db.execute("update events set timezone = 'Asia/Ho_Chi_Minh' where id = ?", [series["id"]])
+    for template in PUBLIC_READS:
+        path = template.format(org=organization["slug"], id=series["id"])
+        response = client.get(path)
+        assert response.status_code == 200, (path, response.get_data(as_text=True)[:300])
+        if "occurrences" in path or path.startswith("/feeds/") or path == "/?month=2026-12":
+            assert "Hội thảo vẫn hiện" in response.get_data(as_text=True) or path.endswith("overrides"), path
+    listed = client.get(f"/api/v1/events/{series['id']}/overrides").get_json()["items"]
+    assert [(o["recurrence_id"], o["problem"]) for o in listed] == [(
+        "2026-12-22T08:00:00+07:00",
+        "The stored new time (9999-12-31T23:00:00Z) cannot be shown in Asia/Ho_Chi_Minh; set a new time or "
+        "delete this override.")]
+    page = client.get(f"/events/{series['id']}").get_data(as_text=True)
+    assert "cannot be shown" in page or "không hiển thị được" in page
+    result = runner.invoke(args=["publish-feeds", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    deleted = client.delete(f"/api/v1/events/{series['id']}/occurrences/2026-12-22T08:00:00", headers=auth)
+    assert deleted.status_code == 204, deleted.get_data(as_text=True)[:300]
+    assert client.get(f"/api/v1/events/{series['id']}/overrides").get_json()["items"] == []
+
+
+# Daylight-saving gaps (issue 10 item 12): 2026-03-29 02:00-03:00 does not exist in Europe/Berlin.
+
+
+def test_a_weekly_0230_berlin_series_has_no_zero_length_occurrence_on_the_gap_day():
+    from datetime import datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    from calendar_app.recurrence import occurrences_between
+
+    berlin, utc = ZoneInfo("Europe/Berlin"), ZoneInfo("UTC")
+    start = datetime(2026, 3, 15, 2, 30, tzinfo=berlin)
+    found = occurrences_between(start, timedelta(hours=1), "FREQ=WEEKLY;COUNT=4", [],
+                                datetime(2026, 3, 1, tzinfo=utc), datetime(2026, 5, 1, tzinfo=utc))
+    spans = [(o.start.astimezone(utc).isoformat(), o.end.astimezone(utc).isoformat()) for o in found]
+    assert spans == [("2026-03-15T01:30:00+00:00", "2026-03-15T02:30:00+00:00"),
+                     ("2026-03-22T01:30:00+00:00", "2026-03-22T02:30:00+00:00"),
+                     # RFC 5545: a local time in the gap means the instant with the offset before it (03:30 CEST)
+                     ("2026-03-29T01:30:00+00:00", "2026-03-29T02:30:00+00:00"),
+                     ("2026-04-05T00:30:00+00:00", "2026-04-05T01:30:00+00:00")]
+    gap_day = found[2]
+    assert (gap_day.start.isoformat(), gap_day.end.isoformat(), gap_day.recurrence_id.isoformat()) == (
+        "2026-03-29T03:30:00+02:00", "2026-03-29T04:30:00+02:00", "2026-03-29T03:30:00+02:00")
+
+
+def test_the_overrides_api_takes_every_recurrence_id_the_series_reports(client, auth, make):
+    series = make.event(timezone="Europe/Berlin", starts_at="2026-03-15T02:30:00+01:00",
+                        ends_at="2026-03-15T03:30:00+01:00", rrule="FREQ=WEEKLY;COUNT=4")
+    listed = client.get("/api/v1/occurrences?from=2026-03-01T00:00:00Z&to=2026-05-01T00:00:00Z").get_json()["items"]
+    assert [(o["start"], o["end"]) for o in listed][2] == ("2026-03-29T03:30:00+02:00", "2026-03-29T04:30:00+02:00")
+    for occurrence in listed:
+        path = f"/api/v1/events/{series['id']}/occurrences/{occurrence['recurrence_id']}"
+        response = client.put(path, json={"status": "cancelled"}, headers=auth)
+        assert response.status_code == 201, (occurrence["recurrence_id"], response.get_json())
+        assert client.get(path).get_json()["recurrence_id"] == occurrence["recurrence_id"]
+    feed = client.get(f"/events/{series['id']}.ics").get_data(as_text=True)
+    assert "RECURRENCE-ID;TZID=Europe/Berlin:20260329T033000" in feed
+
+
+# Overrides after their series changes (issue 10 item 14)
+
+WEEKLY = {"title": "Giao ban tuần", "kind": "review_meeting", "starts_at": "2026-12-01T08:00:00+07:00",
+          "ends_at": "2026-12-01T09:00:00+07:00", "rrule": "FREQ=WEEKLY;COUNT=3"}
+
+
+@pytest.mark.parametrize("change", [{"starts_at": "2026-12-02T08:00:00+07:00", "ends_at": "2026-12-02T09:00:00+07:00"},
+                                    {"rrule": None}])
+def test_overrides_of_occurrences_a_series_no_longer_has_stop_being_listed_or_served(client, auth, make, change):
+    series = make.event(**WEEKLY)
+    path = f"/api/v1/events/{series['id']}/occurrences/2026-12-08T08:00:00"
+    assert client.put(path, json={"title": "Giao ban dời", "location": "Phòng 2"}, headers=auth).status_code == 201
+    assert client.patch(f"/api/v1/events/{series['id']}", json=change, headers=auth).status_code == 200
+    assert client.get(f"/api/v1/events/{series['id']}/overrides").get_json() == {"items": []}
+    assert assert_error(client.get(path), 404)
+    feed = client.get(f"/events/{series['id']}.ics").get_data(as_text=True)
+    assert "RECURRENCE-ID" not in feed and "Giao ban dời" not in feed
+    found = client.get("/api/v1/occurrences?from=2026-11-01T00:00:00Z&to=2027-01-31T00:00:00Z").get_json()["items"]
+    assert "Giao ban dời" not in {o["title"] for o in found}
+
+
+def test_an_override_moved_past_the_series_end_is_found_by_event_windows_and_feeds(app, client, auth, make, clock):
+    organization = make.organization()
+    series = make.event(**WEEKLY, organizations=[organization["slug"]])
+    moved = client.put(f"/api/v1/events/{series['id']}/occurrences/2026-12-15T08:00:00", headers=auth,
+                       json={"starts_at": "2027-06-10T08:00:00+07:00", "ends_at": "2027-06-10T09:00:00+07:00"})
+    assert moved.status_code == 201, moved.get_json()
+    window = client.get("/api/v1/events?from=2027-06-01T00:00:00Z&to=2027-06-30T00:00:00Z").get_json()
+    assert [e["id"] for e in window["items"]] == [series["id"]] and window["total"] == 1
+    nested = client.get(f"/api/v1/organizations/{organization['slug']}/events"
+                        "?from=2027-06-01T00:00:00Z&to=2027-06-30T00:00:00Z").get_json()
+    assert [e["id"] for e in nested["items"]] == [series["id"]]
+    assert client.get("/api/v1/events?from=2027-07-01T00:00:00Z&to=2027-07-30T00:00:00Z").get_json()["total"] == 0
+    # Over FEED_PAST_DAYS after the series' own last occurrence (feeds leave such events out), but not
+    # after the moved one: the feeds still carry the series and its moved occurrence.
+    from datetime import date
+    clock.set(date(2028, 3, 1))
+    for path in ("/feeds/all.ics", f"/feeds/organizations/{organization['slug']}.ics"):
+        feed = client.get(path).get_data(as_text=True)
+        assert "RECURRENCE-ID;TZID=Asia/Ho_Chi_Minh:20261215T080000" in feed, path
+    clock.set(date(2028, 7, 1))
+    assert "RECURRENCE-ID" not in client.get("/feeds/all.ics").get_data(as_text=True)

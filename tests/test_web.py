@@ -580,6 +580,25 @@ def test_agreement_form_errors_go_to_their_party_row(seeded, editor, app):
         assert get_db().execute("select count(*) from agreements").fetchone()[0] == 3  # the demo's only
 
 
+def test_event_form_says_a_start_in_a_daylight_saving_gap_does_not_exist(seeded, editor, app):
+    """02:30 on 2026-03-29 does not exist in Europe/Berlin: the form said 'end must be after start'."""
+    form = event_form(timezone="Europe/Berlin", starts_at="2026-03-29T02:30", ends_at="2026-03-29T03:30")
+    response = post_form(editor, "/events/new", form)
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert ("Giờ 02:30 ngày 29/03/2026 không tồn tại ở múi giờ Europe/Berlin: đồng hồ được vặn nhanh qua khoảng "
+            "giờ này (giờ mùa hè). Hãy chọn giờ khác." in field_block(html, "starts_at"))
+    assert "Thời điểm kết thúc phải sau thời điểm bắt đầu." not in html
+    ends = post_form(editor, "/events/new", event_form(timezone="Europe/Berlin", starts_at="2026-03-29T01:30",
+                                                       ends_at="2026-03-29T02:15"))
+    assert "không tồn tại" in field_block(ends.get_data(as_text=True), "ends_at")
+    english = editor.post("/events/new?lang=en", data={**form, "csrf_token": csrf_token(editor, "/events/new")})
+    assert ("02:30 on 29/03/2026 does not exist in Europe/Berlin: the clocks skip that hour (daylight saving "
+            "time). Choose another time." in english.get_data(as_text=True))
+    with app.app_context():
+        assert get_db().execute("select count(*) from events where timezone = 'Europe/Berlin'").fetchone()[0] == 0
+
+
 REGULATION = "quy-che-phoi-hop-bcsd-bo-tt-tt-dang-uy-khoi-dn-tw"
 
 

@@ -33,6 +33,7 @@ __all__ = [
     "TooManyOccurrences",
     "first_occurrence_between",
     "occurrences_between",
+    "real_time",
     "series_end",
 ]
 
@@ -175,10 +176,23 @@ def _last_kept(series: _Series, excluded: set) -> datetime | None:
 def _occurrence(local_start: datetime, start: datetime | date, duration: timedelta) -> Occurrence:
     """Build the Occurrence for a naive local start of the event's series."""
     if isinstance(start, datetime):
-        begin = local_start.replace(microsecond=start.microsecond, tzinfo=start.tzinfo)
-    else:
-        begin = local_start.date()
+        begin = real_time(local_start.replace(microsecond=start.microsecond, tzinfo=start.tzinfo))
+        return Occurrence(begin, real_time(begin + duration), begin)
+    begin = local_start.date()
     return Occurrence(begin, begin + duration, begin)
+
+
+def real_time(moment: datetime) -> datetime:
+    """The wall time of the instant an aware local time means; a time a DST gap skips comes out past the gap.
+
+    RFC 5545 reads 02:30 on the day Europe/Berlin skips 02:00-03:00 with the offset before the gap:
+    01:30 UTC, 03:30 CEST. Left as 02:30+01:00, the occurrence ended (02:30 + 1 h = 03:30+02:00) at
+    the instant it began, and its recurrence id did not match itself read back from UTC.
+    """
+    if moment.tzinfo is None:
+        return moment
+    after = moment.astimezone(_UTC).astimezone(moment.tzinfo)
+    return moment if after.replace(tzinfo=None) == moment.replace(tzinfo=None) else after
 
 
 def _overlaps(occurrence: Occurrence, zone: tzinfo, window: tuple[datetime, datetime]) -> bool:
@@ -226,7 +240,7 @@ def _to_value(local: datetime, series: _Series, start) -> datetime | date:
     """A naive local occurrence as the event's type: aware in its zone, or a date."""
     if series.zone is None:
         return local.date()
-    return local.replace(microsecond=start.microsecond if start else 0, tzinfo=series.zone)
+    return real_time(local.replace(microsecond=start.microsecond if start else 0, tzinfo=series.zone))
 
 
 def _moved(moment: datetime, delta: timedelta) -> datetime:

@@ -155,6 +155,9 @@ def update(db, event_id: int, fields: dict, actor: str) -> dict:
         values["cancelled_at"] = None
     with feed_versions.changing(db, events={event_id}):
         db["events"].update(event_id, values)
+        if rescheduled:  # a new zone, time or rule must leave every override of the series readable
+            from . import overrides  # overrides reads events: imported here, not at the top
+            overrides.check_against_series(db, StoredEvent.from_row(get_row(db, event_id)))
         db.execute("delete from event_organizations where event_id = ?", [event_id])
         db["event_organizations"].insert_all({"event_id": event_id, "organization_id": o} for o in organization_ids)
         occurrence_index.refresh(db, event_id)

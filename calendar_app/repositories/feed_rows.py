@@ -132,8 +132,10 @@ def _where(selection: Selection) -> tuple[list[str], list]:
     if selection.hide_tentative:
         where.append("e.status != 'tentative'")
     if selection.range_end_from is not None:
-        where.append("(e.range_end is null or e.range_end >= ?)")
-        params.append(selection.range_end_from)
+        # An override may move an occurrence past the series' own end: the series stays while it lasts.
+        where.append("(e.range_end is null or e.range_end >= ? or e.id in (select event_id from occurrence_overrides "
+                     "where ends_at >= ? or end_date >= substr(?, 1, 10)))")
+        params += [selection.range_end_from] * 3
     if selection.cancelled_since is not None:
         where.append("(e.status != 'cancelled' or coalesce(e.cancelled_at, e.updated_at) >= ?)")
         params.append(selection.cancelled_since)
@@ -259,7 +261,9 @@ def _builder_overrides(row: dict, stored: list[dict], hidden: frozenset[str]) ->
         if override["status"] in hidden:
             skipped.append(value)
             continue
-        typed = overrides_repo.typed(event, override)
+        typed = overrides_repo.readable(event, override)
+        if typed is None:
+            continue  # a stored value the zone cannot show: the feed keeps the series' own occurrence
         # A client keeps the highest SEQUENCE per instance; the series may have moved past it.
         typed["sequence"] = max(typed["sequence"], event.sequence)
         kept.append(typed)

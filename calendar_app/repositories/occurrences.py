@@ -50,10 +50,37 @@ def list_events(db, filters: dict, limit: int, offset: int, represent=None) -> t
     for row in _rows_by_id(db, set(unsure) - set(starts_of)).values():
         if StoredEvent.from_row(row).first_occurrence_between(*window) is not None:
             starts_of[row["id"]] = row["range_start"]
+    for row in _moved_into(db, where, params, *window):
+        starts_of.setdefault(row["id"], row["range_start"])
     matching = sorted(starts_of, key=lambda i: (starts_of[i], i))
     page = matching[offset:offset + limit]
     by_id = _rows_by_id(db, page)
     return represent(db, [by_id[i] for i in page]), len(matching)
+
+
+def _moved_into(db, where: list[str], params: list, window_start: datetime, window_end: datetime) -> list[dict]:
+    """Rows of the matching series with an occurrence an override moved into the window.
+
+    The occurrence index holds the series' own times only: a meeting moved past the series' last
+    occurrence (or before its first) was missed by every window that holds only the new time.
+    """
+    extra = "".join(f" and {clause}" for clause in where)
+    # All-day dates are local: a day of slack on each side, then each candidate is checked exactly.
+    candidates = db.query(
+        "select * from events where events.rrule is not null and events.id in (select event_id from "
+        "occurrence_overrides where (starts_at < ? and ends_at > ?) or (start_date <= ? and end_date >= ?))" + extra,
+        [to_stored(window_end), to_stored(window_start), (window_end + timedelta(days=1)).date().isoformat(),
+         (window_start - timedelta(days=1)).date().isoformat(), *params])
+    lo, hi = window_start.astimezone(_UTC), window_end.astimezone(_UTC)
+    found = []
+    for row in candidates:
+        event = StoredEvent.from_row(row)
+        stored = occurrence_overrides.for_events(db, [event.id]).get(event.id, [])
+        if any(_overlaps(_moved(event, override, event.occurrence_from(value)), event, lo, hi)
+               for override, value in occurrence_overrides.real(event, stored)
+               if occurrence_overrides.readable(event, override) is not None):
+            found.append(row)
+    return found
 
 
 def _rows_by_id(db, ids) -> dict[int, dict]:
@@ -157,7 +184,8 @@ def apply_overrides(db, found: list[tuple], where: list[str], params: list, wind
     for event_id, stored in occurrence_overrides.for_events(db, list(series)).items():
         event = series[event_id]
         for override, value in occurrence_overrides.real(event, stored):
-            by_key[(event_id, value)] = (event, override)
+            if occurrence_overrides.readable(event, override) is not None:  # else: the series' own occurrence
+                by_key[(event_id, value)] = (event, override)
     if not by_key:
         return found
     lo, hi = window_start.astimezone(_UTC), window_end.astimezone(_UTC)

@@ -1,5 +1,6 @@
 """Single occurrences of a series that were moved, changed or cancelled (RECURRENCE-ID overrides)."""
 
+import logging
 from datetime import date, datetime, timedelta
 
 from ..clock import from_stored, now_stored, to_stored
@@ -10,6 +11,7 @@ from ..stored_event import StoredEvent
 from . import audit, events, feed_versions
 
 _DAY = timedelta(days=1)
+_log = logging.getLogger(__name__)
 
 
 # --- recurrence ids ---------------------------------------------------------------------------
@@ -71,24 +73,57 @@ def for_events(db, event_ids: list[int]) -> dict[int, list[dict]]:
     return found
 
 
+class UnreadableOverride(ValueError):
+    """A stored override whose new time cannot be shown in its event's zone (an old or hand-edited row)."""
+
+
 def typed(event: StoredEvent, override: dict) -> dict:
-    """Give a stored override the typed values ical_builder takes."""
+    """Give a stored override the typed values ical_builder takes; UnreadableOverride when they cannot be read."""
     tz = event.zone
-    return {
-        "recurrence_id": event.recurrence_value(override["recurrence_id"]),
-        "status": override["status"],
-        "starts_at": from_stored(override["starts_at"]).astimezone(tz) if override["starts_at"] else None,
-        "ends_at": from_stored(override["ends_at"]).astimezone(tz) if override["ends_at"] else None,
-        "start_date": date.fromisoformat(override["start_date"]) if override["start_date"] else None,
-        "end_date": date.fromisoformat(override["end_date"]) if override["end_date"] else None,
-        "title": override["title"], "location": override["location"], "description": override["description"],
-        "sequence": override["sequence"], "updated_at": from_stored(override["updated_at"]),
-    }
+    try:
+        return {
+            "recurrence_id": event.recurrence_value(override["recurrence_id"]),
+            "status": override["status"],
+            "starts_at": _local(override["starts_at"], tz), "ends_at": _local(override["ends_at"], tz),
+            "start_date": date.fromisoformat(override["start_date"]) if override["start_date"] else None,
+            "end_date": date.fromisoformat(override["end_date"]) if override["end_date"] else None,
+            "title": override["title"], "location": override["location"], "description": override["description"],
+            "sequence": override["sequence"], "updated_at": from_stored(override["updated_at"]),
+        }
+    except (OverflowError, ValueError, TypeError) as error:
+        shown = override.get("starts_at") or override.get("start_date")
+        raise UnreadableOverride(f"The stored new time ({shown}) cannot be shown in {event.timezone}; "
+                                 "set a new time or delete this override.") from error
+
+
+def _local(stored: str | None, tz) -> datetime | None:
+    """A stored UTC time in the event's zone, refused outside the years the calendar holds."""
+    if not stored:
+        return None
+    moment = from_stored(stored).astimezone(tz)  # OverflowError past year 9999
+    if not EARLIEST_YEAR <= moment.year <= LATEST_YEAR:
+        raise ValueError(f"year {moment.year} is outside {EARLIEST_YEAR}-{LATEST_YEAR}")
+    return moment
+
+
+def readable(event: StoredEvent, override: dict) -> dict | None:
+    """typed(), or None for an override that cannot be read: readers show the series' own occurrence.
+
+    One bad row must cost its own occurrence, not every page and feed that touches the event.
+    """
+    try:
+        return typed(event, override)
+    except UnreadableOverride as error:
+        _log.warning("event %s, occurrence %s: %s", event.id, override["recurrence_id"], error)
+        return None
 
 
 def represent(event: StoredEvent, override: dict) -> dict:
-    """The API representation of an override: local times in the event's zone."""
-    values = typed(event, override)
+    """The API representation of an override: local times in the event's zone (if unreadable: as stored, and why)."""
+    try:
+        values = typed(event, override)
+    except UnreadableOverride as error:
+        return {**_represent_stored(event, override), "problem": str(error)}
     return {
         "event_id": event.id, "uid": event.uid,
         "recurrence_id": values["recurrence_id"].isoformat(),
@@ -98,6 +133,17 @@ def represent(event: StoredEvent, override: dict) -> dict:
         "title": override["title"], "location": override["location"], "description": override["description"],
         "sequence": override["sequence"], "updated_at": override["updated_at"],
     }
+
+
+def _represent_stored(event: StoredEvent, override: dict) -> dict:
+    """An unreadable override as stored (UTC text), so that it can still be listed and deleted."""
+    try:
+        recurrence_id = event.recurrence_value(override["recurrence_id"]).isoformat()
+    except (OverflowError, ValueError):
+        recurrence_id = override["recurrence_id"]
+    return {"event_id": event.id, "uid": event.uid, "recurrence_id": recurrence_id, "status": override["status"],
+            **{k: override[k] for k in ("starts_at", "ends_at", "start_date", "end_date", "title", "location",
+                                        "description", "sequence", "updated_at")}}
 
 
 def _event(db, event_id: int) -> StoredEvent:
@@ -111,21 +157,37 @@ def _stored(db, event_id: int, recurrence_id: str) -> dict | None:
 
 
 def list_for_event(db, event_id: int) -> list[dict]:
-    """Every override of one event, in recurrence order."""
+    """The overrides of the occurrences the series has as it stands, in recurrence order."""
     event = _event(db, event_id)
-    return [represent(event, o) for o in for_events(db, [event_id]).get(event_id, [])]
+    return [represent(event, o) for o, _value in real(event, for_events(db, [event_id]).get(event_id, []))]
 
 
 def get(db, event_id: int, recurrence_text: str) -> dict:
-    """Return one override, 404 when the occurrence is not overridden."""
+    """Return one override, 404 when the occurrence is not overridden (or the series no longer has it)."""
     event = _event(db, event_id)
     found = _stored(db, event_id, parse_recurrence_id(event, recurrence_text))
-    if found is None:
+    if found is None or not real(event, [found]):
         raise NotFoundError(f"Occurrence {recurrence_text} of event {event_id} is not overridden.")
     return represent(event, found)
 
 
 # --- writing ----------------------------------------------------------------------------------
+
+
+def check_against_series(db, event: StoredEvent) -> None:
+    """Refuse (422) a change of the series' zone, times or rule that leaves one of its overrides unreadable.
+
+    Moving a UTC series to +07:00 moved an override stored at 9999-12-31T23:00Z past year 9999.
+    Overrides of occurrences the series no longer has are not checked: nothing shows them.
+    """
+    errors = {}
+    for override, value in real(event, for_events(db, [event.id]).get(event.id, [])):
+        try:
+            typed(event, override)
+        except UnreadableOverride as error:
+            errors[value.isoformat()] = [str(error)]
+    if errors:
+        raise ValidationFailed({"overrides": errors})
 
 
 def _check_occurrence(event: StoredEvent, recurrence_id: str) -> None:

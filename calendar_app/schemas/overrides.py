@@ -35,6 +35,8 @@ class OverrideSchema(Schema):
     description = fields.String(allow_none=True)
     sequence = fields.Integer(required=True)
     updated_at = fields.String(required=True)
+    problem = fields.String(metadata={"description": "Only on a stored override whose new time cannot be shown "
+                                                     "in the event's zone (times then as stored, UTC)"})
 
 
 class OverrideListSchema(Schema):

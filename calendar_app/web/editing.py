@@ -19,7 +19,7 @@ from ..schemas.organizations import OrganizationInSchema
 from ..text import slugify
 from .blueprint import actor, bp, editor_required
 from .forms import (EVENT_ALIASES, agreement_errors, agreement_payload, event_form_values, event_payload,
-                    field_errors, form_values, organization_payload, party_rows)
+                    field_errors, form_values, organization_payload, party_rows, skipped_times)
 from .i18n import gettext as _
 
 COMMON_ZONES = ("Asia/Ho_Chi_Minh", "Asia/Bangkok", "Asia/Singapore", "Asia/Shanghai", "Asia/Tokyo", "UTC",
@@ -66,6 +66,10 @@ def render_event_form(values: dict, errors: dict, event: dict | None, status: in
 def save_event(event_id: int | None):
     """Validate the posted event form and write it, or show it again with the errors."""
     fields, errors = load(EventInSchema(), event_payload(request.form))
+    skipped = skipped_times(request.form)
+    if skipped:  # the schema saw the instants past the gap: "end after start" was the symptom, not the cause
+        fields, errors = None, {**{k: v for k, v in (errors or {}).items()
+                                   if (k, v) != ("ends_at", ["Must be after starts_at."])}, **skipped}
     if fields is not None:
         saved, errors = write(lambda db: events.create(db, fields, actor()) if event_id is None
                               else events.update(db, event_id, fields, actor()))

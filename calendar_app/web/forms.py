@@ -4,6 +4,7 @@ import re
 from datetime import date, datetime
 
 from ..eventtime import known_timezones, zone
+from ..recurrence import real_time
 from ..settings import default_timezone
 from .i18n import gettext as _
 
@@ -46,6 +47,28 @@ def local_instant(value: str, tz_name: str) -> str:
         return value
     tz = zone(tz_name if tz_name in known_timezones() else default_timezone())
     return moment.replace(tzinfo=tz).isoformat()
+
+
+def skipped_times(form) -> dict[str, list[str]]:
+    """Times on the form that a daylight-saving gap skips in the chosen zone, each with a message.
+
+    Only the form can ask for one (the API takes offsets): 02:30 on the day Europe/Berlin skips
+    02:00-03:00 reached the schema as the instant of 03:30, and the form said "end must be after start".
+    """
+    if form.get("all_day") in ("on", "1", "true"):
+        return {}
+    tz_name = text(form, "timezone") or default_timezone()
+    tz = zone(tz_name if tz_name in known_timezones() else default_timezone())
+    found = {}
+    for key in ("starts_at", "ends_at"):
+        try:
+            moment = datetime.fromisoformat(text(form, key))
+        except ValueError:
+            continue  # empty or unreadable: the schema says so
+        if moment.tzinfo is None and real_time(moment.replace(tzinfo=tz)).replace(tzinfo=None) != moment:
+            found[key] = [_("{time} on {day} does not exist in {zone}: the clocks skip that hour (daylight saving time). Choose another time.",  # noqa: E501  (one literal: the translation test reads it)
+                            time=moment.strftime("%H:%M"), day=moment.strftime("%d/%m/%Y"), zone=tz_name)]
+    return found
 
 
 def build_rrule(form) -> str | None:

@@ -57,6 +57,10 @@ VI = {
     "Place": "Địa điểm",
     "More information": "Thông tin thêm",
     "Next occurrences": "Các lần tiếp theo",
+    "The change stored for the occurrence of {day} cannot be shown (its new time is outside the years the "
+    "calendar holds); the regular time is shown instead.":
+        "Thay đổi đã lưu cho lần {day} không hiển thị được (giờ mới nằm ngoài khoảng năm lịch quản lý); "
+        "lịch hiển thị giờ thường lệ.",
     "Add to my calendar (.ics)": "Thêm vào lịch của tôi (.ics)",
     "Edit": "Sửa",
     "Cancel the event": "Hủy sự kiện",
@@ -240,6 +244,10 @@ VI = {
     "The last day must not be before the first day.": "Ngày cuối không được trước ngày đầu.",
     "Enter a date and a time, or tick “All day”.": "Hãy nhập ngày và giờ, hoặc đánh dấu “Cả ngày”.",
     "The end must be after the start.": "Thời điểm kết thúc phải sau thời điểm bắt đầu.",
+    "{time} on {day} does not exist in {zone}: the clocks skip that hour (daylight saving time). "
+    "Choose another time.":
+        "Giờ {time} ngày {day} không tồn tại ở múi giờ {zone}: đồng hồ được vặn nhanh qua khoảng giờ này "
+        "(giờ mùa hè). Hãy chọn giờ khác.",
     "Choose a time zone from the list.": "Hãy chọn một múi giờ trong danh sách.",
     "Must be between the years {min} and {max}.": "Phải nằm trong khoảng năm {min} đến năm {max}.",
     "Must not contain line breaks or invisible control characters.": "Không được chứa dấu xuống dòng hoặc ký tự điều khiển.",

@@ -11,7 +11,7 @@ from ..clock import utc_now
 from ..db import get_db
 from ..errors import BadRequest, NotFoundError
 from ..eventtime import day_start, zone
-from ..repositories import agreements, events, occurrences, organizations
+from ..repositories import agreements, events, occurrences, organizations, overrides
 from ..schemas.events import EVENT_KINDS
 from ..settings import default_timezone
 from .blueprint import bp, current_user
@@ -176,7 +176,9 @@ def event_page(event_id):
     agreement = agreements.get(db, event["agreement"]) if event["agreement"] else None
     members = [organizations.get(db, slug) for slug in event["organizations"]]
     upcoming = next_occurrences(event_id, 10) if event["rrule"] else []
-    return render_template("event.html", event=event, agreement=agreement, members=members,
+    unreadable = [o["recurrence_id"] for o in overrides.list_for_event(db, event_id) if "problem" in o] \
+        if event["rrule"] else []
+    return render_template("event.html", event=event, agreement=agreement, members=members, unreadable=unreadable,
                            when=event_when(event), repetition=describe_repetition(event["rrule"], event["timezone"]),
                            upcoming=upcoming, ics_url=links.event_ics_path(event_id),
                            default_timezone=default_timezone())
