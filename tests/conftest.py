@@ -58,14 +58,18 @@ def snapshots(tmp_path_factory, migrated_database):
 def app(request, tmp_path, migrated_database, snapshots):
     """A fresh application and database per test (the factory finds the copied database up to date).
 
-    A test asking for a fixture named in STARTING_POINTS, or in its module's SNAPSHOTS, starts from a copy
-    of that fixture's data, built once per session by the recipe given there.
+    A test asking for fixtures named in STARTING_POINTS or in its module's SNAPSHOTS starts from a copy of
+    their data, built once per session by the recipes given there (in that order).
     """
     recipes = {**STARTING_POINTS, **{f"{request.module.__name__}.{name}": build
                                      for name, build in getattr(request.module, "SNAPSHOTS", {}).items()}}
     chosen = [key for key in recipes if key.rpartition(".")[2] in request.fixturenames]
-    assert len(chosen) <= 1, f"one starting point per test, not {chosen}"
-    source = snapshots.get(chosen[0], recipes[chosen[0]]) if chosen else migrated_database
+
+    def build(app):
+        for key in chosen:
+            recipes[key](app)
+
+    source = snapshots.get("+".join(chosen), build) if chosen else migrated_database
     instance = tmp_path / "instance"
     instance.mkdir()
     copy_database(source, instance / "test.sqlite3")

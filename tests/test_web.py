@@ -38,10 +38,12 @@ def field_block(html: str, name: str) -> str:
     return html[begin:end if end != -1 else len(html)]
 
 
+SNAPSHOTS = {"editor": create_editor}  # the account is made once per session (hashing costs 0.1 s a time)
+
+
 @pytest.fixture
 def editor(app, client):
     """A signed-in editor's client."""
-    create_editor(app)
     response = sign_in(client)
     assert response.status_code == 302
     return client
