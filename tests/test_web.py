@@ -237,6 +237,7 @@ def test_wrong_password_is_refused_in_plain_words(app, client):
     assert client.get("/events/new").status_code == 302
 
 
+@pytest.mark.slow  # several seconds: many password checks, 0.1 s each (scrypt)
 def test_five_failures_make_that_username_wait(app, client):
     """Changed by issue 10: the username waits seconds (growing per failure), not 15 minutes."""
     from calendar_app.web.ratelimit import limiter_for
