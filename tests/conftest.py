@@ -2,6 +2,7 @@
 
 import itertools
 import shutil
+import sqlite3
 from datetime import date, datetime, time, timedelta, timezone
 
 import pytest
@@ -31,13 +32,58 @@ def migrated_database(tmp_path_factory):
     return path
 
 
+class Snapshots:
+    """Databases built once per session by a recipe, each test starting from its own copy (still fresh per test)."""
+
+    def __init__(self, folder, migrated_database):
+        self.folder, self.migrated_database, self.built = folder, migrated_database, {}
+
+    def get(self, name: str, build):
+        """The database of snapshot `name`, made on first use by `build(app)` on an app of its own."""
+        if name not in self.built:
+            instance = self.folder / name
+            instance.mkdir()
+            shutil.copyfile(self.migrated_database, instance / "test.sqlite3")
+            build(create_app(app_config(instance)))
+            self.built[name] = instance / "test.sqlite3"
+        return self.built[name]
+
+
+@pytest.fixture(scope="session")
+def snapshots(tmp_path_factory, migrated_database):
+    return Snapshots(tmp_path_factory.mktemp("snapshots"), migrated_database)
+
+
 @pytest.fixture
-def app(tmp_path, migrated_database):
-    """A fresh application and database per test (the factory finds the copied database up to date)."""
+def app(request, tmp_path, migrated_database, snapshots):
+    """A fresh application and database per test (the factory finds the copied database up to date).
+
+    A test asking for fixtures named in STARTING_POINTS or in its module's SNAPSHOTS starts from a copy of
+    their data, built once per session by the recipes given there (in that order).
+    """
+    recipes = {**STARTING_POINTS, **{f"{request.module.__name__}.{name}": build
+                                     for name, build in getattr(request.module, "SNAPSHOTS", {}).items()}}
+    chosen = [key for key in recipes if key.rpartition(".")[2] in request.fixturenames]
+
+    def build(app):
+        for key in chosen:
+            recipes[key](app)
+
+    source = snapshots.get("+".join(chosen), build) if chosen else migrated_database
     instance = tmp_path / "instance"
     instance.mkdir()
-    shutil.copyfile(migrated_database, instance / "test.sqlite3")
+    copy_database(source, instance / "test.sqlite3")
     yield create_app(app_config(instance))
+
+
+def copy_database(source, target) -> None:
+    """Copy a database through SQLite (its WAL included, whatever connection its builder left open)."""
+    source, target = sqlite3.connect(source), sqlite3.connect(target)
+    try:
+        source.backup(target)
+    finally:
+        source.close()
+        target.close()
 
 
 class HeldClock:
@@ -96,12 +142,18 @@ def auth(app):
 
 @pytest.fixture
 def seeded(app):
-    """The demo data set loaded."""
+    """The demo data set loaded (the app started from it: see STARTING_POINTS)."""
+    return app
+
+
+def seed_demo(app) -> None:
     from calendar_app.demo import seed
 
     with app.app_context():
         seed(get_db())
-    return app
+
+
+STARTING_POINTS = {"seeded": seed_demo}  # fixture name -> recipe of the database its tests start from
 
 
 class Factory:

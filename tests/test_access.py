@@ -300,6 +300,7 @@ def test_security_headers_on_every_html_response(seeded, client):
         assert "Traceback" not in response.get_data(as_text=True), path
 
 
+@pytest.mark.slow  # several seconds: many password checks, 0.1 s each (scrypt)
 def test_sign_in_failures_slow_a_username_down_without_locking_the_right_password_out(app, client):
     """Changed by issue 10: five failures used to lock even the right password out for 15 minutes."""
     from calendar_app.web.ratelimit import limiter_for
@@ -573,6 +574,7 @@ def limiter_app(tmp_path, **config):
                        "DATABASE": str(instance / "db.sqlite3"), **config})
 
 
+@pytest.mark.slow  # several seconds: many password checks, 0.1 s each (scrypt)
 def test_one_address_trying_many_usernames_is_refused(tmp_path):
     app = limiter_app(tmp_path, LOGIN_MAX_FAILURES_PER_ADDRESS=30)
     create_editor(app)
@@ -593,6 +595,7 @@ def test_forwarded_for_counts_only_from_a_configured_proxy(tmp_path, proxies):
     assert statuses == ([401] * 3 + [429] * 2 if proxies == 0 else [401] * 5)
 
 
+@pytest.mark.slow  # several seconds: 40 clients in threads, each password check 0.1 s (scrypt)
 def test_parallel_attempts_make_no_more_password_checks_than_the_limit(tmp_path, monkeypatch):
     import threading
     from calendar_app.repositories import users

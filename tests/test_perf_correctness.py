@@ -89,13 +89,22 @@ SPECIAL = [
 ]
 
 
+def generate_data(app) -> None:
+    with app.app_context():
+        from calendar_app.db import get_db
+        db = get_db()
+        generate(db, 400, seed=7)
+        with write_transaction(db):
+            for fields in SPECIAL:
+                events.create(db, fields, "test")
+
+
+SNAPSHOTS = {"data": generate_data}  # generated once per session; each test starts from its own copy
+
+
 @pytest.fixture
 def data(db):
     """A generated data set (5% recurring, Berlin and all-day events) plus the special cases above."""
-    generate(db, 400, seed=7)
-    with write_transaction(db):
-        for fields in SPECIAL:
-            events.create(db, fields, "test")
     return db
 
 

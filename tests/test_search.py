@@ -4,12 +4,20 @@ import unicodedata
 
 import pytest
 
+from conftest import Factory, make_token
+
 NFD = lambda text: unicodedata.normalize("NFD", text)  # noqa: E731
 
 
 @pytest.fixture
-def corpus(make):
+def corpus(app):
     """Organizations, agreements and events whose text differs only where search must look."""
+    return True
+
+
+def build_corpus(app) -> None:
+    client = app.test_client()
+    make = Factory(client, {"Authorization": f"Bearer {make_token(app)}"})
     dang_uy = make.organization(slug="dang-uy-khoi", name="Đảng ủy Khối Doanh nghiệp Trung ương",
                                 short_name="Đảng ủy Khối DN TƯ")
     tccs = make.organization(slug="tccs", name="Tạp chí Cộng sản", short_name="TCCS")
@@ -24,7 +32,9 @@ def corpus(make):
     make.event(title="Hội thảo khoa học “Khơi thông nguồn lực”", location="Hà Nội")
     make.event(title="Chương trình tình nguyện “Tết ấm yêu thương”", description="Thăm chiến sĩ biên giới, hải đảo")
     make.event(title="Hội nghị giao ban", location="Đà Nẵng", kind="review_meeting")
-    return True
+
+
+SNAPSHOTS = {"corpus": build_corpus}  # built once per session; each test starts from its own copy
 
 
 def found(client, resource: str, query: str) -> list[str]:

@@ -38,10 +38,12 @@ def field_block(html: str, name: str) -> str:
     return html[begin:end if end != -1 else len(html)]
 
 
+SNAPSHOTS = {"editor": create_editor}  # the account is made once per session (hashing costs 0.1 s a time)
+
+
 @pytest.fixture
 def editor(app, client):
     """A signed-in editor's client."""
-    create_editor(app)
     response = sign_in(client)
     assert response.status_code == 302
     return client
@@ -235,6 +237,7 @@ def test_wrong_password_is_refused_in_plain_words(app, client):
     assert client.get("/events/new").status_code == 302
 
 
+@pytest.mark.slow  # several seconds: many password checks, 0.1 s each (scrypt)
 def test_five_failures_make_that_username_wait(app, client):
     """Changed by issue 10: the username waits seconds (growing per failure), not 15 minutes."""
     from calendar_app.web.ratelimit import limiter_for
