@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from ..clock import from_stored, to_stored
 from ..recurrence import TooManyOccurrences
 from ..stored_event import StoredEvent
+from .rows import select
 
 SHORT_SPAN = timedelta(days=7)
 MAX_INDEXED = 1000
@@ -57,7 +58,7 @@ def _entry(starts: str, ends: str, exact: int) -> tuple[str, str, int, int]:
 def refresh(db, event_id: int) -> None:
     """Rewrite the index rows of one event from its stored row (caller holds the transaction)."""
     db.execute("delete from event_occurrences where event_id = ?", [event_id])
-    rows = list(db.query("select * from events where id = ?", [event_id]))
+    rows = select(db, "select * from events where id = ?", [event_id])
     if rows:
         _insert(db, event_id, index_rows(rows[0]))
 

@@ -8,6 +8,7 @@ occurrences here. The filters are the event list's own (events.filter_clauses).
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from operator import itemgetter
 
 from ..clock import from_stored, to_stored
 from ..errors import BadRequest
@@ -17,10 +18,12 @@ from ..stored_event import StoredEvent
 from . import occurrence_index
 from . import overrides as occurrence_overrides
 from .events import filter_clauses, represent_rows
+from .rows import select
 
 _UTC = zone("UTC")
 _EARLIEST = datetime(1, 1, 2, tzinfo=_UTC)
 _LATEST = datetime(9999, 12, 30, tzinfo=_UTC)
+_BY_START = itemgetter(0, 1)  # (UTC start text, event id) of a found occurrence
 
 
 # --- events by window ---------------------------------------------------------------------------
@@ -37,7 +40,7 @@ def list_events(db, filters: dict, limit: int, offset: int, represent=None) -> t
     order = " order by events.range_start, events.id"
     if not (filters.get("from") or filters.get("to")):
         total = db.execute(f"select count(*) from events{clause}", params).fetchone()[0]
-        rows = list(db.query(f"select * from events{clause}{order} limit ? offset ?", [*params, limit, offset]))
+        rows = select(db, f"select * from events{clause}{order} limit ? offset ?", [*params, limit, offset])
         return represent(db, rows), total
     # The occurrence index names the events with an occurrence in the window; the few series it
     # only spans as a whole (open-ended or very long) are expanded to check.
@@ -87,7 +90,7 @@ def _rows_by_id(db, ids) -> dict[int, dict]:
     ids = list(ids)
     if not ids:
         return {}
-    return {r["id"]: r for r in db.query(f"select * from events where id in ({','.join('?' * len(ids))})", ids)}
+    return {r["id"]: r for r in select(db, f"select * from events where id in ({','.join('?' * len(ids))})", ids)}
 
 
 # --- occurrences by start -----------------------------------------------------------------------
@@ -117,7 +120,7 @@ def list_occurrences(db, filters: dict, limit: int, offset: int, max_occurrences
         _check_count(found, max_occurrences)
     _check_count(found, max_occurrences)
     found = apply_overrides(db, found, where, params, filters["from"], filters["to"])
-    found.sort(key=lambda item: (item[0], item[1]))
+    found.sort(key=_BY_START)
     page = found[offset:offset + limit]
     rows = _rows_by_id(db, {event_id for _, event_id, _ in page})
     typed = {event_id: StoredEvent.from_row(row) for event_id, row in rows.items()}
@@ -144,14 +147,16 @@ def _check_count(found: list, max_occurrences: int) -> None:
 def represent_occurrence(event: dict, occurrence: Occurrence) -> dict:
     """The occurrences API's item: the event's representation at one occurrence."""
     all_day = event["all_day"]
+    start = occurrence.start.isoformat()
     return {
         "event_id": event["id"], "uid": event["uid"], "title": event["title"], "kind": event["kind"],
         "status": event["status"], "agreement": event["agreement"], "organizations": event["organizations"],
         "location": event["location"], "all_day": all_day, "timezone": event["timezone"],
-        "start": occurrence.start.isoformat(),
+        "start": start,
         # All-day occurrences report their inclusive last day, as events do.
         "end": (occurrence.end - timedelta(days=1) if all_day else occurrence.end).isoformat(),
-        "recurrence_id": occurrence.recurrence_id.isoformat(),
+        # An occurrence the series gives (not moved) starts at its recurrence id: the same value.
+        "recurrence_id": start if occurrence.recurrence_id is occurrence.start else occurrence.recurrence_id.isoformat(),
     }
 
 
@@ -178,8 +183,8 @@ def apply_overrides(db, found: list[tuple], where: list[str], params: list, wind
     if not ids:
         return found
     clause = " and ".join([*where, f"events.id in ({','.join('?' * len(ids))})", "events.rrule is not null"])
-    series = {r["id"]: StoredEvent.from_row(r) for r in db.query(f"select * from events where {clause}",
-                                                                   [*params, *ids])}
+    series = {r["id"]: StoredEvent.from_row(r) for r in select(db, f"select * from events where {clause}",
+                                                                 [*params, *ids])}
     by_key = {}
     for event_id, stored in occurrence_overrides.for_events(db, list(series)).items():
         event = series[event_id]

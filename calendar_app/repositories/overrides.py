@@ -9,6 +9,7 @@ from ..eventtime import local_iso
 from ..schemas.common import EARLIEST_YEAR, LATEST_YEAR
 from ..stored_event import StoredEvent
 from . import audit, events, feed_versions
+from .rows import select
 
 _DAY = timedelta(days=1)
 _log = logging.getLogger(__name__)
@@ -67,8 +68,8 @@ def for_events(db, event_ids: list[int]) -> dict[int, list[dict]]:
         return {}
     marks = ",".join("?" * len(event_ids))
     found: dict[int, list[dict]] = {}
-    for row in db.query(f"select * from occurrence_overrides where event_id in ({marks}) "
-                        f"order by event_id, recurrence_id", list(event_ids)):
+    for row in select(db, f"select * from occurrence_overrides where event_id in ({marks}) "
+                          f"order by event_id, recurrence_id", list(event_ids)):
         found.setdefault(row["event_id"], []).append(row)
     return found
 
@@ -151,8 +152,8 @@ def _event(db, event_id: int) -> StoredEvent:
 
 
 def _stored(db, event_id: int, recurrence_id: str) -> dict | None:
-    rows = list(db.query("select * from occurrence_overrides where event_id = ? and recurrence_id = ?",
-                         [event_id, recurrence_id]))
+    rows = select(db, "select * from occurrence_overrides where event_id = ? and recurrence_id = ?",
+                  [event_id, recurrence_id])
     return rows[0] if rows else None
 
 
