@@ -68,22 +68,14 @@ def _moved_into(db, where: list[str], params: list, window_start: datetime, wind
     occurrence (or before its first) was missed by every window that holds only the new time.
     """
     extra = "".join(f" and {clause}" for clause in where)
-    # All-day dates are local: a day of slack on each side, then each candidate is checked exactly.
-    candidates = db.query(
-        "select * from events where events.rrule is not null and events.id in (select event_id from "
-        "occurrence_overrides where (starts_at < ? and ends_at > ?) or (start_date <= ? and end_date >= ?))" + extra,
-        [to_stored(window_end), to_stored(window_start), (window_end + timedelta(days=1)).date().isoformat(),
-         (window_start - timedelta(days=1)).date().isoformat(), *params])
+    moved, moved_params = _moved_in(window_start, window_end)
+    rows = select(db, "select * from events where events.rrule is not null and events.id in "
+                      f"(select event_id from occurrence_overrides where {moved}){extra}", [*moved_params, *params])
     lo, hi = window_start.astimezone(_UTC), window_end.astimezone(_UTC)
-    found = []
-    for row in candidates:
-        event = StoredEvent.from_row(row)
-        stored = occurrence_overrides.for_events(db, [event.id]).get(event.id, [])
-        if any(_overlaps(_moved(event, override, event.occurrence_from(value)), event, lo, hi)
-               for override, value in occurrence_overrides.real(event, stored)
-               if occurrence_overrides.readable(event, override) is not None):
-            found.append(row)
-    return found
+    hits = {event_id for (event_id, value), (event, override)
+            in _readable_overrides(db, {r["id"]: StoredEvent.from_row(r) for r in rows}).items()
+            if _overlaps(_moved(event, override, event.occurrence_from(value)), event, lo, hi)}
+    return [row for row in rows if row["id"] in hits]
 
 
 def _rows_by_id(db, ids) -> dict[int, dict]:
@@ -185,12 +177,7 @@ def apply_overrides(db, found: list[tuple], where: list[str], params: list, wind
     clause = " and ".join([*where, f"events.id in ({','.join('?' * len(ids))})", "events.rrule is not null"])
     series = {r["id"]: StoredEvent.from_row(r) for r in select(db, f"select * from events where {clause}",
                                                                  [*params, *ids])}
-    by_key = {}
-    for event_id, stored in occurrence_overrides.for_events(db, list(series)).items():
-        event = series[event_id]
-        for override, value in occurrence_overrides.real(event, stored):
-            if occurrence_overrides.readable(event, override) is not None:  # else: the series' own occurrence
-                by_key[(event_id, value)] = (event, override)
+    by_key = _readable_overrides(db, series)
     if not by_key:
         return found
     lo, hi = window_start.astimezone(_UTC), window_end.astimezone(_UTC)
@@ -220,13 +207,35 @@ def _candidate_events(db, found: list[tuple], window_start: datetime, window_end
     if not overridden:
         return []
     in_window = {event_id for _, event_id, _ in found} & overridden
-    # All-day dates are local: a day of slack on each side covers every zone.
-    moved_in = {r[0] for r in db.execute(
-        "select distinct event_id from occurrence_overrides where (starts_at < ? and ends_at > ?) "
-        "or (start_date <= ? and end_date >= ?)",
-        [to_stored(window_end), to_stored(window_start), (window_end + timedelta(days=1)).date().isoformat(),
-         (window_start - timedelta(days=1)).date().isoformat()]).fetchall()}
+    moved, moved_params = _moved_in(window_start, window_end)
+    moved_in = {r[0] for r in db.execute(f"select distinct event_id from occurrence_overrides where {moved}",
+                                         moved_params).fetchall()}
     return sorted(in_window | moved_in)
+
+
+def _moved_in(window_start: datetime, window_end: datetime) -> tuple[str, list]:
+    """A WHERE clause over `occurrence_overrides`: a new time that may overlap the window.
+
+    All-day dates are local: a day of slack on each side covers every zone (callers check exactly).
+    """
+    return ("((starts_at < ? and ends_at > ?) or (start_date <= ? and end_date >= ?))",
+            [to_stored(window_end), to_stored(window_start), (window_end + timedelta(days=1)).date().isoformat(),
+             (window_start - timedelta(days=1)).date().isoformat()])
+
+
+def _readable_overrides(db, series: dict[int, StoredEvent]) -> dict[tuple, tuple[StoredEvent, dict]]:
+    """(event id, recurrence id) -> (event, override) for the overrides of these series that apply.
+
+    An override applies when it names an occurrence the series still has and can be read (an
+    unreadable one leaves the series' own occurrence in place).
+    """
+    by_key = {}
+    for event_id, stored in occurrence_overrides.for_events(db, list(series)).items():
+        event = series[event_id]
+        for override, value in occurrence_overrides.real(event, stored):
+            if occurrence_overrides.readable(event, override) is not None:
+                by_key[(event_id, value)] = (event, override)
+    return by_key
 
 
 def _value_at(event: StoredEvent, starts: str):
