@@ -36,7 +36,7 @@ class Snapshots:
     """Databases built once per session by a recipe, each test starting from its own copy (still fresh per test)."""
 
     def __init__(self, folder, migrated_database):
-        self.folder, self.migrated_database, self.built = folder, migrated_database, {}
+        self.folder, self.migrated_database, self.built, self.values = folder, migrated_database, {}, {}
 
     def get(self, name: str, build):
         """The database of snapshot `name`, made on first use by `build(app)` on an app of its own."""
@@ -44,9 +44,17 @@ class Snapshots:
             instance = self.folder / name
             instance.mkdir()
             shutil.copyfile(self.migrated_database, instance / "test.sqlite3")
-            build(create_app(app_config(instance)))
+            self.values[name] = build(create_app(app_config(instance)))
             self.built[name] = instance / "test.sqlite3"
         return self.built[name]
+
+
+SNAPSHOT_VALUES = pytest.StashKey[dict]()
+
+
+def snapshot_value(request, name: str):
+    """What the recipe of the module's snapshot `name` returned (the records it made, say)."""
+    return request.node.stash[SNAPSHOT_VALUES][f"{request.module.__name__}.{name}"]
 
 
 @pytest.fixture(scope="session")
@@ -65,11 +73,11 @@ def app(request, tmp_path, migrated_database, snapshots):
                                      for name, build in getattr(request.module, "SNAPSHOTS", {}).items()}}
     chosen = [key for key in recipes if key.rpartition(".")[2] in request.fixturenames]
 
-    def build(app):
-        for key in chosen:
-            recipes[key](app)
+    def build(app) -> dict:
+        return {key: recipes[key](app) for key in chosen}
 
     source = snapshots.get("+".join(chosen), build) if chosen else migrated_database
+    request.node.stash[SNAPSHOT_VALUES] = snapshots.values.get("+".join(chosen), {})
     instance = tmp_path / "instance"
     instance.mkdir()
     copy_database(source, instance / "test.sqlite3")

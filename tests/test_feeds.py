@@ -9,6 +9,8 @@ import recurring_ical_events
 import vobject
 from ical.calendar_stream import IcsCalendarStream
 
+from conftest import Factory, make_token, snapshot_value
+
 HCM = ZoneInfo("Asia/Ho_Chi_Minh")
 TODAY = date(2026, 11, 1)
 
@@ -57,8 +59,13 @@ def both_parsers(ics: bytes) -> list[str]:
 
 
 @pytest.fixture
-def world(make, client, auth):
+def world(request, app):
     """Two organizations (one with a child), an agreement between them, and a handful of events."""
+    return snapshot_value(request, "world")
+
+
+def build_world(app) -> dict:
+    make = Factory(app.test_client(), {"Authorization": f"Bearer {make_token(app)}"})
     parent = make.organization(name="Bộ Thông tin và Truyền thông")
     child = make.organization(name="Ban cán sự Đảng Bộ TT&TT", parent=parent["slug"])
     other = make.organization(name="Đảng ủy Khối Doanh nghiệp Trung ương")
@@ -92,6 +99,9 @@ def world(make, client, auth):
     }
     return {"parent": parent, "child": child, "other": other, "witness": witness, "lonely": lonely,
             "agreement": agreement, "events": events}
+
+
+SNAPSHOTS = {"world": build_world}  # made once per session (under TODAY); each test starts from its own copy
 
 
 def uids(world, *names) -> list[str]:
