@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from conftest import Factory, make_token
 from icalendar import Calendar
-from test_web import create_editor, event_form, post_form, sign_in
+from test_web import create_editor, csrf_token, event_form, post_form, sign_in
 
 from calendar_app import create_app
 from calendar_app.db import get_db, thread_db
@@ -173,6 +173,12 @@ def observe_login_max_failures(app):
     return sign_in(client).status_code  # 302 signed in, 429 locked out
 
 
+def _held_clock(app) -> None:
+    """Hold the sign-in limiter's clock, so a wait reads the same however slow the checks."""
+    from calendar_app.web.ratelimit import limiter_for
+    limiter_for(app).clock = lambda: 1_000_000.0
+
+
 def observe_login_failure_window(app):
     """How long an address that failed too often is refused: about the window."""
     app.config["LOGIN_MAX_FAILURES_PER_ADDRESS"] = 1  # read when the limiter is first used
@@ -182,6 +188,35 @@ def observe_login_failure_window(app):
     refused = sign_in(client)
     assert refused.status_code == 429
     return round(int(refused.headers["Retry-After"]), -2)
+
+
+def observe_login_delay(app):
+    client, _auth, _make = _setup(app)
+    create_editor(app)
+    _held_clock(app)
+    for _ in range(app.config["LOGIN_MAX_FAILURES"]):
+        sign_in(client, password="sai mật khẩu")
+    return sign_in(client).headers["Retry-After"]
+
+
+def observe_login_failures_per_address(app):
+    client, _auth, _make = _setup(app)
+    create_editor(app)
+    for n in range(2):
+        sign_in(client, f"nguoi-{n}", "sai mật khẩu")
+    return sign_in(client).status_code
+
+
+def observe_trusted_proxies(app):
+    client, _auth, _make = _setup(app)
+    client.post("/login", data={"username": "ai-do", "password": "sai", "csrf_token": csrf_token(client)},
+                headers={"X-Forwarded-For": "198.51.100.9"})
+    with app.app_context():
+        return get_db().execute("select address from signin_attempts").fetchone()[0]
+
+
+def observe_password_min_length(app):
+    return app.test_cli_runner().invoke(args=["create-user", "lan"], input="mật khẩu dài\nmật khẩu dài\n").exit_code
 
 
 def observe_busy_timeout(app):
@@ -225,6 +260,11 @@ SETTINGS = [
     ("IMPORT_MAX_BYTES", 100, observe_import_max_bytes, 200, 400),
     ("LOGIN_MAX_FAILURES", 1, observe_login_max_failures, 302, 429),
     ("LOGIN_FAILURE_WINDOW_SECONDS", 600, observe_login_failure_window, 900, 600),
+    ("LOGIN_DELAY_SECONDS", 7, observe_login_delay, "2", "7"),
+    ("LOGIN_MAX_DELAY_SECONDS", 1, observe_login_delay, "2", "1"),
+    ("LOGIN_MAX_FAILURES_PER_ADDRESS", 2, observe_login_failures_per_address, 302, 429),
+    ("TRUSTED_PROXIES", 1, observe_trusted_proxies, "127.0.0.1", "198.51.100.9"),
+    ("PASSWORD_MIN_LENGTH", 13, observe_password_min_length, 0, 1),
     ("SQLITE_BUSY_TIMEOUT_MS", 1234, observe_busy_timeout, 10000, 1234),
     ("SQLITE_KEEP_CONNECTIONS", False, observe_keep_connections, True, False),
     ("SESSION_COOKIE_SAMESITE", "Strict", observe_samesite, "Lax", "Strict"),
