@@ -2,6 +2,7 @@
 
 import json
 from datetime import date, datetime, timedelta
+from types import SimpleNamespace
 
 import pytest
 
@@ -12,7 +13,7 @@ from calendar_app.recurrence import TooManyOccurrences, normalize_rrule, occurre
 from calendar_app.repositories import events, occurrence_index, occurrences
 from calendar_app.repositories.events import filter_clauses, represent_rows
 from calendar_app.repositories.occurrences import represent_occurrence
-from calendar_app import eventtime
+from calendar_app import caches, eventtime
 from calendar_app.errors import BadRequest
 from calendar_app.stored_event import StoredEvent
 
@@ -330,7 +331,8 @@ def test_list_cache_forgets_everything_when_the_database_file_is_replaced(tmp_pa
 
     live = str(tmp_path / "live.sqlite3")
     database(live, 7)
-    cache = BodyCache(10, 1000, live)
+    app = SimpleNamespace(config={"DATABASE": live, "SQLITE_BUSY_TIMEOUT_MS": 1000}, extensions={})
+    cache = caches.register(app, "list_bodies", BodyCache(app, 10, 1000))
     cache.put("k", cache.version(), b"old")
     assert cache.version() == 7 and cache.get("k", 7) == b"old"
     database(str(tmp_path / "restored.sqlite3"), 7)  # same version number, other data
@@ -341,7 +343,7 @@ def test_list_cache_forgets_everything_when_the_database_file_is_replaced(tmp_pa
 def test_list_cache_is_bounded_in_bytes(tmp_path):
     from calendar_app.api.list_cache import BodyCache
 
-    cache = BodyCache(10, 100, str(tmp_path / "unused.sqlite3"))
+    cache = BodyCache(SimpleNamespace(config={"DATABASE": str(tmp_path / "unused.sqlite3")}), 10, 100)
     cache.put("a", 1, b"x" * 60)
     cache.put("b", 1, b"y" * 60)
     cache.put("c", 1, b"z" * 101)
@@ -460,7 +462,7 @@ def test_kept_representations_give_the_bytes_built_afresh(plain, monkeypatch):
             "/api/v1/events?from=2026-03-01T00:00:00%2B07:00&to=2026-01-01T00:00:00%2B07:00",
             "/api/v1/occurrences?from=2026-03-01T00:00:00%2B07:00&to=2026-04-01T00:00:00%2B07:00&limit=100",
             "/api/v1/occurrences?from=2026-03-25T00:00:00%2B01:00&to=2026-04-05T00:00:00%2B02:00&offset=2"]
-    requests = [(url, headers) for url in urls for headers in ({}, auth, {"Host": "other.example"})]
+    requests = [(url, headers) for url in urls for headers in ({}, auth, {"Host": "127.0.0.1:8000"})]
     kept = [_answer(client, url, headers) for url, headers in requests]
     assert [_answer(client, url, headers) for url, headers in requests] == kept  # now from the kept JSON
     assert _reference_bodies(monkeypatch, client, requests) == kept
@@ -518,6 +520,6 @@ def test_kept_representations_are_bounded(plain):
         cache = RepresentationCache(5)
         first = cache.represent(db, rows)
         assert [k.event for k in first] == events.represent_rows(db, rows)
-        assert len(cache._items) == 5 and list(cache._items) == [r["id"] for r in rows[-5:]]
+        assert len(cache.kept) == 5 and list(cache.kept._items) == [r["id"] for r in rows[-5:]]
         again = cache.represent(db, rows[-5:])
         assert all(a is b for a, b in zip(again, first[-5:]))  # reused, not rebuilt

@@ -12,15 +12,20 @@ from zoneinfo import ZoneInfo
 
 from icalendar import Alarm, Calendar, Event, Timezone, vDuration, vRecur, vText
 from icalendar.enums import CLASS, STATUS, TRANSP
+from icalendar.parser import Contentline
 from icalendar.prop import vDDDTypes
 
 __all__ = [
+    "BASE_MARK",
     "CALENDAR_FOOTER",
     "CalendarMeta",
     "build_calendar",
     "calendar_header",
+    "event_template",
     "event_to_ical",
+    "fill",
     "tzids_of",
+    "without_statuses",
 ]
 
 PRODID = "-//calendar_app//Lịch phối hợp//VI"
@@ -96,6 +101,69 @@ def event_to_ical(event: Mapping, alarm: timedelta | None = None) -> bytes:
     if event.get("rrule"):  # RECURRENCE-ID/EXDATE mean nothing without a rule to refer to
         components += [_override_event(event, series, o, alarm) for o in _sorted_overrides(event, series)]
     return b"".join(component.to_ical() for component in components)
+
+
+def without_statuses(event: Mapping, hidden: frozenset[str]) -> Mapping:
+    """Leave out the overridden occurrences whose status is hidden (cancelled=hide): they become EXDATEs."""
+    overrides = event.get("overrides") or ()
+    if not any(o["status"] in hidden for o in overrides):
+        return event
+    return {**event, "overrides": [o for o in overrides if o["status"] not in hidden],
+            "exdates": [*event["exdates"], *(o["recurrence_id"] for o in overrides if o["status"] in hidden)]}
+
+
+# --- templates: one stored form per event, completed per request ------------------------------
+#
+# What varies per request and not per event (the base URL of the links, the reminder of alarm=)
+# must not be baked into stored bytes, or every Host and every alarm= value would serialise and
+# store the whole feed again. A template is the event serialised with marks in their place:
+# BASE_MARK as the base URL (its lines kept unfolded, since the real URL changes their length) and
+# a reminder with _ALARM_MARK as its trigger. fill() completes a run of templates with byte
+# operations only. A user who types BASE_MARK into a text gets the base URL there, nothing worse.
+
+BASE_MARK = "http://base.calendar-app.invalid"  # URI-safe and TEXT-safe: _uri and escaping keep it as is
+_ALARM_MARK = timedelta(days=27, seconds=1)
+_TRIGGER = b"\r\nTRIGGER:"
+_TRIGGER_MARK = _TRIGGER + vDuration(-_ALARM_MARK).to_ical() + b"\r\n"
+# A whole VALARM, from its BEGIN line to its END line (physical lines: a folded one continues with a space).
+_VALARM = re.compile(rb"\r\nBEGIN:VALARM\r\n(?:[^\r]*\r\n)*?END:VALARM(?=\r\n)")
+_FOLD = b"\r\n "
+
+
+def event_template(event: Mapping) -> bytes:
+    """Serialise an event built on BASE_MARK as a template for fill(): marked lines unfolded, a marked reminder."""
+    body = event_to_ical(event, _ALARM_MARK)
+    mark, unfolded = BASE_MARK.encode(), body.replace(_FOLD, b"")
+    if mark not in unfolded:
+        return body
+    lines = unfolded.split(b"\r\n")
+    return b"\r\n".join(line if mark in line else _fold(line) for line in lines)
+
+
+def fill(templates: bytes, base_url: str, alarm: timedelta | None) -> bytes:
+    """Complete templates for one request: the bytes event_to_ical writes for this base URL and reminder."""
+    if alarm is None:
+        body = _VALARM.sub(b"", templates)
+    elif alarm < timedelta(0):
+        raise ValueError("alarm must be a non-negative timedelta (how long before the start)")
+    else:
+        body = templates.replace(_TRIGGER_MARK, _TRIGGER + vDuration(-alarm).to_ical() + b"\r\n")
+    mark = BASE_MARK.encode()
+    as_uri, as_text = _uri(base_url).encode(), vText(_text(base_url)).to_ical()
+    parts, position = [], 0
+    while (found := body.find(mark, position)) >= 0:
+        start, end = body.rfind(b"\n", 0, found) + 1, body.find(b"\r\n", found)
+        line = body[start:end]
+        parts += [body[position:start], _fold(line.replace(mark, as_uri if line.startswith((b"URL:", b"URL;"))
+                                                          else as_text))]
+        position = end
+    parts.append(body[position:])
+    return b"".join(parts)
+
+
+def _fold(line: bytes) -> bytes:
+    """Fold one unfolded content line exactly as icalendar folds it."""
+    return Contentline(line.decode()).to_ical()
 
 
 # --- calendar level ---------------------------------------------------------------------------
