@@ -447,7 +447,11 @@ def test_new_alarm_host_or_hiding_serialises_nothing_and_stores_nothing(app, cli
 def test_a_bad_host_is_refused_cleanly(client, world):
     """Without PUBLIC_BASE_URL, links are built on the Host: only TRUSTED_HOSTS are answered."""
     for url in (feed_urls(world)["all"], "/api/v1/events", "/"):
-        assert client.get(url, base_url="http://evil.example").status_code == 400
+        response = client.get(url, base_url="http://evil.example")
+        assert response.status_code == 400 and b"evil" not in response.data
+        if url != "/":
+            assert response.get_json() == {"code": 400, "status": "Bad Request",
+                                           "message": "The Host header names no site served here."}
     assert client.get(feed_urls(world)["all"], base_url="http://127.0.0.1:8123").status_code == 200
 
 

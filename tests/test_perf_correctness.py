@@ -2,7 +2,6 @@
 
 import json
 from datetime import date, datetime, timedelta
-from types import SimpleNamespace
 
 import pytest
 
@@ -13,7 +12,7 @@ from calendar_app.recurrence import TooManyOccurrences, normalize_rrule, occurre
 from calendar_app.repositories import events, occurrence_index, occurrences
 from calendar_app.repositories.events import filter_clauses, represent_rows
 from calendar_app.repositories.occurrences import represent_occurrence
-from calendar_app import caches, eventtime
+from calendar_app import eventtime
 from calendar_app.errors import BadRequest
 from calendar_app.stored_event import StoredEvent
 
@@ -316,34 +315,25 @@ def test_lists_skip_the_schema_dump_but_keep_its_shape(client, make, auth):
         assert body["items"] and schema.dump(body) == body
 
 
-def test_list_cache_forgets_everything_when_the_database_file_is_replaced(tmp_path):
-    import os
-    import sqlite3
+def test_list_cache_forgets_everything_when_the_database_file_is_replaced(app, tmp_path):
+    from calendar_app.db import connect
 
-    from calendar_app.api.list_cache import BodyCache
-
-    def database(path, version):
-        conn = sqlite3.connect(path)
-        conn.execute("create table feed_versions (scope text primary key, version integer, changed_at text)")
-        conn.execute("insert into feed_versions values ('all', ?, '2026-01-01T00:00:00Z')", [version])
-        conn.commit()
-        conn.close()
-
-    live = str(tmp_path / "live.sqlite3")
-    database(live, 7)
-    app = SimpleNamespace(config={"DATABASE": live, "SQLITE_BUSY_TIMEOUT_MS": 1000}, extensions={})
-    cache = caches.register(app, "list_bodies", BodyCache(app, 10, 1000))
-    cache.put("k", cache.version(), b"old")
-    assert cache.version() == 7 and cache.get("k", 7) == b"old"
-    database(str(tmp_path / "restored.sqlite3"), 7)  # same version number, other data
-    os.replace(tmp_path / "restored.sqlite3", live)
-    assert cache.version() == 7 and cache.get("k", 7) is None
+    cache = app.extensions["calendar_list_cache"]
+    version = cache.version()
+    cache.put("k", version, b"old")
+    assert cache.version() == version and cache.get("k", version) == b"old"
+    copy = tmp_path / "restored.sqlite3"
+    source = connect(app.config["DATABASE"])
+    source.conn.execute(f"vacuum into '{copy}'")  # same version numbers, (possibly) other data
+    source.close()
+    copy.replace(app.config["DATABASE"])
+    assert cache.version() == version and cache.get("k", version) is None
 
 
 def test_list_cache_is_bounded_in_bytes(tmp_path):
     from calendar_app.api.list_cache import BodyCache
 
-    cache = BodyCache(SimpleNamespace(config={"DATABASE": str(tmp_path / "unused.sqlite3")}), 10, 100)
+    cache = BodyCache(None, 10, 100)
     cache.put("a", 1, b"x" * 60)
     cache.put("b", 1, b"y" * 60)
     cache.put("c", 1, b"z" * 101)

@@ -2,7 +2,7 @@
 
 from flask import g, render_template
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException, SecurityError
+from werkzeug.exceptions import HTTPException
 
 from .i18n import gettext as _
 
@@ -24,8 +24,6 @@ def error_page(status: int, message: str | None = None, headers: dict | None = N
 def http_error_page(error: HTTPException):
     """Answer an HTTP error (404, 405, CSRF 400, 500…) with a page, keeping headers such as Allow."""
     status = error.code or 500
-    if isinstance(error, SecurityError):  # a Host not in TRUSTED_HOSTS: no link can be built, so no page chrome
-        return _(TITLES[400]), 400, {"Content-Type": "text/plain; charset=utf-8"}
     headers = {k: v for k, v in error.get_headers() if k.lower() != "content-type"}
     message = _(MESSAGES[status]) if status in MESSAGES else None
     if isinstance(error, CSRFError):
