@@ -72,6 +72,17 @@ def _no_token() -> None:
         raise NotFoundError("No such feed.")
 
 
+def _head(lookup, key, named: str, readable=lambda db, head: True) -> tuple[FeedParams, object, tuple]:
+    """Parse a token-less feed request and look its scope up: (params, db, head row), or 404 naming it."""
+    _no_token()
+    params = parse(request.args)
+    db = get_db()
+    row = lookup(db, key)
+    if row is None or not readable(db, row):
+        raise NotFoundError(f"No {named}.")
+    return params, db, row
+
+
 def _window_selection(params: FeedParams, day, **fixed) -> dict:
     config = current_app.config
     return {
@@ -115,12 +126,7 @@ def organization_feed(slug: str):
 @bp.get("/feeds/agreements/<slug>.ics")
 def agreement_feed(slug: str):
     """The public events of one agreement."""
-    _no_token()
-    params = parse(request.args)
-    db = get_db()
-    row = feed_rows.agreement_head(db, slug)
-    if row is None:
-        raise NotFoundError(f"No agreement with slug '{slug}'.")
+    params, db, row = _head(feed_rows.agreement_head, slug, f"agreement with slug '{slug}'")
     agreement_id, title, stamp = row.id, row.title, row.public
     day = window.today()
     return _serve(Target(
@@ -170,12 +176,8 @@ def all_feed():
 @bp.get("/events/<int:event_id>.ics")
 def event_feed(event_id: int):
     """One event (its series and overrides) for 'add to my calendar' links."""
-    _no_token()
-    params = parse(request.args)
-    db = get_db()
-    row = feed_rows.event_head(db, event_id)
-    if row is None or (row.visibility != "public" and not may_read(db, events.get(db, event_id))):
-        raise NotFoundError(f"No event with id {event_id}.")
+    params, db, row = _head(feed_rows.event_head, event_id, f"event with id {event_id}",
+                            lambda db, head: head.visibility == "public" or may_read(db, events.get(db, event_id)))
     title, private = row.title, row.visibility != "public"
     stamp = row.full if private else row.public
     return _serve(Target(

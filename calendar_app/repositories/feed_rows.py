@@ -112,12 +112,14 @@ def scope_head(db, scope: str) -> feed_versions.Stamp:
 def _where(selection: Selection) -> tuple[list[str], list]:
     """Translate a selection into WHERE clauses over `events e`."""
     where, params = [], []
-    if selection.event_id is not None:
-        where.append("e.id = ?")
-        params.append(selection.event_id)
-    if selection.agreement_id is not None:
-        where.append("e.agreement_id = ?")
-        params.append(selection.agreement_id)
+    for clause, value in (
+            ("e.id = ?", selection.event_id),
+            ("e.agreement_id = ?", selection.agreement_id),
+            ("(e.range_end is null or e.range_end >= ?)", selection.range_end_from),  # left out: ended before it
+            ("(e.status != 'cancelled' or coalesce(e.cancelled_at, e.updated_at) >= ?)", selection.cancelled_since)):
+        if value is not None:
+            where.append(clause)
+            params.append(value)
     if selection.organization_ids is not None:
         taking_part, taking_part_params = feed_versions.events_taking_part(selection.organization_ids)
         where.append(f"e.id in ({taking_part})")
@@ -127,16 +129,8 @@ def _where(selection: Selection) -> tuple[list[str], list]:
     if selection.kinds:
         where.append(f"e.kind in ({','.join('?' * len(selection.kinds))})")
         params += list(selection.kinds)
-    if selection.hide_cancelled:
-        where.append("e.status != 'cancelled'")
-    if selection.hide_tentative:
-        where.append("e.status != 'tentative'")
-    if selection.range_end_from is not None:
-        where.append("(e.range_end is null or e.range_end >= ?)")
-        params.append(selection.range_end_from)
-    if selection.cancelled_since is not None:
-        where.append("(e.status != 'cancelled' or coalesce(e.cancelled_at, e.updated_at) >= ?)")
-        params.append(selection.cancelled_since)
+    where += [f"e.status != '{status}'" for status, hide in (("cancelled", selection.hide_cancelled),
+                                                            ("tentative", selection.hide_tentative)) if hide]
     return where, params
 
 
