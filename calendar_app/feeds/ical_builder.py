@@ -12,7 +12,6 @@ from zoneinfo import ZoneInfo
 
 from icalendar import Alarm, Calendar, Event, Timezone, vDuration, vRecur, vText
 from icalendar.enums import CLASS, STATUS, TRANSP
-from icalendar.parser import Contentline
 from icalendar.prop import vDDDTypes
 
 __all__ = [
@@ -128,16 +127,37 @@ _TRIGGER_MARK = _TRIGGER + vDuration(-_ALARM_MARK).to_ical() + b"\r\n"
 # A whole VALARM, from its BEGIN line to its END line (physical lines: a folded one continues with a space).
 _VALARM = re.compile(rb"\r\nBEGIN:VALARM\r\n(?:[^\r]*\r\n)*?END:VALARM(?=\r\n)")
 _FOLD = b"\r\n "
+_LOGICAL_LINE_END = re.compile(rb"\r\n(?! )")
+_FOLD_OCTETS = 74  # icalendar folds before the octet that would make a line 75 long (the space included after)
 
 
 def event_template(event: Mapping) -> bytes:
-    """Serialise an event built on BASE_MARK as a template for fill(): marked lines unfolded, a marked reminder."""
+    """Serialise an event built on BASE_MARK as a template for fill(): marked lines cut open, a marked reminder."""
     body = event_to_ical(event, _ALARM_MARK)
-    mark, unfolded = BASE_MARK.encode(), body.replace(_FOLD, b"")
-    if mark not in unfolded:
-        return body
-    lines = unfolded.split(b"\r\n")
-    return b"\r\n".join(line if mark in line else _fold(line) for line in lines)
+    mark = BASE_MARK.encode()
+    # Logical lines: a CRLF followed by a space only folds a line (RFC 5545 3.1).
+    lines = _LOGICAL_LINE_END.split(body)
+    for number, line in enumerate(lines):
+        unfolded = line.replace(_FOLD, b"") if _FOLD in line else line
+        if mark in unfolded:
+            lines[number] = _open_at_mark(unfolded, mark)
+    return b"\r\n".join(lines)
+
+
+def _open_at_mark(line: bytes, mark: bytes) -> bytes:
+    """Fold a marked line up to the piece where the mark starts and leave the rest unfolded.
+
+    Folding runs left to right, so the pieces before the mark are the same whatever base URL
+    replaces it; fill() then only folds the rest again (in a description, the short link lines).
+    """
+    pieces, kept, at = _pieces(line), [], line.find(mark)
+    for piece in pieces:
+        if at < len(piece):
+            break
+        kept.append(piece)
+        at -= len(piece)
+    rest = line[sum(map(len, kept)):]
+    return _FOLD.join([*kept, rest])
 
 
 def fill(templates: bytes, base_url: str, alarm: timedelta | None) -> bytes:
@@ -152,18 +172,45 @@ def fill(templates: bytes, base_url: str, alarm: timedelta | None) -> bytes:
     as_uri, as_text = _uri(base_url).encode(), vText(_text(base_url)).to_ical()
     parts, position = [], 0
     while (found := body.find(mark, position)) >= 0:
-        start, end = body.rfind(b"\n", 0, found) + 1, body.find(b"\r\n", found)
-        line = body[start:end]
-        parts += [body[position:start], _fold(line.replace(mark, as_uri if line.startswith((b"URL:", b"URL;"))
-                                                          else as_text))]
+        start = body.rfind(b"\n", 0, found) + 1
+        if body[start] == 0x20:  # the rest of a line cut open by _open_at_mark, after its folded pieces
+            start += 1
+        end = body.find(b"\r\n", found)
+        value = as_text if as_uri == as_text or not _is_url_line(body, start) else as_uri
+        parts += [body[position:start], _fold(body[start:end].replace(mark, value))]
         position = end
     parts.append(body[position:])
     return b"".join(parts)
 
 
+def _is_url_line(body: bytes, start: int) -> bool:
+    """Whether the content line holding the physical line at start is a URL property (a URI, not TEXT)."""
+    while (crlf := body.rfind(b"\r\n", 0, start)) >= 0 and body[crlf + 2] == 0x20:  # back over folds
+        start = crlf
+    return body.startswith((b"URL:", b"URL;"), crlf + 2 if crlf >= 0 else 0)
+
+
 def _fold(line: bytes) -> bytes:
-    """Fold one unfolded content line exactly as icalendar folds it."""
-    return Contentline(line.decode()).to_ical()
+    """Fold one unfolded content line exactly as icalendar's Contentline.to_ical does, in bytes."""
+    return line if len(line) <= _FOLD_OCTETS else _FOLD.join(_pieces(line))
+
+
+def _pieces(line: bytes) -> list[bytes]:
+    """Cut a line as icalendar folds it: before the character that would make a piece 75 octets long
+    (never inside a UTF-8 sequence), moving a backslash or caret that would end a piece to the next one
+    so that an escape is never split. (A per-character loop like icalendar's costs most of a feed.)
+    """
+    pieces, start = [], 0
+    while len(line) - start > _FOLD_OCTETS:
+        end = start + _FOLD_OCTETS
+        while line[end] & 0xC0 == 0x80:  # a UTF-8 continuation byte: cut before its character
+            end -= 1
+        if line[end - 1] in b"\\^" and end - 1 > start:
+            end -= 1
+        pieces.append(line[start:end])
+        start = end
+    pieces.append(line[start:])
+    return pieces
 
 
 # --- calendar level ---------------------------------------------------------------------------
