@@ -16,7 +16,8 @@ bumps its scope's version, which is what the routes' own cache already relies on
 
 Hazard: these requests skip the app's before/after-request hooks. None of them applies to a
 feed GET or HEAD today (CSRF and the write guard check writes, the list cache API lists, the page
-headers HTML); a hook that must see feed requests has to be added here too.
+headers HTML); a hook that must see feed requests has to be added here too. Flask's TRUSTED_HOSTS
+check is skipped too, which is safe only because a slot is keyed by the Host a route accepted.
 """
 
 import sqlite3
