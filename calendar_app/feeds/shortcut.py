@@ -28,6 +28,7 @@ from .. import caches, validators
 from ..caches import LRU
 from ..db import thread_db
 from ..errors import DatabaseUnavailable
+from ..repositories import feed_versions
 from . import window
 
 PREFIXES = ("/feeds/", "/events/")
@@ -93,7 +94,7 @@ class Shortcut:
         if slot is None:
             return None
         try:
-            current = _versions(db, slot.scopes)
+            current = feed_versions.versions(db, slot.scopes)
         except sqlite3.Error:
             return None
         config = self.app.config
@@ -108,13 +109,3 @@ class Shortcut:
         if entry is None or entry.etag != slot.etag:
             return None  # evicted or rebuilt meanwhile: the route has the bytes or builds them
         return "200 OK", [*slot.headers, ("Content-Length", str(len(entry.body)))], entry.body
-
-
-
-def _versions(db, scopes: tuple[str, ...]) -> tuple[int, ...]:
-    """The scopes' versions now, on the thread's one connection (the one its requests use)."""
-    marks = ",".join("?" * len(scopes))
-    # fetchall() runs the statement to its end: a statement left open would pin an old snapshot.
-    found = dict(db.execute(f"select scope, version from feed_versions where scope in ({marks})",
-                            scopes).fetchall())
-    return tuple(found.get(scope, 0) for scope in scopes)
