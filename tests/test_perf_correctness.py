@@ -286,6 +286,8 @@ def test_publish_feeds_rewrites_exactly_the_feeds_a_change_touches(app, client, 
     publisher = Publisher(app, tmp_path)
     assert len(publisher.publish_changed()) == 1 + 4 + 1  # all, four organizations, one agreement
     assert publisher.publish_changed() == []
+    make.event(title="Giao ban nội bộ", organizations=[child["slug"]], visibility="internal")
+    assert publisher.publish_changed() == []  # public files follow the public twins: nothing public moved
     changed = client.patch(f"/api/v1/events/{event['id']}", headers=auth, json={"title": "Tọa đàm Điện Biên"})
     assert changed.status_code == 200
     assert sorted(publisher.publish_changed()) == sorted([
