@@ -38,12 +38,12 @@ class LRU:
     def put(self, key: Hashable, value) -> None:
         """Keep value under key, evicting the least recently used entries beyond the bounds."""
         weight = self._size(value)
-        if self.max_entries <= 0 or (self.max_size is not None and weight > self.max_size):
-            return
         with self._lock:
-            old = self._items.pop(key, _MISSING)
+            old = self._items.pop(key, _MISSING)  # a value too heavy to keep still replaces the old one
             if old is not _MISSING:
                 self._weight -= self._size(old)
+            if self.max_entries <= 0 or (self.max_size is not None and weight > self.max_size):
+                return
             self._items[key] = value
             self._weight += weight
             while len(self._items) > self.max_entries or (self.max_size is not None and self._weight > self.max_size):
@@ -60,6 +60,7 @@ class LRU:
                 self._weight -= self._size(old)
 
     def clear(self) -> None:
+        """Forget everything."""
         with self._lock:
             self._items.clear()
             self._weight = 0
@@ -71,7 +72,6 @@ class LRU:
     def weight(self) -> int:
         """The summed size of the kept values."""
         return self._weight
-
 
 
 def register(app, name: str, cache) -> Any:

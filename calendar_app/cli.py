@@ -11,7 +11,7 @@ from .db import get_db, init_db_command, write_transaction
 from .errors import ApiError
 from .importer import import_ics_command
 from .publish import publish_feeds_command
-from .repositories import feed_versions, occurrence_index, tokens, users
+from .repositories import feed_rows, feed_versions, occurrence_index, tokens, users
 
 
 @contextmanager
@@ -144,6 +144,7 @@ def rebuild_occurrences_command():
     db = get_db()
     with write_transaction(db), feed_versions.changing(db, occurrence_index=True):
         count = occurrence_index.rebuild(db)
+        feed_rows.prune_cached(db)  # stored VEVENT bytes hold the same expansions: serialise them again
     click.echo(f"Occurrence index rebuilt ({count} rows).")
 
 

@@ -8,6 +8,7 @@ imports web/.
 from http import HTTPStatus
 
 from flask import current_app, jsonify, request
+from werkzeug.exceptions import SecurityError
 
 JSON_PREFIXES = ("/api/", "/feeds/")
 
@@ -103,6 +104,17 @@ def handle_api_error(error: ApiError):
     return jsonify(error_body(error.status, error.message, error.errors)), error.status, headers
 
 
+UNTRUSTED_HOST = "The Host header names no site served here."
+
+
+def handle_untrusted_host(_error: SecurityError):
+    """A Host not in TRUSTED_HOSTS: no link can be built (so no page chrome), and the host is never echoed."""
+    if wants_html():
+        return UNTRUSTED_HOST, 400, {"Content-Type": "text/plain; charset=utf-8"}
+    return jsonify(error_body(400, UNTRUSTED_HOST)), 400
+
+
 def init_app(app) -> None:
     """Register the handlers for the named exceptions (HTTP errors go through the Api class)."""
     app.register_error_handler(ApiError, handle_api_error)
+    app.register_error_handler(SecurityError, handle_untrusted_host)

@@ -25,18 +25,19 @@ from flask.cli import with_appcontext
 from .db import get_db
 from .feeds import window
 from .links import agreement_feed_path, organization_feed_path
+from .repositories import feed_versions
 
 ALL_PATH = "/feeds/all.ics"
 
 
 def public_feeds(db) -> dict[str, str]:
-    """{URL path: version scope} of every public feed."""
-    feeds = {ALL_PATH: "all"}
+    """{URL path: version scope} of every public feed: the public twins, which internal edits leave alone."""
+    feeds = {ALL_PATH: feed_versions.ALL}
     for organization_id, slug in db.execute("select id, slug from organizations order by slug").fetchall():
-        feeds[organization_feed_path(slug)] = f"organization:{organization_id}"
+        feeds[organization_feed_path(slug)] = feed_versions.scope("organization", organization_id)
     for agreement_id, slug in db.execute("select id, slug from agreements order by slug").fetchall():
-        feeds[agreement_feed_path(slug)] = f"agreement:{agreement_id}"
-    return feeds
+        feeds[agreement_feed_path(slug)] = feed_versions.scope("agreement", agreement_id)
+    return {path: feed_versions.public(scope) for path, scope in feeds.items()}
 
 
 def scope_versions(db) -> dict[str, int]:

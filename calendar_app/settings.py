@@ -20,6 +20,10 @@ DEFAULTS = {
     "FEED_CANCELLED_RETENTION_DAYS": 30,
     "OCCURRENCE_WINDOW_MAX_DAYS": 3660,
     "PUBLIC_BASE_URL": None,  # e.g. https://lich.example.vn; None = the request's host
+    # Flask's own allow-list of Host headers (400 for any other). Without PUBLIC_BASE_URL, links in
+    # feeds and lists are built on the request's host, so it must be one of ours. Left at this
+    # default while PUBLIC_BASE_URL is set, it is dropped (None: any host; links use PUBLIC_BASE_URL).
+    "TRUSTED_HOSTS": ["127.0.0.1", "localhost"],
     "FEED_REFRESH_SECONDS": 3600,  # the REFRESH-INTERVAL clients are asked to use
     "FEED_CACHE_MAX_ENTRIES": 64,  # whole feeds kept in memory per worker
     "FEED_CACHE_MAX_BYTES": 32 * 1024 * 1024,
@@ -68,6 +72,8 @@ def load(app, config: dict | None) -> None:
         app.config.from_prefixed_env(ENV_PREFIX)
     else:
         app.config.from_mapping(config)
+    if app.config["PUBLIC_BASE_URL"] and app.config["TRUSTED_HOSTS"] == DEFAULTS["TRUSTED_HOSTS"]:
+        app.config["TRUSTED_HOSTS"] = None
     if not app.config.get("DATABASE"):
         app.config["DATABASE"] = str(Path(app.instance_path) / "calendar_app.sqlite3")
     if str(app.config.get("PUBLIC_BASE_URL") or "").lower().startswith("https://"):

@@ -276,6 +276,17 @@ def test_calendar_names_and_ids_read_by_parsers(client, world):
     assert narrowed.x_wr_relcalid.value.startswith(f"agreement-{world['agreement']['id']}-")
 
 
+def test_a_filtered_feeds_identity_is_what_it_is_not_the_code(client, monkeypatch):
+    """Defect: the id of a filtered feed was derived from BUILD_ID, so any code change renamed the calendar."""
+    from calendar_app import validators
+
+    url = "/feeds/all.ics?kind=joint_workshop"
+    ids = ["X-WR-RELCALID:all-161b73908a@calendar-app", "UID:all-161b73908a@calendar-app"]
+    assert set(ids) <= set(content_lines(fetch(client, url).data))
+    monkeypatch.setattr(validators, "build_key", lambda: "another-deployment")
+    assert set(ids) <= set(content_lines(fetch(client, url).data))
+
+
 def test_event_properties(client, world):
     """Stored UID, TZID times, kind category, transparency and a description that leads back."""
     ceremony = world["events"]["ceremony"]

@@ -1,10 +1,10 @@
 """The feed cache: validators follow every change that reaches a feed, and nothing else; bytes are reused."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
-from calendar_app import create_app
+from calendar_app import create_app, validators
 from calendar_app.db import connect
 from calendar_app.feeds import cache, ical_builder
 
@@ -170,15 +170,6 @@ def test_cold_start_reuses_stored_event_bytes(app, client, world, monkeypatch):
     assert again.data == first.data and again.headers["ETag"] == first.headers["ETag"]
 
 
-def test_alarm_variant_is_cached_apart(client, world, monkeypatch):
-    url = feed_urls(world)["p"]
-    client.get(url)
-    calls = count_serialisations(monkeypatch)
-    assert b"BEGIN:VALARM" in client.get(url + "?alarm=PT1H").data
-    assert calls == [world["linked"]["id"]]
-    assert b"BEGIN:VALARM" not in client.get(url).data
-
-
 def test_deleting_an_event_drops_its_cached_bytes(client, auth, world, db):
     client.get(feed_urls(world)["p"])
     event_id = world["linked"]["id"]
@@ -191,10 +182,10 @@ def test_feed_cache_is_bounded():
     feeds = cache.FeedCache(max_entries=2, max_bytes=10)
     for key in "abc":
         feeds.put(key, cache.Entry((1,), '"e"', None, b"1234"))
-    assert feeds.get("a", (1,)) is None and feeds.get("c", (1,)) is not None
+    assert feeds.fresh("a", (1,)) is None and feeds.fresh("c", (1,)) is not None
     feeds.put("big", cache.Entry((1,), '"e"', None, b"x" * 11))
-    assert feeds.get("big", (1,)) is None
-    assert feeds.get("c", (2,)) is None  # another version is a miss
+    assert feeds.fresh("big", (1,)) is None
+    assert feeds.fresh("c", (2,)) is None  # another version is a miss
 
 
 def test_bytes_of_other_builds_are_pruned(client, world, db, monkeypatch):
@@ -202,10 +193,10 @@ def test_bytes_of_other_builds_are_pruned(client, world, db, monkeypatch):
     client.get(feed_urls(world)["r"])
     db.execute("update event_ical_cache set build = 'old-build'")
     db.conn.commit()
-    monkeypatch.setattr(cache, "_pruned", cache.threading.Event())
+    monkeypatch.setattr(cache, "_pruned", set())
     client.get(feed_urls(world)["p"])
     builds = db.execute("select event_id, build from event_ical_cache order by event_id").fetchall()
-    assert builds == [(world["linked"]["id"], cache.BUILD_ID)]
+    assert builds == [(world["linked"]["id"], validators.build_key())]
 
 
 def test_feed_is_served_while_another_writer_holds_the_lock(app, client, world):
@@ -354,11 +345,11 @@ def test_a_replaced_database_empties_the_shortcut_and_the_cache(app, client, aut
 
 def test_shortcut_is_bounded(app, client, world):
     shortcut = app.extensions["feed_shortcut"]
-    shortcut.max_slots = 2
+    shortcut.slots.max_entries = 2
     url = feed_urls(world)["p"]
     for n in range(5):
         client.get(f"{url}?n={n}")
-    assert len(shortcut._slots) == 2
+    assert len(shortcut.slots) == 2
 
 
 def test_etag_changes_when_a_restored_database_repeats_a_version(app, make):
@@ -376,3 +367,121 @@ def test_etag_changes_when_a_restored_database_repeats_a_version(app, make):
     restarted = create_app({**app.config, "INSTANCE_PATH": app.instance_path})
     after = restarted.test_client().get(url).headers["ETag"]
     assert after != before
+
+
+# --- stored bytes per event and build only: the base URL, alarm= and the hide flags are put in per request ---
+
+
+@pytest.fixture
+def varied(make, client, auth, world):
+    """The world plus a series with a cancelled, a tentative and a moved occurrence, and long Vietnamese text."""
+    r = world["r"]["slug"]
+    series = make.event(title="Giao ban định kỳ — Đảng ủy Khối Doanh nghiệp Trung ương và các đơn vị trực thuộc",
+                        organizations=[r], rrule="FREQ=WEEKLY;COUNT=6", location="Hội trường tầng 3, số 1 Hoàng Hoa Thám",
+                        description="Nội dung: tổng kết; đánh giá, và kế hoạch\nquý tới " * 4,
+                        starts_at="2026-11-05T08:00:00+07:00", ends_at="2026-11-05T10:00:00+07:00")
+    for recurrence_id, body in (("2026-11-12T08:00:00", {"status": "cancelled"}),
+                                ("2026-11-19T08:00:00", {"status": "tentative", "title": "Có thể dời"}),
+                                ("2026-11-26T08:00:00", {"starts_at": "2026-11-27T14:00:00+07:00"})):
+        assert client.put(f"/api/v1/events/{series['id']}/occurrences/{recurrence_id}", json=body,
+                          headers=auth).status_code == 201
+    make.event(title="Cả ngày", all_day=True, start_date="2026-12-20", end_date="2026-12-21", starts_at=None,
+               ends_at=None, organizations=[r], url="https://vi.wikipedia.org/wiki/Hà_Nội")
+    return world
+
+
+HIDINGS = [frozenset(), frozenset({"cancelled"}), frozenset({"tentative"}), frozenset({"cancelled", "tentative"})]
+
+
+@pytest.mark.parametrize("hidden", HIDINGS)
+@pytest.mark.parametrize("base, alarm", [
+    ("http://localhost", None), ("https://lịch.example.vn/một;hai,ba", timedelta(hours=1)),
+    ("http://127.0.0.1:5000", timedelta(0)), ("https://lich.example.vn", timedelta(weeks=2, minutes=5)),
+])
+def test_assembled_feed_is_the_builders_own_answer(app, varied, base, alarm, hidden):
+    """Templates filled per request give exactly the bytes the builder writes for that base, alarm and hiding."""
+    from calendar_app.repositories import feed_rows
+
+    meta = ical_builder.CalendarMeta(name="Lịch", description="Mô tả", relcalid="r@calendar-app")
+    selection = feed_rows.Selection(organization_ids=(varied["r"]["id"],))
+    with app.app_context():
+        from calendar_app.db import get_db
+        db = get_db()
+        for _round in range(2):  # serialised now, then from the stored templates
+            body, _built = cache.assemble(db, meta, selection, base, alarm, hidden)
+            ids = [row[0] for row in feed_rows.select_feed_events(db, selection, validators.build_key())]
+            events = feed_rows.builder_dicts(db, ids, base)
+            expected = ical_builder.build_calendar(meta, [ical_builder.without_statuses(events[i], hidden) for i in ids],
+                                                   alarm)
+            assert body == expected
+        assert _built == 0
+
+
+def stored_rows(db) -> int:
+    return db.execute("select count(*) from event_ical_cache").fetchone()[0]
+
+
+def test_new_alarm_host_or_hiding_serialises_nothing_and_stores_nothing(app, client, varied, db, monkeypatch):
+    """Defect: every alarm= value or Host serialised the whole feed again and stored another copy of it."""
+    app.config["TRUSTED_HOSTS"] = ["localhost", "127.0.0.1", "lich.example.vn"]
+    url = feed_urls(varied)["all"]
+    client.get(url)
+    events = db.execute("select count(*) from events").fetchone()[0]
+    assert stored_rows(db) == events
+    built = []
+    assemble = cache.assemble
+    monkeypatch.setattr(cache, "assemble", lambda *a: built.append(assemble(*a)[1]) or assemble(*a))
+    calls = count_serialisations(monkeypatch)
+    bodies = set()
+    for n in range(1, 13):
+        for host in ("localhost", "127.0.0.1:8000", "lich.example.vn"):
+            query = f"?alarm=PT{n}M" + ("&cancelled=hide" if n % 2 else "") + ("&tentative=hide" if n % 3 else "")
+            response = client.get(url + query, base_url=f"http://{host}")
+            assert response.status_code == 200 and f"TRIGGER:-PT{n}M".encode() in response.data
+            assert f"Chi tiết: http://{host}/events/".encode() in response.data.replace(b"\r\n ", b"")
+            bodies.add(response.data)
+    assert len(built) == len(bodies) == 36 and set(built) == {0} and calls == []
+    assert stored_rows(db) == events  # bounded: one row per event, whatever was asked
+
+
+def test_a_bad_host_is_refused_cleanly(client, world):
+    """Without PUBLIC_BASE_URL, links are built on the Host: only TRUSTED_HOSTS are answered."""
+    for url in (feed_urls(world)["all"], "/api/v1/events", "/"):
+        response = client.get(url, base_url="http://evil.example")
+        assert response.status_code == 400 and b"evil" not in response.data
+        if url != "/":
+            assert response.get_json() == {"code": 400, "status": "Bad Request",
+                                           "message": "The Host header names no site served here."}
+    assert client.get(feed_urls(world)["all"], base_url="http://127.0.0.1:8123").status_code == 200
+
+
+def test_public_base_url_lets_any_host_in(app, client, world):
+    from calendar_app import settings
+
+    configured = create_app({"INSTANCE_PATH": app.instance_path, "TESTING": True, "SECRET_KEY": "test-secret",
+                             "DATABASE": app.config["DATABASE"], "PUBLIC_BASE_URL": "https://lich.example.vn"})
+    assert configured.config["TRUSTED_HOSTS"] is None and app.config["TRUSTED_HOSTS"] == settings.DEFAULTS["TRUSTED_HOSTS"]
+    response = configured.test_client().get(feed_urls(world)["all"], base_url="http://internal:8000")
+    assert response.status_code == 200 and b"https://lich.example.vn/events/" in response.data
+
+
+def test_a_new_build_key_changes_the_etag_and_rebuilds_once(client, world, db, monkeypatch):
+    """Defect: the build key hashed four hand-listed files; now any change of it moves ETags and bytes."""
+    url = feed_urls(world)["all"]
+    first = client.get(url)
+    assert client.get(url, headers={"If-None-Match": first.headers["ETag"]}).status_code == 304
+    monkeypatch.setattr(validators, "build_key", lambda: "a-newer-build")
+    calls = count_serialisations(monkeypatch)
+    assert client.get(url, headers={"If-None-Match": first.headers["ETag"]}).status_code == 200
+    again = client.get(url)
+    assert again.headers["ETag"] != first.headers["ETag"] and again.data == first.data
+    assert sorted(calls) == sorted([world["linked"]["id"], world["own"]["id"]])  # once, not per request
+    assert db.execute("select distinct build from event_ical_cache").fetchall() == [("a-newer-build",)]
+
+
+def test_rebuild_occurrences_drops_stored_bytes(client, runner, world, db):
+    client.get(feed_urls(world)["all"])
+    assert stored_rows(db) == 2
+    result = runner.invoke(args=["rebuild-occurrences"])
+    assert result.exit_code == 0, result.output
+    assert stored_rows(db) == 0

@@ -774,3 +774,33 @@ def test_wire_format_and_vietnamese_round_trip(prefix, nfd):
     assert parse_ical(ics).events[0].summary == title
     assert parse_vobject(ics).vevent.description.value.startswith(title + "\n" + title + "\n\n")
     assert str(icalendar.Calendar.from_ical(ics).events[0]["SUMMARY"]).encode() == title.encode()
+
+
+def test_templates_fold_lines_exactly_as_icalendar_does():
+    """fill() folds the lines it completes itself; any other cut would change bytes and ETags."""
+    import random
+
+    from icalendar.parser import Contentline
+
+    from calendar_app.feeds.ical_builder import BASE_MARK, event_template, fill
+
+    rng = random.Random(7)
+    alphabet = [*"ab \\^;,:", *"ắằẳẵặđươ", "😀", "中"]
+    for _ in range(400):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 300)))
+        more = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 30)))
+        for name in ("DESCRIPTION", "URL"):
+            line = f"{name}:{text}{BASE_MARK}/events/1{more}{BASE_MARK}"
+            template = Contentline(line).to_ical() + b"\r\n"  # as icalendar wrote it, with the mark
+            for base in ("https://lich.example.vn:8443", "http://a;b,c"):
+                value = base.replace(";", "\\;").replace(",", "\\,") if name != "URL" else base
+                expected = Contentline(line.replace(BASE_MARK, value)).to_ical() + b"\r\n"
+                assert fill(_opened(template, event_template), base, None) == expected, (line, base)
+
+
+def _opened(template: bytes, event_template) -> bytes:
+    """The line as event_template stores it (the builder's own path, with a stand-in serialiser)."""
+    from unittest import mock
+
+    with mock.patch("calendar_app.feeds.ical_builder.event_to_ical", lambda event, alarm: template):
+        return event_template({})

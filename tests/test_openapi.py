@@ -101,6 +101,7 @@ def test_docs_page_renders_in_a_browser_without_any_outside_request(client):
     from playwright.sync_api import sync_playwright
 
     host = "docs.calendar-app.test"
+    client.application.config["TRUSTED_HOSTS"] = [host]
     outside, served = [], []
 
     def answer(route):

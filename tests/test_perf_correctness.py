@@ -295,6 +295,8 @@ def test_publish_feeds_rewrites_exactly_the_feeds_a_change_touches(app, client, 
     publisher = Publisher(app, tmp_path)
     assert len(publisher.publish_changed()) == 1 + 4 + 1  # all, four organizations, one agreement
     assert publisher.publish_changed() == []
+    make.event(title="Giao ban nội bộ", organizations=[child["slug"]], visibility="internal")
+    assert publisher.publish_changed() == []  # public files follow the public twins: nothing public moved
     changed = client.patch(f"/api/v1/events/{event['id']}", headers=auth, json={"title": "Tọa đàm Điện Biên"})
     assert changed.status_code == 200
     assert sorted(publisher.publish_changed()) == sorted([
@@ -324,33 +326,25 @@ def test_lists_skip_the_schema_dump_but_keep_its_shape(client, make, auth):
         assert body["items"] and schema.dump(body) == body
 
 
-def test_list_cache_forgets_everything_when_the_database_file_is_replaced(tmp_path):
-    import os
-    import sqlite3
+def test_list_cache_forgets_everything_when_the_database_file_is_replaced(app, tmp_path):
+    from calendar_app.db import connect
 
-    from calendar_app.api.list_cache import BodyCache
-
-    def database(path, version):
-        conn = sqlite3.connect(path)
-        conn.execute("create table feed_versions (scope text primary key, version integer, changed_at text)")
-        conn.execute("insert into feed_versions values ('all', ?, '2026-01-01T00:00:00Z')", [version])
-        conn.commit()
-        conn.close()
-
-    live = str(tmp_path / "live.sqlite3")
-    database(live, 7)
-    cache = BodyCache(10, 1000, live)
-    cache.put("k", cache.version(), b"old")
-    assert cache.version() == 7 and cache.get("k", 7) == b"old"
-    database(str(tmp_path / "restored.sqlite3"), 7)  # same version number, other data
-    os.replace(tmp_path / "restored.sqlite3", live)
-    assert cache.version() == 7 and cache.get("k", 7) is None
+    cache = app.extensions["calendar_list_cache"]
+    version = cache.version()
+    cache.put("k", version, b"old")
+    assert cache.version() == version and cache.get("k", version) == b"old"
+    copy = tmp_path / "restored.sqlite3"
+    source = connect(app.config["DATABASE"])
+    source.conn.execute(f"vacuum into '{copy}'")  # same version numbers, (possibly) other data
+    source.close()
+    copy.replace(app.config["DATABASE"])
+    assert cache.version() == version and cache.get("k", version) is None
 
 
 def test_list_cache_is_bounded_in_bytes(tmp_path):
     from calendar_app.api.list_cache import BodyCache
 
-    cache = BodyCache(10, 100, str(tmp_path / "unused.sqlite3"))
+    cache = BodyCache(None, 10, 100)
     cache.put("a", 1, b"x" * 60)
     cache.put("b", 1, b"y" * 60)
     cache.put("c", 1, b"z" * 101)
@@ -469,7 +463,7 @@ def test_kept_representations_give_the_bytes_built_afresh(plain, monkeypatch):
             "/api/v1/events?from=2026-03-01T00:00:00%2B07:00&to=2026-01-01T00:00:00%2B07:00",
             "/api/v1/occurrences?from=2026-03-01T00:00:00%2B07:00&to=2026-04-01T00:00:00%2B07:00&limit=100",
             "/api/v1/occurrences?from=2026-03-25T00:00:00%2B01:00&to=2026-04-05T00:00:00%2B02:00&offset=2"]
-    requests = [(url, headers) for url in urls for headers in ({}, auth, {"Host": "other.example"})]
+    requests = [(url, headers) for url in urls for headers in ({}, auth, {"Host": "127.0.0.1:8000"})]
     kept = [_answer(client, url, headers) for url, headers in requests]
     assert [_answer(client, url, headers) for url, headers in requests] == kept  # now from the kept JSON
     assert _reference_bodies(monkeypatch, client, requests) == kept
@@ -527,6 +521,6 @@ def test_kept_representations_are_bounded(plain):
         cache = RepresentationCache(5)
         first = cache.represent(db, rows)
         assert [k.event for k in first] == events.represent_rows(db, rows)
-        assert len(cache._items) == 5 and list(cache._items) == [r["id"] for r in rows[-5:]]
+        assert len(cache.kept) == 5 and list(cache.kept._items) == [r["id"] for r in rows[-5:]]
         again = cache.represent(db, rows[-5:])
         assert all(a is b for a, b in zip(again, first[-5:]))  # reused, not rebuilt

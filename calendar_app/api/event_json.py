@@ -9,15 +9,12 @@ rows and slugs are still read per request, only the work after that is saved. Vi
 decided by the query that picks the rows, never here.
 """
 
-import threading
-from collections import OrderedDict
-
 from flask import current_app, jsonify
 
+from .. import caches
 from ..links import absolute, event_ics_path
 from ..repositories import events
 
-DEFAULT_ENTRIES = 4096  # about 4 KB each (row, representation, JSON): a page of 100 needs 100
 ITEMS_OPEN = '{"items":[]'
 
 
@@ -42,66 +39,39 @@ class Kept:
 
 
 class RepresentationCache:
-    """An LRU of Kept by event id, bounded by count, safe across a worker's threads."""
+    """Kept by event id in a caches.LRU bounded by count (EVENT_CACHE_ENTRIES; 0 keeps nothing)."""
 
     def __init__(self, entries: int):
-        self.entries = entries
-        self._items: OrderedDict[int, Kept] = OrderedDict()
-        self._lock = threading.Lock()
+        self.kept = caches.LRU(entries)
 
     def represent(self, db, rows: list[dict]) -> list[Kept]:
         """Kept representations of the rows, in order; built with the repository's own code when missing or changed."""
         if not rows:
             return []
         agreements, organizations = events.link_slugs(db, rows)
-        found, missing = [], []
-        with self._lock:
-            for row in rows:
-                agreement = agreements.get(row["agreement_id"])
-                slugs = organizations[row["id"]]
-                signature = (tuple(row.values()), agreement, tuple(slugs))
-                kept = self._items.get(row["id"])
-                if kept is not None and kept.signature == signature:
-                    self._items.move_to_end(row["id"])
-                else:
-                    kept = None
-                    missing.append((len(found), row, agreement, slugs, signature))
-                found.append(kept)
-        if missing:
-            built = []
-            for index, row, agreement, slugs, signature in missing:
+        found = []
+        for row in rows:
+            agreement, slugs = agreements.get(row["agreement_id"]), organizations[row["id"]]
+            signature = (tuple(row.values()), agreement, tuple(slugs))
+            kept = self.kept.get(row["id"])
+            if kept is None or kept.signature != signature:
                 kept = Kept(signature, events.represent_row(row, agreement, slugs))
-                found[index] = kept
-                built.append((row["id"], kept))
-            with self._lock:
-                for event_id, kept in built:
-                    self._items[event_id] = kept
-                    self._items.move_to_end(event_id)
-                while len(self._items) > self.entries:
-                    self._items.popitem(last=False)
+                self.kept.put(row["id"], kept)
+            found.append(kept)
         return found
 
-
-class _Uncached:
-    """The same interface with nothing kept (EVENT_CACHE_ENTRIES = 0)."""
-
-    @staticmethod
-    def represent(db, rows: list[dict]) -> list[Kept]:
-        if not rows:
-            return []
-        agreements, organizations = events.link_slugs(db, rows)
-        return [Kept(None, events.represent_row(row, agreements.get(row["agreement_id"]), organizations[row["id"]]))
-                for row in rows]
+    def clear(self) -> None:
+        self.kept.clear()
 
 
-def cache():
-    """This worker's cache; EVENT_CACHE_ENTRIES sets its size, 0 keeps nothing."""
+def cache() -> RepresentationCache:
+    """This worker's cache, made on first use and registered with the app's others."""
     extensions = current_app.extensions
     found = extensions.get("calendar_event_representations")
     if found is None:
-        entries = current_app.config["EVENT_CACHE_ENTRIES"]
         found = extensions.setdefault("calendar_event_representations",
-                                      RepresentationCache(entries) if entries else _Uncached())
+                                      RepresentationCache(current_app.config["EVENT_CACHE_ENTRIES"]))
+        caches.register(current_app, "event_representations", found)
     return found
 
 

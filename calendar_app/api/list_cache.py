@@ -10,71 +10,43 @@ served while that version is unchanged; the version is read before the body is c
 body never carries older data than its tag.
 """
 
-import sqlite3
-import threading
-from collections import OrderedDict
-
 from flask import Response, current_app, g, request
 
+from .. import caches
 from ..auth import readable_internal
-from ..db import file_identity
+from ..db import thread_db
 from ..errors import ApiError
 from ..repositories import feed_versions
 
 CACHED_ENDPOINTS = frozenset({"events.Events", "events.Occurrences", "events.OrganizationEvents",
                               "events.AgreementEvents"})
-DEFAULT_ENTRIES = 256
-DEFAULT_BYTES = 16 * 1024 * 1024
 
 
 class BodyCache:
-    """A small LRU of (version, body) by key, bounded by count and bytes, safe across a worker's threads."""
+    """(version, body) by key in a caches.LRU bounded by count and bytes; a body counts only at its version."""
 
-    def __init__(self, entries: int, max_bytes: int, database: str):
-        self.entries, self.max_bytes = entries, max_bytes
-        self.database = database
-        self._items: OrderedDict = OrderedDict()
-        self._bytes = 0
-        self._lock = threading.Lock()
-        self._local = threading.local()
-        self._file = None
+    def __init__(self, app, entries: int, max_bytes: int):
+        self.app = app
+        self.bodies = caches.LRU(entries, max_bytes, size=lambda item: len(item[1]))
 
     def version(self, scope: str = feed_versions.ALL) -> int:
-        """A scope's version ("all", or its public twin), read on a connection kept open per thread (opening one costs more)."""
-        file = file_identity(self.database)
-        if file != self._file:  # a restored or replaced database: versions may repeat with other data
-            with self._lock:
-                self._items.clear()
-                self._bytes = 0
-                self._file = file
-        conn = getattr(self._local, "conn", None)
-        if conn is None or getattr(self._local, "file", None) != file:
-            conn = self._local.conn = sqlite3.connect(self.database, timeout=10, check_same_thread=False)
-            self._local.file = file
+        """A scope's version ("all", or its public twin), read on the thread's one connection (the one its requests use).
+
+        thread_db notices a replaced database file and empties this cache (with all others) first.
+        """
         # fetchall() runs the statement to its end: a statement left open would pin an old snapshot.
-        rows = conn.execute("select version from feed_versions where scope = ?", [scope]).fetchall()
+        rows = thread_db(self.app).execute("select version from feed_versions where scope = ?", [scope]).fetchall()
         return rows[0][0] if rows else 0
 
     def get(self, key, version: int) -> bytes | None:
-        with self._lock:
-            found = self._items.get(key)
-            if found is None or found[0] != version:
-                return None
-            self._items.move_to_end(key)
-            return found[1]
+        found = self.bodies.get(key)
+        return found[1] if found is not None and found[0] == version else None
 
     def put(self, key, version: int, body: bytes) -> None:
-        if len(body) > self.max_bytes:
-            return
-        with self._lock:
-            old = self._items.pop(key, None)
-            if old is not None:
-                self._bytes -= len(old[1])
-            self._items[key] = (version, body)
-            self._bytes += len(body)
-            while len(self._items) > self.entries or self._bytes > self.max_bytes:
-                _key, (_version, evicted) = self._items.popitem(last=False)
-                self._bytes -= len(evicted)
+        self.bodies.put(key, (version, body))
+
+    def clear(self) -> None:
+        self.bodies.clear()
 
 
 def _answer_from_cache():
@@ -111,7 +83,7 @@ def init_app(app) -> None:
     entries = app.config["LIST_CACHE_ENTRIES"]
     if not entries:
         return
-    app.extensions["calendar_list_cache"] = BodyCache(entries, app.config["LIST_CACHE_MAX_BYTES"],
-                                                      app.config["DATABASE"])
+    app.extensions["calendar_list_cache"] = caches.register(
+        app, "list_bodies", BodyCache(app, entries, app.config["LIST_CACHE_MAX_BYTES"]))
     app.before_request(_answer_from_cache)
     app.after_request(_remember)

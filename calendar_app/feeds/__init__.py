@@ -3,12 +3,13 @@
 
 def init_app(app) -> None:
     """Register the feed routes, the in-memory feed cache and its shortcut."""
+    from ..caches import register
     from .cache import FeedCache
     from .routes import bp
     from .shortcut import Shortcut
 
-    feed_cache = app.extensions["feed_cache"] = FeedCache(app.config["FEED_CACHE_MAX_ENTRIES"],
-                                                          app.config["FEED_CACHE_MAX_BYTES"])
+    feed_cache = app.extensions["feed_cache"] = register(app, "feed_cache", FeedCache(
+        app.config["FEED_CACHE_MAX_ENTRIES"], app.config["FEED_CACHE_MAX_BYTES"]))
     # In front of Flask: repeated feed requests are answered before a request context exists.
     app.wsgi_app = app.extensions["feed_shortcut"] = Shortcut(
         app, app.wsgi_app, feed_cache, app.config["FEED_SHORTCUT_SLOTS"])

@@ -15,12 +15,16 @@ from icalendar.enums import CLASS, STATUS, TRANSP
 from icalendar.prop import vDDDTypes
 
 __all__ = [
+    "BASE_MARK",
     "CALENDAR_FOOTER",
     "CalendarMeta",
     "build_calendar",
     "calendar_header",
+    "event_template",
     "event_to_ical",
+    "fill",
     "tzids_of",
+    "without_statuses",
 ]
 
 PRODID = "-//calendar_app//Lịch phối hợp//VI"
@@ -96,6 +100,117 @@ def event_to_ical(event: Mapping, alarm: timedelta | None = None) -> bytes:
     if event.get("rrule"):  # RECURRENCE-ID/EXDATE mean nothing without a rule to refer to
         components += [_override_event(event, series, o, alarm) for o in _sorted_overrides(event, series)]
     return b"".join(component.to_ical() for component in components)
+
+
+def without_statuses(event: Mapping, hidden: frozenset[str]) -> Mapping:
+    """Leave out the overridden occurrences whose status is hidden (cancelled=hide): they become EXDATEs."""
+    overrides = event.get("overrides") or ()
+    if not any(o["status"] in hidden for o in overrides):
+        return event
+    return {**event, "overrides": [o for o in overrides if o["status"] not in hidden],
+            "exdates": [*event["exdates"], *(o["recurrence_id"] for o in overrides if o["status"] in hidden)]}
+
+
+# --- templates: one stored form per event, completed per request ------------------------------
+#
+# What varies per request and not per event (the base URL of the links, the reminder of alarm=)
+# must not be baked into stored bytes, or every Host and every alarm= value would serialise and
+# store the whole feed again. A template is the event serialised with marks in their place:
+# BASE_MARK as the base URL (its lines kept unfolded, since the real URL changes their length) and
+# a reminder with _ALARM_MARK as its trigger. fill() completes a run of templates with byte
+# operations only. A user who types BASE_MARK into a text gets the base URL there, nothing worse.
+
+BASE_MARK = "http://base.calendar-app.invalid"  # URI-safe and TEXT-safe: _uri and escaping keep it as is
+_ALARM_MARK = timedelta(days=27, seconds=1)
+_TRIGGER = b"\r\nTRIGGER:"
+_TRIGGER_MARK = _TRIGGER + vDuration(-_ALARM_MARK).to_ical() + b"\r\n"
+# A whole VALARM, from its BEGIN line to its END line (physical lines: a folded one continues with a space).
+_VALARM = re.compile(rb"\r\nBEGIN:VALARM\r\n(?:[^\r]*\r\n)*?END:VALARM(?=\r\n)")
+_FOLD = b"\r\n "
+_LOGICAL_LINE_END = re.compile(rb"\r\n(?! )")
+_FOLD_OCTETS = 74  # icalendar folds before the octet that would make a line 75 long (the space included after)
+
+
+def event_template(event: Mapping) -> bytes:
+    """Serialise an event built on BASE_MARK as a template for fill(): marked lines cut open, a marked reminder."""
+    body = event_to_ical(event, _ALARM_MARK)
+    mark = BASE_MARK.encode()
+    # Logical lines: a CRLF followed by a space only folds a line (RFC 5545 3.1).
+    lines = _LOGICAL_LINE_END.split(body)
+    for number, line in enumerate(lines):
+        unfolded = line.replace(_FOLD, b"") if _FOLD in line else line
+        if mark in unfolded:
+            lines[number] = _open_at_mark(unfolded, mark)
+    return b"\r\n".join(lines)
+
+
+def _open_at_mark(line: bytes, mark: bytes) -> bytes:
+    """Fold a marked line up to the piece where the mark starts and leave the rest unfolded.
+
+    Folding runs left to right, so the pieces before the mark are the same whatever base URL
+    replaces it; fill() then only folds the rest again (in a description, the short link lines).
+    """
+    pieces, kept, at = _pieces(line), [], line.find(mark)
+    for piece in pieces:
+        if at < len(piece):
+            break
+        kept.append(piece)
+        at -= len(piece)
+    rest = line[sum(map(len, kept)):]
+    return _FOLD.join([*kept, rest])
+
+
+def fill(templates: bytes, base_url: str, alarm: timedelta | None) -> bytes:
+    """Complete templates for one request: the bytes event_to_ical writes for this base URL and reminder."""
+    if alarm is None:
+        body = _VALARM.sub(b"", templates)
+    elif alarm < timedelta(0):
+        raise ValueError("alarm must be a non-negative timedelta (how long before the start)")
+    else:
+        body = templates.replace(_TRIGGER_MARK, _TRIGGER + vDuration(-alarm).to_ical() + b"\r\n")
+    mark = BASE_MARK.encode()
+    as_uri, as_text = _uri(base_url).encode(), vText(_text(base_url)).to_ical()
+    parts, position = [], 0
+    while (found := body.find(mark, position)) >= 0:
+        start = body.rfind(b"\n", 0, found) + 1
+        if body[start] == 0x20:  # the rest of a line cut open by _open_at_mark, after its folded pieces
+            start += 1
+        end = body.find(b"\r\n", found)
+        value = as_text if as_uri == as_text or not _is_url_line(body, start) else as_uri
+        parts += [body[position:start], _fold(body[start:end].replace(mark, value))]
+        position = end
+    parts.append(body[position:])
+    return b"".join(parts)
+
+
+def _is_url_line(body: bytes, start: int) -> bool:
+    """Whether the content line holding the physical line at start is a URL property (a URI, not TEXT)."""
+    while (crlf := body.rfind(b"\r\n", 0, start)) >= 0 and body[crlf + 2] == 0x20:  # back over folds
+        start = crlf
+    return body.startswith((b"URL:", b"URL;"), crlf + 2 if crlf >= 0 else 0)
+
+
+def _fold(line: bytes) -> bytes:
+    """Fold one unfolded content line exactly as icalendar's Contentline.to_ical does, in bytes."""
+    return line if len(line) <= _FOLD_OCTETS else _FOLD.join(_pieces(line))
+
+
+def _pieces(line: bytes) -> list[bytes]:
+    """Cut a line as icalendar folds it: before the character that would make a piece 75 octets long
+    (never inside a UTF-8 sequence), moving a backslash or caret that would end a piece to the next one
+    so that an escape is never split. (A per-character loop like icalendar's costs most of a feed.)
+    """
+    pieces, start = [], 0
+    while len(line) - start > _FOLD_OCTETS:
+        end = start + _FOLD_OCTETS
+        while line[end] & 0xC0 == 0x80:  # a UTF-8 continuation byte: cut before its character
+            end -= 1
+        if line[end - 1] in b"\\^" and end - 1 > start:
+            end -= 1
+        pieces.append(line[start:end])
+        start = end
+    pieces.append(line[start:])
+    return pieces
 
 
 # --- calendar level ---------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 """Feed URLs: look the scope and its version up, answer 304 or cached bytes, build on a miss."""
 
+import hashlib
 import hmac
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -8,6 +9,7 @@ from typing import Callable
 from flask import Blueprint, Response, current_app, request
 from werkzeug.http import http_date
 
+from .. import validators
 from ..auth import may_read
 from ..clock import from_stored
 from ..db import get_db
@@ -50,9 +52,13 @@ def _base_url() -> str:
 
 
 def _meta(name: str, description: str, relcalid: str, params: FeedParams) -> CalendarMeta:
-    """Calendar properties; a filtered subscription is a calendar of its own for clients."""
+    """Calendar properties; a filtered subscription is a calendar of its own for clients.
+
+    Clients key subscriptions on the calendar's id: it names what the feed is (kind, scope,
+    filters) and nothing else, so it stays the same across deploys.
+    """
     if params.narrowed:
-        relcalid += "-" + cache.etag_for(params.key()).strip('"')[:10]
+        relcalid += "-" + hashlib.sha256(params.key().encode()).hexdigest()[:10]
     return CalendarMeta(
         name=name, description=description, relcalid=f"{relcalid}@{UID_DOMAIN}",
         refresh=timedelta(seconds=current_app.config["FEED_REFRESH_SECONDS"]),
@@ -64,6 +70,17 @@ def _no_token() -> None:
     """Only organization feeds have private variants: any token elsewhere is a wrong one."""
     if "token" in request.args:
         raise NotFoundError("No such feed.")
+
+
+def _head(lookup, key, named: str, readable=lambda db, head: True) -> tuple[FeedParams, object, tuple]:
+    """Parse a token-less feed request and look its scope up: (params, db, head row), or 404 naming it."""
+    _no_token()
+    params = parse(request.args)
+    db = get_db()
+    row = lookup(db, key)
+    if row is None or not readable(db, row):
+        raise NotFoundError(f"No {named}.")
+    return params, db, row
 
 
 def _window_selection(params: FeedParams, day, **fixed) -> dict:
@@ -109,12 +126,7 @@ def organization_feed(slug: str):
 @bp.get("/feeds/agreements/<slug>.ics")
 def agreement_feed(slug: str):
     """The public events of one agreement."""
-    _no_token()
-    params = parse(request.args)
-    db = get_db()
-    row = feed_rows.agreement_head(db, slug)
-    if row is None:
-        raise NotFoundError(f"No agreement with slug '{slug}'.")
+    params, db, row = _head(feed_rows.agreement_head, slug, f"agreement with slug '{slug}'")
     agreement_id, title, stamp = row.id, row.title, row.public
     day = window.today()
     return _serve(Target(
@@ -164,12 +176,8 @@ def all_feed():
 @bp.get("/events/<int:event_id>.ics")
 def event_feed(event_id: int):
     """One event (its series and overrides) for 'add to my calendar' links."""
-    _no_token()
-    params = parse(request.args)
-    db = get_db()
-    row = feed_rows.event_head(db, event_id)
-    if row is None or (row.visibility != "public" and not may_read(db, events.get(db, event_id))):
-        raise NotFoundError(f"No event with id {event_id}.")
+    params, db, row = _head(feed_rows.event_head, event_id, f"event with id {event_id}",
+                            lambda db, head: head.visibility == "public" or may_read(db, events.get(db, event_id)))
     title, private = row.title, row.visibility != "public"
     stamp = row.full if private else row.public
     return _serve(Target(
@@ -185,23 +193,20 @@ def _serve(target: Target, params: FeedParams, day) -> Response:
     """Answer from the validators first (304), then from the cache, building only on a miss."""
     base = _base_url()
     config = current_app.config
-    # Settings that shape the bytes belong in the key too: a changed setting must change the ETag.
-    settings = (config["FEED_PAST_DAYS"], config["FEED_CANCELLED_RETENTION_DAYS"], config["DEFAULT_TIMEZONE"],
-                config["FEED_REFRESH_SECONDS"])
-    key = f"{target.key}|{params.key()}|{day}|{base}|{settings}"
+    key = f"{target.key}|{params.key()}|{day}|{base}|{validators.feed_shape(config)}"
     feeds = _cache()
-    entry = feeds.get(key, target.versions)
+    entry = feeds.fresh(key, target.versions)
     if entry is not None:
         etag, last_modified = entry.etag, entry.last_modified
     else:
         # changed_at too: after a restore from a backup, new writes may repeat version numbers.
-        etag = cache.etag_for(key, target.versions, tuple(target.changed_at), int(target.private))
+        etag = validators.etag(key, target.versions, tuple(target.changed_at), int(target.private))
         last_modified = _last_modified(target, day)
-    cache_control = "private, no-store" if target.private else f"public, max-age={config['FEED_MAX_AGE_SECONDS']}"
-    headers = {"ETag": etag, "Last-Modified": http_date(last_modified), "Cache-Control": cache_control}
+    headers = {"ETag": etag, "Last-Modified": http_date(last_modified),
+               "Cache-Control": validators.cache_control(config, target.private)}
     if target.by_url:
         _remember(target, key, day, etag, last_modified, headers)
-    if _not_modified(etag, last_modified):
+    if validators.not_modified(request.environ, etag, last_modified):
         # Not text/html (Flask's default): no page headers; werkzeug drops the entity headers of a 304.
         return Response(status=304, headers=headers, mimetype="text/calendar")
     if entry is None:
@@ -217,7 +222,8 @@ def _remember(target: Target, key: str, day, etag: str, last_modified: datetime,
     """Let the shortcut repeat this answer for this URL while the target's versions and day hold."""
     current_app.extensions["feed_shortcut"].remember(request.environ, shortcut.Slot(
         feed_key=key, scopes=target.scopes, versions=target.versions, day=day if target.windowed else None,
-        settings=shortcut.settings_of(current_app.config), etag=etag, last_modified=last_modified,
+        shape=validators.feed_shape(current_app.config), private=target.private, etag=etag,
+        last_modified=last_modified,
         not_modified_headers=[("ETag", etag), ("Cache-Control", headers["Cache-Control"])],
         headers=[*headers.items(), ("Content-Disposition", f'inline; filename="{target.filename}"'),
                  ("Content-Type", CONTENT_TYPE)]))
@@ -229,12 +235,3 @@ def _last_modified(target: Target, day) -> datetime:
     if target.windowed:
         moments.append(window.day_start(day))
     return max(moments) if moments else window.day_start(window.today())
-
-
-def _not_modified(etag: str, last_modified: datetime) -> bool:
-    """RFC 9110: If-None-Match decides when present; If-Modified-Since only otherwise."""
-    if request.if_none_match:
-        return request.if_none_match.contains_weak(etag.strip('"')) or request.if_none_match.star_tag
-    since = request.if_modified_since
-    return since is not None and last_modified <= since
-

@@ -112,12 +112,13 @@ def scope_head(db, scope: str) -> feed_versions.Stamp:
 def _where(selection: Selection) -> tuple[list[str], list]:
     """Translate a selection into WHERE clauses over `events e`."""
     where, params = [], []
-    if selection.event_id is not None:
-        where.append("e.id = ?")
-        params.append(selection.event_id)
-    if selection.agreement_id is not None:
-        where.append("e.agreement_id = ?")
-        params.append(selection.agreement_id)
+    for clause, value in (
+            ("e.id = ?", selection.event_id),
+            ("e.agreement_id = ?", selection.agreement_id),
+            ("(e.status != 'cancelled' or coalesce(e.cancelled_at, e.updated_at) >= ?)", selection.cancelled_since)):
+        if value is not None:
+            where.append(clause)
+            params.append(value)
     if selection.organization_ids is not None:
         taking_part, taking_part_params = feed_versions.events_taking_part(selection.organization_ids)
         where.append(f"e.id in ({taking_part})")
@@ -127,50 +128,62 @@ def _where(selection: Selection) -> tuple[list[str], list]:
     if selection.kinds:
         where.append(f"e.kind in ({','.join('?' * len(selection.kinds))})")
         params += list(selection.kinds)
-    if selection.hide_cancelled:
-        where.append("e.status != 'cancelled'")
-    if selection.hide_tentative:
-        where.append("e.status != 'tentative'")
+    where += [f"e.status != '{status}'" for status, hide in (("cancelled", selection.hide_cancelled),
+                                                            ("tentative", selection.hide_tentative)) if hide]
     if selection.range_end_from is not None:
-        # An override may move an occurrence past the series' own end: the series stays while it lasts.
+        # Events that ended before it are left out; but an override may move an occurrence past the
+        # series' own end, and the series stays while that occurrence lasts.
         where.append("(e.range_end is null or e.range_end >= ? or e.id in (select event_id from occurrence_overrides "
                      "where ends_at >= ? or end_date >= substr(?, 1, 10)))")
         params += [selection.range_end_from] * 3
-    if selection.cancelled_since is not None:
-        where.append("(e.status != 'cancelled' or coalesce(e.cancelled_at, e.updated_at) >= ?)")
-        params.append(selection.cancelled_since)
     return where, params
 
 
-def select_feed_events(db, selection: Selection, variant: str) -> list[tuple]:
-    """Return (id, all_day, timezone, version, cached body or None) per event, in feed order.
+# The stored VEVENT templates of an event, one row per event: `body` shows every occurrence; the
+# others leave out overridden occurrences of the hidden statuses (NULL: no such occurrence, same as body).
+BODY_COLUMNS = {
+    frozenset(): "body",
+    frozenset({"cancelled"}): "without_cancelled",
+    frozenset({"tentative"}): "without_tentative",
+    frozenset({"cancelled", "tentative"}): "without_both",
+}
 
-    One statement, so each body is matched against the version read with it.
+
+def select_feed_events(db, selection: Selection, build: str, hidden: frozenset[str] = frozenset()) -> list[tuple]:
+    """Return (id, all_day, timezone, version, stored template or None) per event, in feed order.
+
+    One statement, so each template is matched against the version read with it.
     """
     where, params = _where(selection)
     clause = " where " + " and ".join(where) if where else ""
+    column = BODY_COLUMNS[hidden]
     sql = (
-        "select e.id, e.all_day, e.timezone, coalesce(v.version, 0) as version, c.body "
+        f"select e.id, e.all_day, e.timezone, coalesce(v.version, 0) as version, coalesce(c.{column}, c.body) "
         "from events e "
         "left join feed_versions v on v.scope = 'event:' || e.id "
-        "left join event_ical_cache c on c.event_id = e.id and c.variant = ? and c.version = coalesce(v.version, 0)"
+        "left join event_ical_cache c on c.event_id = e.id and c.build = ? and c.version = coalesce(v.version, 0)"
         f"{clause} order by e.range_start, e.id"
     )
-    return db.execute(sql, [variant, *params]).fetchall()
+    return db.execute(sql, [build, *params]).fetchall()
 
 
-def store_cached(db, build: str, variant: str, items: list[tuple[int, int, bytes]]) -> None:
-    """Keep freshly built VEVENT bytes as (event_id, version, body) under a variant."""
+def store_cached(db, build: str, items: list[tuple[int, int, dict]]) -> None:
+    """Keep fresh templates as (event_id, version, {hidden statuses: template or None}), replacing older ones."""
+    columns = list(BODY_COLUMNS.values())
     db.conn.executemany(
-        "insert into event_ical_cache (event_id, variant, version, build, body) values (?, ?, ?, ?, ?) "
-        "on conflict(event_id, variant) do update set version = excluded.version, build = excluded.build, "
-        "body = excluded.body",
-        [(event_id, variant, version, build, body) for event_id, version, body in items])
+        f"insert into event_ical_cache (event_id, version, build, {', '.join(columns)}) "
+        f"values (?, ?, ?, {', '.join('?' * len(columns))}) on conflict(event_id) do update set "
+        + ", ".join(f"{name} = excluded.{name}" for name in ["version", "build", *columns]),
+        [(event_id, version, build, *(bodies.get(hidden) for hidden in BODY_COLUMNS))
+         for event_id, version, bodies in items])
 
 
-def prune_cached(db, build: str) -> None:
-    """Drop VEVENT bytes written by other builds: no request of this build can match them."""
-    db.execute("delete from event_ical_cache where build != ?", [build])
+def prune_cached(db, build: str | None = None) -> None:
+    """Drop templates written by other builds (no request of this build can match them), or all of them."""
+    if build is None:
+        db.execute("delete from event_ical_cache")
+    else:
+        db.execute("delete from event_ical_cache where build != ?", [build])
 
 
 def _chunks(ids: list[int]):
@@ -178,20 +191,15 @@ def _chunks(ids: list[int]):
         yield ids[start:start + _BATCH]
 
 
-def builder_dicts(db, event_ids: list[int], base_url: str,
-                  hidden_occurrences: frozenset[str] = frozenset()) -> dict[int, dict]:
-    """Load events with their agreement, parties, organizations and overrides as ical_builder dicts.
-
-    Overridden occurrences whose status is in `hidden_occurrences` become EXDATEs (cancelled=hide,
-    tentative=hide apply to single occurrences as they do to whole events).
-    """
+def builder_dicts(db, event_ids: list[int], base_url: str) -> dict[int, dict]:
+    """Load events with their agreement, parties, organizations and overrides as ical_builder dicts."""
     result: dict[int, dict] = {}
     for chunk in _chunks(list(event_ids)):
-        result.update(_load_chunk(db, chunk, base_url, hidden_occurrences))
+        result.update(_load_chunk(db, chunk, base_url))
     return result
 
 
-def _load_chunk(db, ids: list[int], base_url: str, hidden_occurrences: frozenset[str]) -> dict[int, dict]:
+def _load_chunk(db, ids: list[int], base_url: str) -> dict[int, dict]:
     marks = ",".join("?" * len(ids))
     rows = list(db.query(f"select * from events where id in ({marks})", ids))
     agreement_ids = sorted({r["agreement_id"] for r in rows if r["agreement_id"] is not None})
@@ -208,8 +216,7 @@ def _load_chunk(db, ids: list[int], base_url: str, hidden_occurrences: frozenset
         event["agreement"] = agreements.get(row["agreement_id"])
         event["parties"] = parties.get(row["agreement_id"], [])
         event["organizations"] = organizations[row["id"]]
-        event["overrides"], skipped = _builder_overrides(row, overrides.get(row["id"], []), hidden_occurrences)
-        event["exdates"] = event["exdates"] + skipped
+        event["overrides"] = _builder_overrides(row, overrides.get(row["id"], []))
         result[row["id"]] = event
     return result
 
@@ -251,20 +258,17 @@ def to_builder(row: dict, base_url: str) -> dict:
     }
 
 
-def _builder_overrides(row: dict, stored: list[dict], hidden: frozenset[str]) -> tuple[list[dict], list]:
-    """Return (overrides, extra exdates): only real occurrences; those with a hidden status become EXDATEs."""
+def _builder_overrides(row: dict, stored: list[dict]) -> list[dict]:
+    """Return the overrides of real occurrences (ical_builder.without_statuses hides some per feed)."""
     if not row["rrule"] or not stored:
-        return [], []
-    kept, skipped = [], []
+        return []
+    kept = []
     event = StoredEvent.from_row(row)
-    for override, value in overrides_repo.real(event, stored):
-        if override["status"] in hidden:
-            skipped.append(value)
-            continue
+    for override, _value in overrides_repo.real(event, stored):
         typed = overrides_repo.readable(event, override)
         if typed is None:
             continue  # a stored value the zone cannot show: the feed keeps the series' own occurrence
         # A client keeps the highest SEQUENCE per instance; the series may have moved past it.
         typed["sequence"] = max(typed["sequence"], event.sequence)
         kept.append(typed)
-    return kept, skipped
+    return kept
