@@ -7,7 +7,7 @@ from ..errors import ConflictError, NotFoundError, ValidationFailed
 from ..text import fold
 from . import audit, feed_versions, review_series
 from .organizations import ids_for_slugs
-from .rows import one_row
+from .rows import ensure_slug_free, one_row
 from .search import search_clause
 
 COLUMNS = ("slug", "title", "kind", "summary", "review_every_months", "source_url")
@@ -133,8 +133,7 @@ def _column_values(data: dict) -> dict:
 
 def create(db, data: dict, actor: str) -> dict:
     """Insert an agreement with its parties (caller holds the write transaction)."""
-    if db.execute("select 1 from agreements where slug = ?", [data["slug"]]).fetchone():
-        raise ConflictError(f"An agreement with slug '{data['slug']}' already exists.", {"slug": ["Already taken."]})
+    ensure_slug_free(db, "agreements", "An agreement", data["slug"])
     now = now_stored()
     row = {k: None for k in COLUMNS + DATE_COLUMNS}
     row.update(_column_values(data))
@@ -154,8 +153,8 @@ def update(db, slug: str, changes: dict, actor: str) -> dict:
     row = _row_by_slug(db, slug)
     before = get(db, slug)
     new_slug = changes.get("slug", slug)
-    if new_slug != slug and db.execute("select 1 from agreements where slug = ?", [new_slug]).fetchone():
-        raise ConflictError(f"An agreement with slug '{new_slug}' already exists.", {"slug": ["Already taken."]})
+    if new_slug != slug:
+        ensure_slug_free(db, "agreements", "An agreement", new_slug)
     values = _column_values(changes)
     if "parent" in changes:
         values["parent_id"] = _check_parent(db, row["id"], changes["parent"])

@@ -6,7 +6,7 @@ from ..clock import now_stored
 from ..errors import ConflictError, ValidationFailed
 from ..text import fold
 from . import audit, feed_versions, tokens
-from .rows import one_row
+from .rows import ensure_slug_free, one_row
 from .search import search_clause
 
 COLUMNS = ("slug", "name", "short_name", "kind", "website")
@@ -89,14 +89,9 @@ def _check_parent(db, organization_id: int | None, parent_slug: str | None) -> i
     return parent_id
 
 
-def _ensure_slug_free(db, slug: str) -> None:
-    if db.execute("select 1 from organizations where slug = ?", [slug]).fetchone():
-        raise ConflictError(f"An organization with slug '{slug}' already exists.", {"slug": ["Already taken."]})
-
-
 def create(db, data: dict, actor: str) -> dict:
     """Insert an organization (caller holds the write transaction)."""
-    _ensure_slug_free(db, data["slug"])
+    ensure_slug_free(db, "organizations", "An organization", data["slug"])
     now = now_stored()
     row = {k: data.get(k) for k in COLUMNS}
     organization_id = audit.unused_id(db, "organizations", "organization")
@@ -114,7 +109,7 @@ def update(db, slug: str, changes: dict, actor: str) -> dict:
     row = _row_by_slug(db, slug)
     before = _represent(db, row)
     if "slug" in changes and changes["slug"] != slug:
-        _ensure_slug_free(db, changes["slug"])
+        ensure_slug_free(db, "organizations", "An organization", changes["slug"])
     values = {k: changes[k] for k in COLUMNS if k in changes}
     if "parent" in changes:
         values["parent_id"] = _check_parent(db, row["id"], changes["parent"])

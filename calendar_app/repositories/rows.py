@@ -1,6 +1,6 @@
-"""Reading stored rows as dicts: one row by a unique column, or the rows of a read-only SELECT."""
+"""Reading stored rows as dicts: one row by a unique column, the rows of a read-only SELECT, a free slug."""
 
-from ..errors import NotFoundError
+from ..errors import ConflictError, NotFoundError
 
 
 def select(db, sql: str, params=()) -> list[dict]:
@@ -20,3 +20,9 @@ def one_row(db, table: str, column: str, value, missing: str) -> dict:
     if not found:
         raise NotFoundError(missing)
     return found[0]
+
+
+def ensure_slug_free(db, table: str, noun: str, slug: str) -> None:
+    """Refuse a slug `table` already holds: ConflictError, a 409 naming the field."""
+    if db.execute(f"select 1 from {table} where slug = ?", [slug]).fetchone():
+        raise ConflictError(f"{noun} with slug '{slug}' already exists.", {"slug": ["Already taken."]})

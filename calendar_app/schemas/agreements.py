@@ -3,7 +3,7 @@
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from .common import Day, ListEnvelopeSchema, PageQuerySchema, Slug, Text, WebUrl, CommaList
-from .organizations import FeedLinksSchema
+from .organizations import FeedOwnerSchema
 
 AGREEMENT_KINDS = ("regulation", "program", "plan", "memorandum", "other")
 PARTY_ROLES = ("signatory", "party", "witness")
@@ -75,24 +75,17 @@ class PartySchema(Schema):
     signatory_title = fields.String(allow_none=True)
 
 
-class AgreementSchema(Schema):
+class AgreementSchema(FeedOwnerSchema):
     """An agreement as the API returns it."""
 
-    id = fields.Integer(required=True)
-    slug = fields.String(required=True)
     title = fields.String(required=True)
-    kind = fields.String(required=True)
     summary = fields.String(allow_none=True)
     signed_on = fields.String(allow_none=True)
     valid_from = fields.String(allow_none=True)
     valid_until = fields.String(allow_none=True)
-    parent = fields.String(allow_none=True)
     review_every_months = fields.Integer(allow_none=True)
     source_url = fields.String(allow_none=True)
     parties = fields.List(fields.Nested(PartySchema), required=True)
-    created_at = fields.String(required=True)
-    updated_at = fields.String(required=True)
-    feeds = fields.Nested(FeedLinksSchema, required=True)
     review_series_event = fields.Integer(allow_none=True, metadata={
         "description": "Id of the review-meeting series created with create_review_series"})
 

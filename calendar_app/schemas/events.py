@@ -174,25 +174,30 @@ def _parse_exdate(value: str, all_day: bool, tz) -> date | datetime:
     return moment.replace(tzinfo=tz) if moment.tzinfo is None else moment.astimezone(tz)
 
 
-class EventSchema(Schema):
-    """An event as the API returns it; times in the event's own zone."""
+class EventFactsSchema(Schema):
+    """What an event and each of its occurrences both say about it, declared once for the two."""
 
-    id = fields.Integer(required=True)
     uid = fields.String(required=True)
     title = fields.String(required=True)
     kind = fields.String(required=True)
+    status = fields.String(required=True)
     agreement = fields.String(allow_none=True)
     organizations = fields.List(fields.String(), required=True)
-    description = fields.String(allow_none=True)
     location = fields.String(allow_none=True)
+    all_day = fields.Boolean(required=True)
+    timezone = fields.String(required=True)
+
+
+class EventSchema(EventFactsSchema):
+    """An event as the API returns it; times in the event's own zone."""
+
+    id = fields.Integer(required=True)
+    description = fields.String(allow_none=True)
     url = fields.String(allow_none=True)
-    status = fields.String(required=True)
     visibility = fields.String(required=True)
     sequence = fields.Integer(required=True)
-    all_day = fields.Boolean(required=True)
     starts_at = fields.String(allow_none=True)
     ends_at = fields.String(allow_none=True)
-    timezone = fields.String(required=True)
     start_date = fields.String(allow_none=True)
     end_date = fields.String(allow_none=True)
     rrule = fields.String(allow_none=True)
@@ -229,19 +234,10 @@ class OccurrenceQuerySchema(EventQuerySchema):
     to = Instant(required=True)
 
 
-class OccurrenceSchema(Schema):
+class OccurrenceSchema(EventFactsSchema):
     """One occurrence of an event inside the asked window."""
 
     event_id = fields.Integer(required=True)
-    uid = fields.String(required=True)
-    title = fields.String(required=True)
-    kind = fields.String(required=True)
-    status = fields.String(required=True)
-    agreement = fields.String(allow_none=True)
-    organizations = fields.List(fields.String(), required=True)
-    location = fields.String(allow_none=True)
-    all_day = fields.Boolean(required=True)
-    timezone = fields.String(required=True)
     start = fields.String(required=True)
     end = fields.String(required=True, metadata={"description": "Exclusive end; for all-day, the last day"})
     recurrence_id = fields.String(required=True)

@@ -24,19 +24,24 @@ class FeedLinksSchema(Schema):
     google = fields.String(required=True)
 
 
-class OrganizationSchema(Schema):
-    """An organization as the API returns it."""
+class FeedOwnerSchema(Schema):
+    """What an organization and an agreement both show: a slug in a tree, a kind, its own feeds."""
 
     id = fields.Integer(required=True)
     slug = fields.String(required=True)
-    name = fields.String(required=True)
-    short_name = fields.String(allow_none=True)
     kind = fields.String(required=True)
     parent = fields.String(allow_none=True)
-    website = fields.String(allow_none=True)
     created_at = fields.String(required=True)
     updated_at = fields.String(required=True)
     feeds = fields.Nested(FeedLinksSchema, required=True)
+
+
+class OrganizationSchema(FeedOwnerSchema):
+    """An organization as the API returns it."""
+
+    name = fields.String(required=True)
+    short_name = fields.String(allow_none=True)
+    website = fields.String(allow_none=True)
 
 
 class OrganizationListSchema(ListEnvelopeSchema):
