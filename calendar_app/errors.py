@@ -10,6 +10,8 @@ from http import HTTPStatus
 from flask import current_app, jsonify, request
 from werkzeug.exceptions import SecurityError
 
+from .stored_event import UnreadableEvent  # Flask-free, so stored_event cannot raise an ApiError itself
+
 JSON_PREFIXES = ("/api/", "/feeds/")
 
 
@@ -118,3 +120,9 @@ def init_app(app) -> None:
     """Register the handlers for the named exceptions (HTTP errors go through the Api class)."""
     app.register_error_handler(ApiError, handle_api_error)
     app.register_error_handler(SecurityError, handle_untrusted_host)
+    app.register_error_handler(UnreadableEvent, handle_unreadable_event)
+
+
+def handle_unreadable_event(error: UnreadableEvent):
+    """A stored event no code can read, reached by its own address (lists skip it): a 409 that names it."""
+    return handle_api_error(ConflictError(str(error)))

@@ -5,7 +5,7 @@ import uuid
 from .. import eventtime
 from ..clock import now_stored, to_stored
 from ..errors import NotFoundError, ValidationFailed
-from ..stored_event import TEXT_FIELDS, StoredEvent
+from ..stored_event import TEXT_FIELDS, StoredEvent, UnreadableEvent
 from ..text import fold
 from . import audit, feed_versions, occurrence_index
 from .organizations import ids_for_slugs
@@ -98,8 +98,15 @@ def represent_row(row: dict, agreement_slug: str | None, organization_slugs: lis
 
 
 def get(db, event_id: int) -> dict:
-    """Return one event's API representation."""
+    """Return one event's API representation (UnreadableEvent, a 409, for a row no code can read)."""
     return represent_rows(db, [get_row(db, event_id)])[0]
+
+
+def links(db, event_id: int) -> dict:
+    """An event's agreement and organization slugs, read without its times: what the scope rule needs."""
+    row = get_row(db, event_id)
+    agreements, organizations = link_slugs(db, [row])
+    return {"agreement": agreements.get(row["agreement_id"]), "organizations": organizations[event_id]}
 
 
 def _resolve_links(db, fields: dict) -> tuple[int | None, list[int]]:
@@ -167,8 +174,11 @@ def update(db, event_id: int, fields: dict, actor: str) -> dict:
 
 
 def delete(db, event_id: int, actor: str) -> None:
-    """Delete an event with its links and overrides."""
-    before = get(db, event_id)
+    """Delete an event with its links and overrides; an unreadable one too (the audit keeps its stored columns)."""
+    try:
+        before = get(db, event_id)
+    except UnreadableEvent:
+        before = {**get_row(db, event_id), **links(db, event_id)}
     with feed_versions.changing(db, events={event_id}):
         db.execute("delete from event_organizations where event_id = ?", [event_id])
         db.execute("delete from occurrence_overrides where event_id = ?", [event_id])

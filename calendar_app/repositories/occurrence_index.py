@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 
 from ..clock import from_stored, to_stored
 from ..recurrence import TooManyOccurrences
-from ..stored_event import StoredEvent
+from ..stored_event import StoredEvent, UnreadableEvent
 from .rows import select
 
 SHORT_SPAN = timedelta(days=7)
@@ -72,7 +72,11 @@ def rebuild(db) -> int:
     db.execute("delete from event_occurrences")
     count = 0
     for row in db.query("select * from events"):
-        entries = index_rows(row)
+        try:
+            entries = index_rows(row)
+        except UnreadableEvent as error:  # left out of every window until it is mended or deleted
+            error.warn()
+            continue
         _insert(db, row["id"], entries)
         count += len(entries)
     db.execute("delete from pending_rebuilds where name = ?", [REBUILD_REQUEST])

@@ -14,7 +14,7 @@ from ..clock import from_stored, to_stored
 from ..errors import BadRequest
 from ..eventtime import day_start, zone
 from ..recurrence import Occurrence, TooManyOccurrences
-from ..stored_event import StoredEvent
+from ..stored_event import StoredEvent, UnreadableEvent, readable
 from . import occurrence_index
 from . import overrides as occurrence_overrides
 from .events import filter_clauses, represent_rows
@@ -41,7 +41,7 @@ def list_events(db, filters: dict, limit: int, offset: int, represent=None) -> t
     if not (filters.get("from") or filters.get("to")):
         total = db.execute(f"select count(*) from events{clause}", params).fetchone()[0]
         rows = select(db, f"select * from events{clause}{order} limit ? offset ?", [*params, limit, offset])
-        return represent(db, rows), total
+        return _represent_readable(represent, db, rows), total
     # The occurrence index names the events with an occurrence in the window; the few series it
     # only spans as a whole (open-ended or very long) are expanded to check.
     where, params = filter_clauses(db, {**filters, "from": None, "to": None})
@@ -50,15 +50,30 @@ def list_events(db, filters: dict, limit: int, offset: int, represent=None) -> t
             db, where, params, filters.get("from"), filters.get("to")):
         (starts_of if exact else unsure)[event_id] = range_start
     window = (filters.get("from") or _EARLIEST, filters.get("to") or _LATEST)
-    for row in _rows_by_id(db, set(unsure) - set(starts_of)).values():
-        if StoredEvent.from_row(row).first_occurrence_between(*window) is not None:
-            starts_of[row["id"]] = row["range_start"]
+    for event_id, event in readable(_rows_by_id(db, set(unsure) - set(starts_of)).values()).items():
+        try:
+            if event.first_occurrence_between(*window) is not None:
+                starts_of[event_id] = unsure[event_id]
+        except UnreadableEvent as error:
+            error.warn()
     for row in _moved_into(db, where, params, *window):
         starts_of.setdefault(row["id"], row["range_start"])
     matching = sorted(starts_of, key=lambda i: (starts_of[i], i))
     page = matching[offset:offset + limit]
     by_id = _rows_by_id(db, page)
-    return represent(db, [by_id[i] for i in page]), len(matching)
+    return _represent_readable(represent, db, [by_id[i] for i in page]), len(matching)
+
+
+def _represent_readable(represent, db, rows: list[dict]) -> list:
+    """The rows' representations, each unreadable row logged and left out (a page never fails for one event).
+
+    Rows are read once, by `represent`; only when one fails are they read again to find it.
+    """
+    try:
+        return represent(db, rows)
+    except UnreadableEvent:
+        typed = readable(rows)
+        return represent(db, [row for row in rows if row["id"] in typed])
 
 
 def _moved_into(db, where: list[str], params: list, window_start: datetime, window_end: datetime) -> list[dict]:
@@ -73,7 +88,7 @@ def _moved_into(db, where: list[str], params: list, window_start: datetime, wind
                       f"(select event_id from occurrence_overrides where {moved}){extra}", [*moved_params, *params])
     lo, hi = window_start.astimezone(_UTC), window_end.astimezone(_UTC)
     hits = {event_id for (event_id, value), (event, override)
-            in _readable_overrides(db, {r["id"]: StoredEvent.from_row(r) for r in rows}).items()
+            in _readable_overrides(db, readable(rows)).items()
             if _overlaps(_moved(event, override, event.occurrence_from(value)), event, lo, hi)}
     return [row for row in rows if row["id"] in hits]
 
@@ -103,9 +118,13 @@ def list_occurrences(db, filters: dict, limit: int, offset: int, max_occurrences
             found.append((starts, event_id, None))
         else:
             envelopes[event_id] = starts
-    for row in _rows_by_id(db, envelopes).values():
-        event = StoredEvent.from_row(row)
-        for occurrence in _expand(event, filters["from"], filters["to"], max_occurrences):
+    for event in readable(_rows_by_id(db, envelopes).values()).values():
+        try:
+            expanded = _expand(event, filters["from"], filters["to"], max_occurrences)
+        except UnreadableEvent as error:
+            error.warn()
+            continue
+        for occurrence in expanded:
             starts = event.utc_span(occurrence.start, occurrence.end)[0]
             if starts >= envelopes[event.id]:  # earlier ones are indexed one by one
                 found.append((starts, event.id, occurrence))
@@ -115,11 +134,19 @@ def list_occurrences(db, filters: dict, limit: int, offset: int, max_occurrences
     found.sort(key=_BY_START)
     page = found[offset:offset + limit]
     rows = _rows_by_id(db, {event_id for _, event_id, _ in page})
-    typed = {event_id: StoredEvent.from_row(row) for event_id, row in rows.items()}
-    events = {e["id"]: e for e in (represent or represent_rows)(db, list(rows.values()))}
-    return [overlay(represent_occurrence(events[event_id], occurrence or typed[event_id].occurrence_starting(starts)),
-                    occurrence)
-            for starts, event_id, occurrence in page], len(found)
+    typed = readable(rows.values(), warn=False)  # represent warns for each unreadable row
+    events = {e["id"]: e for e in _represent_readable(represent or represent_rows, db, list(rows.values()))}
+    items = []
+    for starts, event_id, occurrence in page:
+        if event_id not in typed or event_id not in events:
+            continue
+        try:
+            occurrence = occurrence or typed[event_id].occurrence_starting(starts)
+        except UnreadableEvent as error:
+            error.warn()
+            continue
+        items.append(overlay(represent_occurrence(events[event_id], occurrence), occurrence))
+    return items, len(found)
 
 
 def _expand(event: StoredEvent, window_start: datetime, window_end: datetime, limit: int) -> list[Occurrence]:
@@ -175,8 +202,7 @@ def apply_overrides(db, found: list[tuple], where: list[str], params: list, wind
     if not ids:
         return found
     clause = " and ".join([*where, f"events.id in ({','.join('?' * len(ids))})", "events.rrule is not null"])
-    series = {r["id"]: StoredEvent.from_row(r) for r in select(db, f"select * from events where {clause}",
-                                                                 [*params, *ids])}
+    series = readable(select(db, f"select * from events where {clause}", [*params, *ids]))
     by_key = _readable_overrides(db, series)
     if not by_key:
         return found
@@ -232,7 +258,12 @@ def _readable_overrides(db, series: dict[int, StoredEvent]) -> dict[tuple, tuple
     by_key = {}
     for event_id, stored in occurrence_overrides.for_events(db, list(series)).items():
         event = series[event_id]
-        for override, value in occurrence_overrides.real(event, stored):
+        try:
+            real = occurrence_overrides.real(event, stored)
+        except UnreadableEvent as error:
+            error.warn()
+            continue
+        for override, value in real:
             if occurrence_overrides.readable(event, override) is not None:
                 by_key[(event_id, value)] = (event, override)
     return by_key

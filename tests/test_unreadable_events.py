@@ -1,0 +1,103 @@
+"""A stored event row no code can read (issue 10 item 2): that one event is skipped, never a 500 for a page or feed.
+
+The bad values are written with plain SQL, as an old release or a hand edit of the database leaves them.
+"""
+
+import pytest
+
+from calendar_app.db import write_transaction
+
+BAD_VALUES = {
+    # astimezone() overflows: 9999-12-31T23:00Z is already year 10000 in +07:00.
+    "beyond_year_9999_in_its_zone": {"starts_at": "9999-12-31T23:00:00Z", "ends_at": "9999-12-31T23:30:00Z"},
+    "unknown_zone": {"timezone": "Mars/Olympus"},
+    "exdates_not_json": {"exdates": "not json"},
+}
+# A stored RRULE is read where it is expanded or written (parsing it per row cost 0.3 ms): the
+# event keeps its indexed occurrences in lists, and leaves the feeds that cannot write it.
+BAD_RULE = {"rrule": "FREQ=SOMETIMES"}
+WINDOW = "from=2026-12-01T00:00:00Z&to=2027-01-31T00:00:00Z"
+# Every reader that lists events: each still answers, with the readable event in it.
+LISTS = ("/", "/?month=2026-12", "/organizations/{org}", "/agreements/{agreement}",
+         "/api/v1/events", f"/api/v1/events?{WINDOW}", "/api/v1/organizations/{org}/events",
+         "/api/v1/agreements/{agreement}/events", f"/api/v1/occurrences?{WINDOW}")
+# The bad event's own addresses: a clear error for that event (a 409 naming it).
+OWN = ("/events/{id}", "/api/v1/events/{id}")
+
+
+@pytest.fixture
+def broken(make, db, request):
+    """An agreement with a readable event and a series whose stored row is then spoiled by hand."""
+    agreement = make.agreement()
+    org = agreement["parties"][0]["organization"]
+    common = {"organizations": [org], "agreement": agreement["slug"]}
+    make.event(title="Hội thảo vẫn hiện", **common)
+    bad = make.event(title="Giao ban hỏng", starts_at="2026-12-15T08:00:00+07:00",
+                     ends_at="2026-12-15T09:00:00+07:00", rrule="FREQ=WEEKLY;COUNT=3", **common)
+    values = BAD_VALUES.get(request.param, BAD_RULE)
+    with write_transaction(db):
+        db.execute(f"update events set {', '.join(f'{k} = ?' for k in values)} where id = ?",
+                   [*values.values(), bad["id"]])
+    return {"org": org, "agreement": agreement["slug"], "id": bad["id"]}
+
+
+@pytest.mark.parametrize("broken", BAD_VALUES, indirect=True)
+@pytest.mark.parametrize("path", LISTS)
+def test_a_list_skips_the_unreadable_event(client, broken, path, caplog):
+    response = client.get(path.format(**broken))
+    text = response.get_data(as_text=True)
+    assert response.status_code == 200, text[:500]
+    assert "Hội thảo vẫn hiện" in text
+    assert "Giao ban hỏng" not in text
+    assert f"event {broken['id']} cannot be read" in caplog.text
+
+
+@pytest.mark.parametrize("broken", ["rule"], indirect=True)
+@pytest.mark.parametrize("path", LISTS)
+def test_a_list_still_answers_when_a_stored_rule_no_longer_parses(client, broken, path, caplog):
+    response = client.get(path.format(**broken))
+    text = response.get_data(as_text=True)
+    assert response.status_code == 200, text[:500]
+    assert "Hội thảo vẫn hiện" in text
+    if path.startswith("/feeds/"):  # a feed writes the rule: it goes out without the event
+        assert "Giao ban hỏng" not in text
+        assert f"event {broken['id']} cannot be read" in caplog.text
+
+
+@pytest.mark.parametrize("broken", BAD_VALUES, indirect=True)
+@pytest.mark.parametrize("path", OWN)
+def test_the_unreadable_events_own_address_answers_a_clear_error(client, broken, path):
+    response = client.get(path.format(**broken))
+    assert response.status_code == 409, response.get_data(as_text=True)[:500]
+    assert f"Event {broken['id']} cannot be read" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("broken", [*BAD_VALUES, "rule"], indirect=True)
+def test_the_unreadable_event_can_still_be_deleted(client, auth, broken):
+    response = client.delete(f"/api/v1/events/{broken['id']}", headers=auth)
+    assert response.status_code == 204, response.get_data(as_text=True)[:500]
+    assert client.get(f"/api/v1/events/{broken['id']}").status_code == 404
+
+
+@pytest.mark.parametrize("broken", [*BAD_VALUES, "rule"], indirect=True)
+@pytest.mark.parametrize("command", (["rebuild-occurrences"],))
+def test_commands_skip_the_unreadable_event(runner, broken, command, tmp_path, caplog):
+    result = runner.invoke(args=[part.format(out=tmp_path / "out") for part in command])
+    assert result.exit_code == 0, (result.output, result.exception)
+    assert f"event {broken['id']} cannot be read" in caplog.text
+
+
+@pytest.mark.parametrize("broken", ["rule"], indirect=True)
+@pytest.mark.parametrize("path", OWN)
+def test_an_event_whose_rule_no_longer_parses_still_shows_on_its_own_address(client, broken, path):
+    response = client.get(path.format(**broken))
+    assert response.status_code == 200, response.get_data(as_text=True)[:500]
+    assert "FREQ=SOMETIMES" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("broken", BAD_VALUES, indirect=True)
+def test_a_patch_of_the_unreadable_event_answers_the_same_clear_error_and_writes_nothing(client, auth, db, broken):
+    before = db.execute("select * from events where id = ?", [broken["id"]]).fetchone()
+    response = client.patch(f"/api/v1/events/{broken['id']}", json={"title": "Sửa"}, headers=auth)
+    assert response.status_code == 409 and f"Event {broken['id']} cannot be read" in response.get_json()["message"]
+    assert db.execute("select * from events where id = ?", [broken["id"]]).fetchone() == before
