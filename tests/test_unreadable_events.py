@@ -20,7 +20,8 @@ WINDOW = "from=2026-12-01T00:00:00Z&to=2027-01-31T00:00:00Z"
 # Every reader that lists events: each still answers, with the readable event in it.
 LISTS = ("/", "/?month=2026-12", "/organizations/{org}", "/agreements/{agreement}",
          "/api/v1/events", f"/api/v1/events?{WINDOW}", "/api/v1/organizations/{org}/events",
-         "/api/v1/agreements/{agreement}/events", f"/api/v1/occurrences?{WINDOW}")
+         "/api/v1/agreements/{agreement}/events", f"/api/v1/occurrences?{WINDOW}",
+         "/feeds/all.ics", "/feeds/organizations/{org}.ics", "/feeds/agreements/{agreement}.ics")
 # The bad event's own addresses: a clear error for that event (a 409 naming it).
 OWN = ("/events/{id}", "/api/v1/events/{id}")
 
@@ -64,6 +65,12 @@ def test_a_list_still_answers_when_a_stored_rule_no_longer_parses(client, broken
         assert f"event {broken['id']} cannot be read" in caplog.text
 
 
+@pytest.mark.parametrize("broken", [*BAD_VALUES, "rule"], indirect=True)
+def test_the_unreadable_events_own_feed_is_empty_not_a_failure(client, broken):
+    response = client.get("/events/{id}.ics".format(**broken))
+    assert response.status_code == 200 and "BEGIN:VEVENT" not in response.get_data(as_text=True)
+
+
 @pytest.mark.parametrize("broken", BAD_VALUES, indirect=True)
 @pytest.mark.parametrize("path", OWN)
 def test_the_unreadable_events_own_address_answers_a_clear_error(client, broken, path):
@@ -80,7 +87,7 @@ def test_the_unreadable_event_can_still_be_deleted(client, auth, broken):
 
 
 @pytest.mark.parametrize("broken", [*BAD_VALUES, "rule"], indirect=True)
-@pytest.mark.parametrize("command", (["rebuild-occurrences"],))
+@pytest.mark.parametrize("command", (["rebuild-occurrences"], ["publish-feeds", "{out}"]))
 def test_commands_skip_the_unreadable_event(runner, broken, command, tmp_path, caplog):
     result = runner.invoke(args=[part.format(out=tmp_path / "out") for part in command])
     assert result.exit_code == 0, (result.output, result.exception)

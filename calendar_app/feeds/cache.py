@@ -18,6 +18,7 @@ from .. import validators
 from ..caches import LRU
 from ..db import write_transaction
 from ..repositories import feed_rows
+from ..stored_event import UnreadableEvent
 from . import ical_builder
 
 STORE_BUSY_TIMEOUT_MS = 250
@@ -69,6 +70,7 @@ def assemble(db, meta: ical_builder.CalendarMeta, selection: feed_rows.Selection
         rows = feed_rows.select_feed_events(db, selection, build, hidden)
         missing = [row[0] for row in rows if row[4] is None]
         built = _templates(db, missing) if missing else {}
+        rows = [row for row in rows if row[4] is not None or row[0] in built]  # unreadable events left out
     if built:
         _store(db, build, [(row[0], row[3], built[row[0]]) for row in rows if row[0] in built])
     zones = {(bool(row[1]), row[2]) for row in rows}
@@ -83,10 +85,13 @@ def _templates(db, event_ids: list[int]) -> dict[int, dict]:
     found = {}
     for event_id, event in feed_rows.builder_dicts(db, event_ids, ical_builder.BASE_MARK).items():
         statuses = {override["status"] for override in event["overrides"]}
-        found[event_id] = {
-            hidden: ical_builder.event_template(ical_builder.without_statuses(event, hidden))
-            if not hidden or hidden & statuses else None
-            for hidden in feed_rows.BODY_COLUMNS}
+        try:
+            found[event_id] = {
+                hidden: ical_builder.event_template(ical_builder.without_statuses(event, hidden))
+                if not hidden or hidden & statuses else None
+                for hidden in feed_rows.BODY_COLUMNS}
+        except ValueError as error:  # icalendar cannot read a stored RRULE that no longer parses
+            UnreadableEvent(event_id, f"its stored rule {event['rrule']!r} is invalid ({error})").warn()
     return found
 
 

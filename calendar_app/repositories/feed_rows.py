@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from ..clock import from_stored
-from ..stored_event import StoredEvent
+from ..stored_event import StoredEvent, UnreadableEvent
 from . import feed_versions
 from . import overrides as overrides_repo
 
@@ -192,7 +192,10 @@ def _chunks(ids: list[int]):
 
 
 def builder_dicts(db, event_ids: list[int], base_url: str) -> dict[int, dict]:
-    """Load events with their agreement, parties, organizations and overrides as ical_builder dicts."""
+    """Load events with their agreement, parties, organizations and overrides as ical_builder dicts.
+
+    An unreadable event (stored_event.UnreadableEvent) is logged and left out of the result.
+    """
     result: dict[int, dict] = {}
     for chunk in _chunks(list(event_ids)):
         result.update(_load_chunk(db, chunk, base_url))
@@ -212,7 +215,11 @@ def _load_chunk(db, ids: list[int], base_url: str) -> dict[int, dict]:
     overrides = overrides_repo.for_events(db, ids)
     result = {}
     for row in rows:
-        event = to_builder(row, base_url)
+        try:
+            event = to_builder(row, base_url)
+        except UnreadableEvent as error:  # the feed goes out without it
+            error.warn()
+            continue
         event["agreement"] = agreements.get(row["agreement_id"])
         event["parties"] = parties.get(row["agreement_id"], [])
         event["organizations"] = organizations[row["id"]]
