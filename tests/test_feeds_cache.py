@@ -189,11 +189,12 @@ def test_feed_cache_is_bounded():
 
 
 def test_bytes_of_other_builds_are_pruned(client, world, db, monkeypatch):
-    """A deployment drops the VEVENT bytes older code wrote, once per process."""
+    """A deployment drops the VEVENT bytes older code wrote, once per build key and process."""
     client.get(feed_urls(world)["r"])
     db.execute("update event_ical_cache set build = 'old-build'")
     db.conn.commit()
-    monkeypatch.setattr(cache, "_pruned", set())
+    deployed = f"new-build-{id(db)}"  # a build key this process has not pruned for: a new deployment
+    monkeypatch.setattr(validators, "build_key", lambda: deployed)
     client.get(feed_urls(world)["p"])
     builds = db.execute("select event_id, build from event_ical_cache order by event_id").fetchall()
     assert builds == [(world["linked"]["id"], validators.build_key())]

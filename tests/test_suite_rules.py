@@ -7,7 +7,7 @@ TESTS = Path(__file__).resolve().parent
 
 
 def private_uses(source: str) -> list[str]:
-    """`from calendar_app.x import _y` and `x._y` where x was imported from calendar_app."""
+    """`from calendar_app.x import _y`, and `x._y` or `monkeypatch.setattr(x, "_y", …)` with x from calendar_app."""
     tree = ast.parse(source)
     imported, found = set(), []
     for node in ast.walk(tree):
@@ -25,7 +25,11 @@ def private_uses(source: str) -> list[str]:
                 base = base.value
             if isinstance(base, ast.Name) and base.id in imported:
                 found.append(f"line {node.lineno}: {ast.unparse(node)}")
-    return found
+        elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "setattr"
+              and len(node.args) >= 2 and isinstance(node.args[0], ast.Name) and node.args[0].id in imported
+              and isinstance(node.args[1], ast.Constant) and str(node.args[1].value).startswith("_")):
+            found.append(f"line {node.lineno}: {ast.unparse(node.func)}({node.args[0].id}, {node.args[1].value!r}, …)")
+    return sorted(found, key=lambda use: int(use.split()[1].rstrip(":")))
 
 
 def test_no_test_reaches_into_a_private_helper():
@@ -37,6 +41,8 @@ def test_no_test_reaches_into_a_private_helper():
 
 def test_the_rule_sees_both_forms():
     source = ("from calendar_app.feeds.cache import _store\nfrom calendar_app.feeds import ical_builder\n"
-              "ical_builder._vtimezone.cache_clear()\nical_builder.calendar_header\n")
+              "ical_builder._vtimezone.cache_clear()\nical_builder.calendar_header\n"
+              "monkeypatch.setattr(ical_builder, '_pruned', set())\n")
     assert private_uses(source) == ["line 1: from calendar_app.feeds.cache import _store",
-                                    "line 3: ical_builder._vtimezone"]
+                                    "line 3: ical_builder._vtimezone",
+                                    "line 5: monkeypatch.setattr(ical_builder, '_pruned', …)"]
