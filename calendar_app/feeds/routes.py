@@ -222,7 +222,8 @@ def _remember(target: Target, key: str, day, etag: str, last_modified: datetime,
     """Let the shortcut repeat this answer for this URL while the target's versions and day hold."""
     current_app.extensions["feed_shortcut"].remember(request.environ, shortcut.Slot(
         feed_key=key, scopes=target.scopes, versions=target.versions, day=day if target.windowed else None,
-        shape=validators.feed_shape(current_app.config), private=target.private, etag=etag,
+        shape=validators.feed_shape(current_app.config), private=target.private,
+        cache_control=headers["Cache-Control"], etag=etag,
         last_modified=last_modified,
         not_modified_headers=[("ETag", etag), ("Cache-Control", headers["Cache-Control"])],
         headers=[*headers.items(), ("Content-Disposition", f'inline; filename="{target.filename}"'),

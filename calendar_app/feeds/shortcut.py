@@ -44,6 +44,7 @@ class Slot:
     day: date | None  # the UTC day a windowed feed was cut at; None for a feed without a window
     shape: tuple  # validators.feed_shape when answered
     private: bool
+    cache_control: str  # as sent; FEED_MAX_AGE_SECONDS may change meanwhile
     etag: str
     last_modified: datetime
     not_modified_headers: list[tuple[str, str]]
@@ -100,7 +101,7 @@ class Shortcut:
         config = self.app.config
         if (current != slot.versions or (slot.day is not None and window.today() != slot.day)
                 or validators.feed_shape(config) != slot.shape
-                or validators.cache_control(config, slot.private) != dict(slot.not_modified_headers)["Cache-Control"]):
+                or validators.cache_control(config, slot.private) != slot.cache_control):
             self.slots.discard(key, only_if=slot)
             return None
         if validators.not_modified(environ, slot.etag, slot.last_modified):
