@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 import click
+from flask import current_app
 from flask.cli import with_appcontext
 from icalendar import Calendar
 from marshmallow import ValidationError
@@ -23,7 +24,6 @@ from .schemas.events import EventInSchema
 from .settings import default_timezone
 from .schemas.overrides import OverrideInSchema
 
-MAX_BYTES = 2 * 1024 * 1024
 MAX_COMPONENTS = 5000
 MAX_DEPTH = 4  # VCALENDAR > VEVENT > VALARM, VCALENDAR > VTIMEZONE > STANDARD
 MAX_LINE_OCTETS = 64 * 1024
@@ -53,7 +53,7 @@ class Component:
     fields: dict = field(default_factory=dict)
 
 
-def scan(data: bytes, max_bytes: int = MAX_BYTES) -> list[int]:
+def scan(data: bytes, max_bytes: int) -> list[int]:
     """Check the file's shape without parsing values; return the start line of each top-level VEVENT."""
     if len(data) > max_bytes:
         raise BadRequest(f"The file is larger than {max_bytes // 1024} KiB.")
@@ -110,7 +110,7 @@ def _parse_error(line: int, message: str) -> BadRequest:
     return BadRequest(f"The file is not valid iCalendar: line {line}: {message}", {f"line {line}": [message]})
 
 
-def parse(data: bytes, max_bytes: int = MAX_BYTES) -> list[Component]:
+def parse(data: bytes, max_bytes: int) -> list[Component]:
     """Scan and parse a file into its top-level VEVENTs, each with its line number."""
     starts = scan(data, max_bytes)
     try:
@@ -272,7 +272,7 @@ def validate(components: list[Component], organization: str, agreement: str | No
 
 
 def import_calendar(db, data: bytes, organization: str, agreement: str | None, actor: str,
-                    max_bytes: int = MAX_BYTES) -> dict:
+                    max_bytes: int) -> dict:
     """Import a file inside the caller's write transaction; raise (and write nothing) on any problem."""
     organizations.get_row(db, organization)  # 404 for an unknown organization
     if agreement and not db.execute("select 1 from agreements where slug = ?", [agreement]).fetchone():
@@ -331,11 +331,12 @@ def _import_overrides(db, components: list[Component], ids: dict, actor: str) ->
 @click.option("--agreement", default=None, help="Slug of the agreement to link the events to.")
 def import_ics_command(file, organization, agreement):
     """Import events from an iCalendar file (UIDs kept; importing again updates them)."""
-    data = file.read(MAX_BYTES + 1)
+    max_bytes = current_app.config["IMPORT_MAX_BYTES"]
+    data = file.read(max_bytes + 1)
     db = get_db()
     try:
         with write_transaction(db):
-            result = import_calendar(db, data, organization, agreement, ACTOR_CLI)
+            result = import_calendar(db, data, organization, agreement, ACTOR_CLI, max_bytes)
     except ApiError as error:
         click.echo(f"Error: {error.message}", err=True)
         for key, value in (error.errors or {}).get("events", {}).items():

@@ -205,6 +205,15 @@ def test_size_cap(client, auth, org, app):
     assert response.get_json()["message"] == "The file is larger than 0 KiB."
 
 
+def test_size_cap_holds_for_the_command_line_too(app, runner, org, tmp_path):
+    app.config["IMPORT_MAX_BYTES"] = 1000
+    path = tmp_path / "lich.ics"
+    path.write_bytes(calendar(vevent("x@x", "DESCRIPTION:" + "a" * 2000)))
+    result = runner.invoke(args=["import-ics", str(path), "--organization", org["slug"]])
+    assert result.exit_code == 1
+    assert "The file is larger than 0 KiB." in result.output
+
+
 @pytest.mark.parametrize("headers, status", [({"Content-Type": "text/calendar"}, 401), (None, 415)])
 def test_auth_and_media_type(client, auth, org, headers, status):
     response = client.post(f"/api/v1/import?organization={org['slug']}", data=FILE,

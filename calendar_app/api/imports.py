@@ -5,7 +5,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from ..errors import ApiError
-from ..importer import MAX_BYTES, import_calendar, parse
+from ..importer import import_calendar, parse
 from ..repositories import events
 from ..schemas.imports import ImportQuerySchema, ImportResultSchema
 from .common import writing
