@@ -555,7 +555,7 @@ def test_a_stored_override_beyond_year_9999_in_the_zone_degrades_to_an_error_for
     organization = make.organization()
     series = make.event(title="Giao ban", organizations=[organization["slug"]], timezone="UTC",
                         starts_at="2026-12-15T01:00:00Z", ends_at="2026-12-15T02:00:00Z", rrule="FREQ=WEEKLY;COUNT=4")
-    other = make.event(title="Hội thảo vẫn hiện", organizations=[organization["slug"]])
+    make.event(title="Hội thảo vẫn hiện", organizations=[organization["slug"]])
     _store_override_directly(app, series["id"], "9999-12-31T23:00:00Z", "9999-12-31T23:30:00Z")
     moved = client.patch(f"/api/v1/events/{series['id']}", json={"timezone": "Asia/Ho_Chi_Minh"}, headers=auth)
     # The PATCH re-validates the overrides it affects ...
