@@ -3,10 +3,12 @@
 import logging
 from datetime import date, datetime, timedelta
 
+from marshmallow import ValidationError
+
 from ..clock import from_stored, now_stored, to_stored
 from ..errors import NotFoundError, ValidationFailed
 from ..eventtime import local_iso
-from ..schemas.common import EARLIEST_YEAR, LATEST_YEAR
+from ..schemas.common import EARLIEST_YEAR, LATEST_YEAR, check_year
 from ..stored_event import StoredEvent
 from . import audit, events, feed_versions
 from .rows import select
@@ -40,8 +42,11 @@ def parse_recurrence_id(event: StoredEvent, text: str) -> str:
 
 
 def _check_year(value: date) -> None:
-    if not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
-        raise ValidationFailed({"recurrence_id": [f"Must be between the years {EARLIEST_YEAR} and {LATEST_YEAR}."]})
+    """The schemas' year bounds, reported on the recurrence id of the URL."""
+    try:
+        check_year(value)
+    except ValidationError as error:
+        raise ValidationFailed({"recurrence_id": error.messages}) from None
 
 
 def real(event: StoredEvent, stored: list[dict]) -> list[tuple[dict, datetime | date]]:
