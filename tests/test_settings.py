@@ -228,8 +228,8 @@ def observe_keep_connections(app):
     connections = []
     for _ in range(2):
         with app.app_context():
-            connections.append(id(get_db()))
-    return connections[0] == connections[1]
+            connections.append(get_db())  # the object, not id(): a freed id can be reused
+    return connections[0] is connections[1]
 
 
 def observe_samesite(app):
