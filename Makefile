@@ -23,7 +23,10 @@ db: $(STAMP)
 	$(BIN)/flask --app calendar_app init-db
 	$(BIN)/flask --app calendar_app seed-demo --if-empty
 
+# The webhook delivery worker runs beside the server and stops with it.
 run: db
+	$(BIN)/flask --app calendar_app webhooks deliver & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/gunicorn --bind $(HOST):$(PORT) --workers $(WORKERS) --worker-class gthread --threads $(THREADS) \
 	  --timeout 30 --graceful-timeout 20 --keep-alive 5 --access-logfile - wsgi:app
 

@@ -23,6 +23,7 @@ class Identity:
     actor: str
     scope: str
     organizations: tuple[str, ...] | None = None
+    token_id: int | None = None  # the API token's id (None for an editor's session): webhooks live as long as it
 
     @property
     def can_write(self) -> bool:
@@ -47,7 +48,7 @@ def _resolve_identity() -> Identity | None:
             raise Unauthorized("The token is unknown, expired or revoked.")
         # `is not None`: a stored empty list is a token for no organization, never one for all.
         organizations = tuple(token["organizations"]) if token["organizations"] is not None else None
-        return Identity(f"token:{token['name']}", token["scope"], organizations)
+        return Identity(f"token:{token['name']}", token["scope"], organizations, token["id"])
     if request.path.startswith(BEARER_ONLY):
         # A cross-site form can make a browser send the session cookie, never this header: the
         # API would otherwise take forged writes (its paths carry no CSRF token).

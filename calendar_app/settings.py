@@ -48,6 +48,13 @@ DEFAULTS = {
     "SESSION_COOKIE_SAMESITE": "Lax",
     # One connection per worker thread, kept across requests: opening one costs more than a 304.
     "SQLITE_KEEP_CONNECTIONS": True,
+    # Webhooks (calendar_app/webhooks): receivers must be https, or http on these hosts only.
+    "WEBHOOK_ALLOW_HTTP_HOSTS": [],
+    "WEBHOOK_TIMEOUT_SECONDS": 10,  # one attempt's connect + answer
+    "WEBHOOK_RETRY_HOURS": 24,  # retried with growing waits for this long after the change, then failed
+    "WEBHOOK_FIRST_RETRY_SECONDS": 30,  # the first wait; it doubles per failed attempt
+    "WEBHOOK_MAX_RETRY_SECONDS": 3600,  # the longest wait between two attempts
+    "WEBHOOK_MAX_PER_TOKEN": 20,  # webhooks one token may keep
     # flask-smorest / OpenAPI
     "API_TITLE": "calendar_app API",
     "API_VERSION": "v1",

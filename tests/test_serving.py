@@ -27,7 +27,8 @@ def make_run_command(port: int) -> list[str]:
     printed = subprocess.run(["make", "-s", "-n", "run", "HOST=127.0.0.1", f"PORT={port}"], cwd=ROOT,
                              capture_output=True, text=True, check=True).stdout
     lines = printed.replace("\\\n", " ").splitlines()  # a recipe line continued with a backslash is one command
-    return shlex.split(next(line for line in lines if "gunicorn" in line))
+    # The recipe also starts the webhook worker: the server is the one command naming gunicorn.
+    return shlex.split(next(part for line in lines for part in line.split(";") if "gunicorn" in part))
 
 
 @pytest.fixture

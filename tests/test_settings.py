@@ -1,6 +1,7 @@
 """Configuration: defaults, the generated secret key, and CALENDAR_APP_* environment variables."""
 
 import stat
+import urllib.request
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -9,6 +10,7 @@ from conftest import Factory, make_token
 from icalendar import Calendar
 from test_web import create_editor, csrf_token, event_form, post_form, sign_in
 
+from calendar_app import clock as app_clock
 from calendar_app import create_app
 from calendar_app.db import get_db, thread_db
 
@@ -243,6 +245,88 @@ def observe_api_title(app):
     return client.get("/api/v1/openapi.json").get_json()["info"]["title"]
 
 
+# --- webhooks: a receiver on a closed port, so every attempt fails at once ---------------------------------
+
+CLOSED_RECEIVER = "http://127.0.0.1:9/h"
+
+
+def _webhook_world(app):
+    app.config["WEBHOOK_ALLOW_HTTP_HOSTS"] = ["127.0.0.1"]
+    client, auth, make = _setup(app)
+    organization = make.organization()
+    hook = client.post("/api/v1/webhooks", json={"url": CLOSED_RECEIVER, "organizations": [organization["slug"]]},
+                       headers=auth).get_json()
+    make.event(organizations=[organization["slug"]])
+    return client, auth, hook
+
+
+def _attempt(app):
+    assert app.test_cli_runner().invoke(args=["webhooks", "deliver", "--once"]).exit_code == 0
+
+
+def _delivery(client, auth, hook) -> dict:
+    return client.get(f"/api/v1/webhooks/{hook['id']}/deliveries", headers=auth).get_json()["items"][0]
+
+
+def _webhook_waits(app, attempts: int) -> list[int]:
+    """The seconds waited after each of `attempts` failed attempts."""
+    app_clock.hold(datetime(2026, 12, 1, 8, tzinfo=timezone.utc))
+    try:
+        client, auth, hook = _webhook_world(app)
+        waits = []
+        for _ in range(attempts):
+            _attempt(app)
+            due = app_clock.from_stored(_delivery(client, auth, hook)["next_attempt_at"])
+            waits.append(int((due - app_clock.utc_now()).total_seconds()))
+            app_clock.hold(due)
+        return waits
+    finally:
+        app_clock.hold(None)
+
+
+def observe_webhook_http_hosts(app):
+    client, auth, make = _setup(app)
+    organization = make.organization()
+    return client.post("/api/v1/webhooks", json={"url": CLOSED_RECEIVER, "organizations": [organization["slug"]]},
+                       headers=auth).status_code
+
+
+def observe_webhook_timeout(app):
+    """The timeout each attempt is made with (the opener is stopped before it connects)."""
+    seen, original = [], urllib.request.OpenerDirector.open
+
+    def record(self, request, data=None, timeout=None):
+        seen.append(timeout)
+        raise OSError("not sent")
+
+    urllib.request.OpenerDirector.open = record
+    try:
+        _webhook_world(app)
+        _attempt(app)
+    finally:
+        urllib.request.OpenerDirector.open = original
+    return seen
+
+
+def observe_webhook_retry_hours(app):
+    app_clock.hold(datetime(2026, 12, 1, 8, tzinfo=timezone.utc))
+    try:
+        client, auth, hook = _webhook_world(app)
+        _attempt(app)
+        app_clock.hold(datetime(2026, 12, 1, 10, tzinfo=timezone.utc))
+        _attempt(app)
+        return _delivery(client, auth, hook)["state"]
+    finally:
+        app_clock.hold(None)
+
+
+def observe_webhooks_per_token(app):
+    client, auth, make = _setup(app)
+    organization = make.organization()
+    return [client.post("/api/v1/webhooks", json={"url": "https://a.example/h", "organizations": [organization["slug"]]},
+                        headers=auth).status_code for _ in range(3)]
+
+
 SETTINGS = [
     ("DEFAULT_TIMEZONE", "Europe/Paris", observe_default_timezone,
      ("Asia/Ho_Chi_Minh",) * 3, ("Europe/Paris",) * 3),
@@ -268,6 +352,12 @@ SETTINGS = [
     ("SQLITE_BUSY_TIMEOUT_MS", 1234, observe_busy_timeout, 10000, 1234),
     ("SQLITE_KEEP_CONNECTIONS", False, observe_keep_connections, True, False),
     ("SESSION_COOKIE_SAMESITE", "Strict", observe_samesite, "Lax", "Strict"),
+    ("WEBHOOK_ALLOW_HTTP_HOSTS", ["127.0.0.1"], observe_webhook_http_hosts, 422, 201),
+    ("WEBHOOK_TIMEOUT_SECONDS", 3, observe_webhook_timeout, [10], [3]),
+    ("WEBHOOK_RETRY_HOURS", 1, observe_webhook_retry_hours, "pending", "failed"),
+    ("WEBHOOK_FIRST_RETRY_SECONDS", 5, lambda app: _webhook_waits(app, 1), [30], [5]),
+    ("WEBHOOK_MAX_RETRY_SECONDS", 45, lambda app: _webhook_waits(app, 3), [30, 60, 120], [30, 45, 45]),
+    ("WEBHOOK_MAX_PER_TOKEN", 2, observe_webhooks_per_token, [201, 201, 201], [201, 201, 409]),
     ("API_TITLE", "Lịch phối hợp", observe_api_title, "calendar_app API", "Lịch phối hợp"),
 ]
 

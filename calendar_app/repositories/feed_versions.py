@@ -217,14 +217,19 @@ def changing(db, *, events: Iterable[int] = (), agreements: Iterable[int] = (), 
     feed_tokens: organizations whose private feed URL changes (the private feed only);
     occurrence_index: the index was rebuilt (the lists may differ, no feed does).
     Ids may name rows that do not exist yet (a create) or any more (a delete).
+    The webhooks' outbox is written here too, from the same before and after.
     """
+    from ..webhooks import outbox  # the outbox reads events, whose repository imports this module
+
     named = (set(events), set(agreements), set(organizations), set(feed_tokens))
     before = _moved_by(db, *named)
+    heard = outbox.look(db, *named[:3])
     yield
     moved = before | _moved_by(db, *named)
     if occurrence_index:
         moved.add({ALL}, public=True)
     _bump(db, moved)
+    outbox.record(db, heard)  # in the write's transaction: its webhooks are told if, and only if, it commits
 
 
 def _moved_by(db, events: set[int], agreements: set[int], organizations: set[int],
