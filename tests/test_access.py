@@ -80,6 +80,7 @@ def test_token_comparison_is_constant_time(app, client, monkeypatch):
     ("post", "/api/v1/tokens", {"name": "x"}),
     ("get", "/api/v1/tokens", None),
     ("get", "/api/v1/audit", None),
+    ("post", "/api/v1/webhooks", {"url": "https://cong.example.vn/hook"}),
 ])
 def test_read_only_token_cannot_write_or_manage(app, client, method, path, body):
     response = getattr(client, method)(path, json=body, headers=bearer(make_token(app, scope="read")))
@@ -508,6 +509,32 @@ def test_audit_trail_and_token_list_only_for_unrestricted_identities(client, aut
         assert response.status_code == 403, path
         assert "Nội bộ" not in response.get_data(as_text=True)
         assert client.get(path, headers=auth).status_code == 200
+
+
+def test_limited_tokens_webhooks_carry_only_their_organizations_internal_events(client, auth, limited,
+                                                                                internal_of_each):
+    """The payloads are read back through the deliveries API: what the receiver would be sent."""
+    url = {"url": "https://cong.example.vn/hook"}
+    theirs = client.post("/api/v1/webhooks", json={**url, "organizations": [limited["theirs"]]}, headers=limited["headers"])
+    assert theirs.status_code == 403
+    assert client.post("/api/v1/webhooks", json={**url, "agreements": [limited["foreign"]]},
+                       headers=limited["headers"]).status_code == 403
+    mine = client.post("/api/v1/webhooks", json={**url, "organizations": [limited["mine"]]},
+                       headers=limited["headers"]).get_json()
+    everyone = client.post("/api/v1/webhooks", json={**url, "organizations": [limited["theirs"]]},
+                           headers=auth).get_json()
+    for event in internal_of_each.values():
+        assert client.patch(f"/api/v1/events/{event['id']}", json={"location": "Hội trường A"},
+                            headers=auth).status_code == 200
+
+    def titles(webhook, headers):
+        response = client.get(f"/api/v1/webhooks/{webhook['id']}/deliveries", headers=headers)
+        assert response.status_code == 200
+        return sorted(d["payload"]["event"]["title"] for d in response.get_json()["items"])
+
+    assert titles(mine, limited["read"]) == sorted(internal_of_each[k]["title"] for k in ("mine", "shared"))
+    assert titles(everyone, auth) == sorted(internal_of_each[k]["title"] for k in ("shared", "theirs", "public", "foreign"))
+    assert client.get(f"/api/v1/webhooks/{everyone['id']}/deliveries", headers=limited["read"]).status_code == 404
 
 
 # --- editors' sessions ---------------------------------------------------------------------------

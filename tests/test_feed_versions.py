@@ -101,6 +101,11 @@ CASES = [
      "event:new organization:X", None),
     ("create a token", "POST", "/api/v1/tokens", {"name": "cổng thông tin", "scope": "read"}, "", "", None),
     ("revoke a token", "DELETE", "/api/v1/tokens/1", None, "", "", None),
+    ("create a webhook", "POST", "/api/v1/webhooks", {"url": "https://cong.example.vn/hook"}, "", "", None),
+    ("change a webhook", "PATCH", "/api/v1/webhooks/1", {"active": False}, "", "",
+     ("POST", "/api/v1/webhooks", {"url": "https://cong.example.vn/hook"})),
+    ("delete a webhook", "DELETE", "/api/v1/webhooks/1", None, "", "",
+     ("POST", "/api/v1/webhooks", {"url": "https://cong.example.vn/hook"})),
 ]
 
 
