@@ -472,3 +472,22 @@ def test_a_write_with_no_webhook_reads_nothing_more(app, client, auth, make):
 def test_make_run_starts_the_delivery_worker_beside_the_server():
     printed = subprocess.run(["make", "-s", "-n", "run"], cwd=ROOT, capture_output=True, text=True, check=True).stdout
     assert "webhooks deliver" in printed
+
+
+def test_the_readmes_receiver_accepts_a_real_delivery_and_refuses_a_forged_one(hooks_app, client, auth, make, org,
+                                                                               receiver, runner, capsys):
+    readme = (ROOT / "README.md").read_text()
+    code = readme.split("A receiver verifying the signature", 1)[1].split("```python\n", 1)[1].split("```", 1)[0]
+    webhook = create_webhook(client, auth, receiver.url, organizations=[org["slug"]])
+    make.event(title=TITLE, organizations=[org["slug"]])
+    deliver(runner)
+    [sent] = receiver.received()
+    namespace = {"__name__": "readme_receiver"}  # Flask(__name__) needs a module name with a root path
+    exec(code.replace('b"whsec_…"', repr(webhook["secret"].encode())), namespace)  # noqa: S102 (our own README)
+    portal = namespace["app"].test_client()
+    headers = {k: v for k, v in sent["headers"].items() if k.startswith("X-Calendar") or k == "Content-Type"}
+    assert portal.post("/lich-hook", data=sent["body"], headers=headers).status_code == 204
+    assert portal.post("/lich-hook", data=sent["body"], headers=headers).status_code == 204  # a repeat: dropped
+    assert capsys.readouterr().out.count(TITLE) == 1
+    forged = sent["body"].replace(TITLE.encode(), "Giả mạo".encode())
+    assert portal.post("/lich-hook", data=forged, headers=headers).status_code == 401
