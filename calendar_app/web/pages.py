@@ -16,7 +16,7 @@ from ..schemas.events import EVENT_KINDS
 from ..settings import default_timezone
 from .blueprint import bp, current_user
 from .forms import repeat_values
-from .i18n import format_month, format_span
+from .i18n import format_day, format_month, format_span
 from .i18n import gettext as _
 
 MONTH_ARG = re.compile(r"^([0-9]{4})-([0-9]{2})$")
@@ -72,7 +72,7 @@ def describe_repetition(rrule: str | None, tz_name: str) -> str | None:
     words = REPETITION_WORDS[values["repeat"]]
     text = _(words[0]) if n == 1 else _(words[1], n=n)
     if values["until"]:
-        text += " " + _("until {day}", day=date.fromisoformat(values["until"]).strftime("%d/%m/%Y"))
+        text += " " + _("until {day}", day=format_day(date.fromisoformat(values["until"])))
     return text
 
 
