@@ -38,12 +38,13 @@ def table_messages() -> set[str]:
     They are not `_("…")` literals, so pybabel's Python extractor cannot see them; this is the one list
     of those tables, read by the extractor below and by the translation test.
     """
-    from . import errors, forms, labels, pages
+    from . import errors, forms, holiday_pages, labels, pages
 
     found = {message for group in labels.LABELS.values() for message in group.values()}
     found |= {message for _pattern, message in forms.PLAIN}
     found |= set(errors.TITLES.values()) | set(errors.MESSAGES.values()) | {errors.CSRF_MESSAGE}
     found |= {message for pair in pages.REPETITION_WORDS.values() for message in pair}
+    found |= set(holiday_pages.KIND_WORDS.values())
     return found
 
 
@@ -54,7 +55,7 @@ def extract_tables(fileobj, keywords, comment_tags, options):
 
 
 def add_translations(po: Path, translations: dict[str, str]) -> list[str]:
-    """Put English → translation pairs into a .po (new ones added, sorted as pybabel writes); return the new ids.
+    """Put English → translation pairs into a .po (sorted as pybabel writes it); return the ids it did not hold.
 
     For moving entries that a branch still added to the old web/messages_vi.py dictionary.
     """
@@ -62,7 +63,10 @@ def add_translations(po: Path, translations: dict[str, str]) -> list[str]:
         catalog = read_po(source, locale=po.parent.parent.name)
     added = [english for english in translations if english not in catalog]
     for english, text in translations.items():
-        catalog.add(english, text)
+        if english in catalog:
+            catalog[english].string = text  # Catalog.add() would keep an existing (empty) msgstr
+        else:
+            catalog.add(english, text)
     with po.open("wb") as target:
         write_po(target, catalog, no_location=True, sort_output=True)
     return added
