@@ -24,7 +24,8 @@ COMING_DAYS = 365
 COMING_LIMIT = 20
 MONTH_LIMIT = 2000
 REPETITION_WORDS = {"weekly": ("Every week", "Every {n} weeks"), "monthly": ("Every month", "Every {n} months"),
-                    "yearly": ("Every year", "Every {n} years")}
+                    "yearly": ("Every year", "Every {n} years"),
+                    "lunar_yearly": ("Every year on the same lunar date", "Every year on the same lunar date")}
 
 
 def signed_in() -> bool:
