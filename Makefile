@@ -9,7 +9,7 @@ WORKERS ?= 2
 # Threads per worker: a client that sends its request slowly holds one thread, not a whole worker.
 THREADS ?= 8
 
-.PHONY: run test check install db openapi bench clean
+.PHONY: run test check install db openapi messages bench clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -38,6 +38,16 @@ check: $(STAMP)
 
 openapi: $(STAMP)
 	$(BIN)/flask --app calendar_app openapi write --format=json schema/openapi.json
+
+# Extract the interface messages (babel.cfg) and add the new ones, untranslated, to each .po; translate them
+# there. The .mo files are compiled when the app starts (web/catalog.py), so they are not kept in git.
+POT := calendar_app/translations/messages.pot
+messages: $(STAMP)
+	PYTHONPATH=. $(BIN)/python -m babel.messages.frontend extract -F babel.cfg --no-location --sort-output \
+	  --project calendar_app -o $(POT) .
+	PYTHONPATH=. $(BIN)/python -m babel.messages.frontend update -i $(POT) -d calendar_app/translations \
+	  --no-fuzzy-matching --ignore-obsolete
+	rm -f $(POT)
 
 bench: $(STAMP)
 	test -f bench/data/events-10000.sqlite3 || $(BIN)/python -m bench.generate --events 10000

@@ -760,3 +760,33 @@ def test_a_token_limited_to_a_deleted_organization_does_not_take_over_its_succes
     assert client.patch(f"/api/v1/organizations/{gone['slug']}", json={"short_name": "X"},
                         headers=headers).status_code == 403
     assert client.post("/api/v1/events", json=_timed(organizations=[gone["slug"]]), headers=headers).status_code == 403
+
+
+# --- holidays: everyone reads them; only identities for every organization change them --------------
+
+HOLIDAY = {"day": "2027-12-31", "name": "Nghỉ cuối năm"}
+
+
+@pytest.mark.parametrize("who, status", [("anonymous", 401), ("read-only", 403), ("organization-limited", 403),
+                                         ("full token", 201), ("editor session", 201)])
+def test_holiday_writes_need_an_identity_for_every_organization(app, client, limited, who, status):
+    headers = {"anonymous": {}, "read-only": bearer(make_token(app, scope="read")),
+               "organization-limited": limited["headers"], "full token": bearer(make_token(app))}.get(who)
+    if who == "editor session":  # pages: the /holidays form with its CSRF token
+        create_editor(app)
+        sign_in(client)
+        response = client.post("/holidays", data={**HOLIDAY, "csrf_token": page_csrf(client, "/holidays")})
+        assert response.status_code == 302
+        assert client.post("/api/v1/holidays", json=HOLIDAY).status_code == 401  # the API ignores the cookie
+    else:
+        response = client.post("/api/v1/holidays", json=HOLIDAY, headers=headers)
+        assert response.status_code == status, response.get_json()
+        if status == 201:
+            holiday = response.get_json()["id"]
+            for method in ("patch", "delete"):
+                refused = getattr(client, method)(f"/api/v1/holidays/{holiday}", json={"name": "x"},
+                                                  headers=limited["headers"])
+                assert refused.status_code == 403
+    listed = client.get("/api/v1/holidays?year=2027&limit=100").get_json()["items"]
+    assert any(h["name"] == HOLIDAY["name"] for h in listed) == (status == 201)
+    assert client.get("/feeds/holidays.ics").status_code == 200 and client.get("/holidays").status_code == 200

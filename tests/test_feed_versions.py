@@ -50,7 +50,8 @@ def _moved(before: dict, after: dict) -> tuple[set[str], set[str]]:
 def _scopes(names: str, ids: dict, new: int | None) -> set[str]:
     """'event:Epub organization:C' with the world's ids; 'all' joins any non-empty set."""
     values = {**ids, "new": new}
-    scopes = {f"{kind}:{values[key]}" for kind, key in (name.split(":") for name in names.split())}
+    scopes = {f"{kind}:{values[key]}" if key else kind for kind, key in (name.partition(":")[::2]
+                                                                        for name in names.split())}
     return scopes | {"all"} if scopes or names == "all:" else scopes
 
 
@@ -106,6 +107,11 @@ CASES = [
      ("POST", "/api/v1/webhooks", {"url": "https://cong.example.vn/hook"})),
     ("delete a webhook", "DELETE", "/api/v1/webhooks/1", None, "", "",
      ("POST", "/api/v1/webhooks", {"url": "https://cong.example.vn/hook"})),
+    # Holidays hold no event: only the holidays feed's scope moves (and "all", as every write does).
+    ("add a holiday", "POST", "/api/v1/holidays", {"day": "2027-12-31", "name": "Nghỉ cuối năm"}, "holidays",
+     "holidays", None),
+    ("rename a holiday", "PATCH", "/api/v1/holidays/1", {"name": "Tết Dương lịch (1/1)"}, "holidays", "holidays", None),
+    ("delete a holiday", "DELETE", "/api/v1/holidays/1", None, "holidays", "holidays", None),
 ]
 
 

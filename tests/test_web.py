@@ -81,7 +81,7 @@ def test_pages_are_vietnamese_by_default_with_vietnamese_dates(seeded, client):
     html = page.get_data(as_text=True)
     assert page.status_code == 200
     assert '<html lang="vi">' in html
-    assert "Thứ năm, 05/03/2020 14:00 – 16:00" in html
+    assert "Thứ Năm, 05/03/2020 14:00 – 16:00" in html
     assert "(Asia/Ho_Chi_Minh)" in html
     assert "Lễ ký kết" in html and "Thời gian" in html and "Thêm vào lịch của tôi (.ics)" in html
     assert f'href="/events/{event_id}.ics"' in html
@@ -95,7 +95,7 @@ def test_english_interface_is_chosen_with_lang_and_kept_in_a_cookie(seeded, clie
     html = first.get_data(as_text=True)
     assert '<html lang="en">' in html and "Coming events" in html and "Sự kiện sắp tới" not in html
     later = client.get(f"/events/{event_id}").get_data(as_text=True)
-    assert "Thursday, 05/03/2020 14:00 – 16:00" in later
+    assert "Thursday, 5 March 2020 14:00 – 16:00" in later
     assert "Signing ceremony" in later and "Add to my calendar (.ics)" in later
     assert "Tiếng Việt" in later  # the way back
     back = client.get("/?lang=vi").get_data(as_text=True)
@@ -299,7 +299,7 @@ def test_the_form_adds_an_event_the_api_then_returns(seeded, editor):
         "ends_at": "2026-12-15T11:00:00+07:00", "timezone": "Asia/Ho_Chi_Minh", "start_date": None,
         "end_date": None, "rrule": None, "exdates": []}
     page = editor.get(response.headers["Location"]).get_data(as_text=True)
-    assert "Đã lưu sự kiện." in page and "Thứ ba, 15/12/2026 08:30 – 11:00" in page
+    assert "Đã lưu sự kiện." in page and "Thứ Ba, 15/12/2026 08:30 – 11:00" in page
     month = editor.get("/?month=2026-12&organization=tap-chi-cong-san").get_data(as_text=True)
     assert f'href="/events/{event_id}">Hội nghị giao ban sơ kết 6 tháng đầu năm</a>' in month
     assert 'data-date="2026-12-15"' in month
@@ -502,8 +502,8 @@ def test_agreement_page_lists_parties_witnesses_term_and_timeline(seeded, client
     assert "Y Thanh Hà Nie Kđăm" in html and "Tổng Biên tập Tạp chí Cộng sản" in html
     witnesses = html[html.index("Chứng kiến</h3>"):]
     assert "Nguyễn Văn Bình" in witnesses
-    assert "từ Thứ năm, 05/03/2020" in html and "đến Thứ tư, 31/12/2025" in html
-    assert "Thứ năm, 05/03/2020 14:00 – 16:00" in html
+    assert "từ Thứ Năm, 05/03/2020" in html and "đến Thứ Tư, 31/12/2025" in html
+    assert "Thứ Năm, 05/03/2020 14:00 – 16:00" in html
     assert f"/feeds/agreements/{PROGRAM}.ics" in html
 
 

@@ -8,7 +8,6 @@ from werkzeug.datastructures import MultiDict
 
 from calendar_app.web import errors as web_errors
 from calendar_app.web import forms, labels, pages
-from calendar_app.web.messages_vi import VI
 from calendar_app.web.ratelimit import AttemptLimiter, Refusal
 
 WEB = Path(forms.__file__).parent
@@ -138,44 +137,6 @@ def test_party_errors_go_to_the_row_they_came_from(vietnamese):
 ])
 def test_repetition_is_described_in_words(vietnamese, rrule, vi):
     assert pages.describe_repetition(rrule, "Asia/Ho_Chi_Minh") == vi
-
-
-def test_dates_are_written_the_vietnamese_way(app):
-    from datetime import date, datetime
-    from zoneinfo import ZoneInfo
-
-    from calendar_app.web import i18n
-
-    moment = datetime(2020, 3, 5, 14, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
-    with app.test_request_context("/"):
-        assert i18n.format_datetime(moment) == "Thứ năm, 05/03/2020 14:00"
-        assert i18n.format_span(date(2021, 1, 25), date(2021, 1, 29)) == "Thứ hai, 25/01/2021 – Thứ sáu, 29/01/2021"
-        assert i18n.format_month(2020, 3) == "Tháng 3/2020"
-        assert i18n.format_date(date(2020, 3, 8)) == "Chủ nhật, 08/03/2020"
-    with app.test_request_context("/?lang=en"):
-        assert i18n.format_datetime(moment) == "Thursday, 05/03/2020 14:00"
-        assert i18n.format_month(2020, 3) == "March 2020"
-
-
-def english_messages() -> set[str]:
-    """Every message the pages can show: _() literals in templates and code, codes, errors, repetition."""
-    literal = re.compile(r'''_\(\s*"((?:[^"\\]|\\.)*)"|_\(\s*'((?:[^'\\]|\\.)*)''')
-    found = set()
-    for path in [*WEB.glob("templates/*.html"), *WEB.glob("*.py")]:
-        for match in literal.finditer(path.read_text()):
-            found.add(match.group(1) or match.group(2))
-    found |= {m for group in labels.LABELS.values() for m in group.values()}
-    found |= {m for _pattern, m in forms.PLAIN} | set(web_errors.TITLES.values()) | set(web_errors.MESSAGES.values())
-    found |= {web_errors.CSRF_MESSAGE} | {m for pair in pages.REPETITION_WORDS.values() for m in pair}
-    return found
-
-
-def test_every_message_has_a_vietnamese_translation_with_the_same_placeholders():
-    messages = english_messages()
-    assert len(messages) > 150
-    assert sorted(messages - set(VI)) == []
-    for english, vietnamese in VI.items():
-        assert set(re.findall(r"{(\w+)}", english)) == set(re.findall(r"{(\w+)}", vietnamese)), english
 
 
 def test_the_limiter_delays_a_username_more_after_each_failure_in_a_sliding_window(db):

@@ -8,9 +8,10 @@ from ..auth import Identity, may_read, readable_internal, require_involvement
 from ..db import get_db
 from ..errors import BadRequest, NotFoundError, ValidationFailed
 from ..links import absolute, event_ics_path
-from ..repositories import events, occurrences
+from ..repositories import events, holidays, occurrences
 from ..schemas.events import (EventInSchema, EventListSchema, EventQuerySchema, EventSchema,
                               OccurrenceListSchema, OccurrenceQuerySchema)
+from ..schemas.holidays import EventWrittenSchema
 from . import event_json
 from .common import check_if_match, envelope, etag_of, writing
 
@@ -24,6 +25,14 @@ EVENT_QUERY, OCCURRENCE_QUERY = EventQuerySchema(), OccurrenceQuerySchema()
 
 def with_links(event: dict) -> dict:
     return {**event, "ics_url": absolute(event_ics_path(event["id"]))}
+
+
+def with_warnings(db, event: dict, before: dict | None) -> dict:
+    """The written event, with "warnings" when it was created or moved onto a holiday or a weekend."""
+    if before is not None and holidays.event_days(before) == holidays.event_days(event):
+        return event  # not moved: nothing new to say
+    found = holidays.warnings_for(db, event)
+    return {**event, "warnings": found} if found else event
 
 
 def _filters(query: dict, **fixed) -> dict:
@@ -69,14 +78,15 @@ class Events(MethodView):
         return _list_response(query)
 
     @blp.arguments(EventInSchema)
-    @blp.response(201, EventSchema)
+    @blp.response(201, EventWrittenSchema)
     @blp.doc(security=[{"bearer": []}])
     def post(self, fields):
         """Create an event"""
         with writing() as (db, identity):
             _check_scope(db, identity, fields)
             created = with_links(events.create(db, fields, identity.actor))
-        return created, 201, {"Location": url_for(".Event", event_id=created["id"], _external=True)}
+            warned = with_warnings(db, created, None)
+        return warned, 201, {"Location": url_for(".Event", event_id=created["id"], _external=True)}
 
 
 @blp.route("/events/<int:event_id>")
@@ -88,7 +98,7 @@ class Event(MethodView):
         return event, 200, {"ETag": etag_of(event)}
 
     @blp.arguments(EventInSchema(partial=True))
-    @blp.response(200, EventSchema)
+    @blp.response(200, EventWrittenSchema)
     @blp.doc(security=[{"bearer": []}])
     def patch(self, _partial, event_id):
         """Change some fields of an event (If-Match honoured); the result is validated whole"""
@@ -99,7 +109,8 @@ class Event(MethodView):
             _check_scope(db, identity, {"organizations": current["organizations"], "agreement": current["agreement"]})
             _check_scope(db, identity, fields)
             updated = with_links(events.update(db, event_id, fields, identity.actor))
-        return updated, 200, {"ETag": etag_of(updated)}
+            warned = with_warnings(db, updated, current)
+        return warned, 200, {"ETag": etag_of(updated)}
 
     @blp.response(204)
     @blp.doc(security=[{"bearer": []}])

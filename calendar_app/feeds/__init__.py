@@ -5,6 +5,7 @@ def init_app(app) -> None:
     """Register the feed routes, the in-memory feed cache and its shortcut."""
     from ..caches import register
     from .cache import FeedCache
+    from . import holiday_feed  # noqa: F401  (adds its route to bp)
     from .routes import bp
     from .shortcut import Shortcut
 

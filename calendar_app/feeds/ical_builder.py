@@ -14,6 +14,8 @@ from icalendar import Alarm, Calendar, Event, Timezone, vDuration, vRecur, vText
 from icalendar.enums import CLASS, STATUS, TRANSP
 from icalendar.prop import vDDDTypes
 
+from ..recurrence import explicit_dates
+
 __all__ = [
     "BASE_MARK",
     "CALENDAR_FOOTER",
@@ -299,7 +301,7 @@ def _master_event(event: Mapping, series: _Series, alarm: timedelta | None) -> E
         updated_at=event["updated_at"],
     )
     if event.get("rrule"):
-        ev.add("RRULE", _rrule(event["rrule"], series))
+        _add_recurrence(ev, event["rrule"], series)
         exdates = sorted({series.point(value) for value in event.get("exdates") or ()})
         if exdates:
             ev.add("EXDATE", exdates)
@@ -371,6 +373,15 @@ def _add_alarm(ev: Event, alarm: timedelta | None, title: str, status: str) -> N
     """Remind before the start, except for occurrences that will not happen."""
     if alarm is not None and status != "cancelled":
         ev.add_component(Alarm.new_display(description=_text(title), trigger=-alarm))
+
+
+def _add_recurrence(ev: Event, value: str, series: _Series) -> None:
+    """RRULE, or RDATEs for a rule clients cannot expand (FREQ=LUNAR_YEARLY: every date written out)."""
+    dates = explicit_dates(value, series.start)
+    if dates is None:
+        ev.add("RRULE", _rrule(value, series))
+    elif dates[1:]:
+        ev.add("RDATE", dates[1:])  # DTSTART is the first occurrence already
 
 
 def _rrule(value: str, series: _Series) -> vRecur:

@@ -1,6 +1,6 @@
 """Validate, bound and expand the RFC 5545 recurrence rules of calendar events.
 
-Only the standard library and python-dateutil are used here: no Flask, no database.
+Only the standard library, python-dateutil and lunar.py (lunar-vn) are used here: no Flask, no database.
 
 An event is stored as a start (an aware datetime in the event's zone, or a date for an all-day
 event), a duration, an RRULE value and a list of EXDATEs. Recurrence is computed in the local
@@ -15,11 +15,12 @@ series, bounded, into the occurrences that overlap a window.
 
 from .expand import (MAX_OCCURRENCES_PER_QUERY, MAX_PERIODS_PER_QUERY, Occurrence, TooManyOccurrences,
                      first_occurrence_between, occurrences_between, real_time, series_end)
-from .rule import (ALLOWED_FREQUENCIES, MAX_COUNT, MAX_INTERVAL, MAX_RRULE_LENGTH, MAX_SERIES_YEARS,
-                   RecurrenceError, normalize_rrule)
+from .rule import (ALLOWED_FREQUENCIES, LUNAR_YEARLY, MAX_COUNT, MAX_INTERVAL, MAX_RRULE_LENGTH, MAX_SERIES_YEARS,
+                   RecurrenceError, explicit_dates, normalize_rrule)
 
 __all__ = [
     "ALLOWED_FREQUENCIES",
+    "LUNAR_YEARLY",
     "MAX_COUNT",
     "MAX_INTERVAL",
     "MAX_OCCURRENCES_PER_QUERY",
@@ -29,6 +30,7 @@ __all__ = [
     "Occurrence",
     "RecurrenceError",
     "TooManyOccurrences",
+    "explicit_dates",
     "first_occurrence_between",
     "normalize_rrule",
     "occurrences_between",

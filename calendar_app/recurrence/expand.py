@@ -41,7 +41,7 @@ MAX_OCCURRENCES_PER_QUERY = 5000
 # A window may span at most this many periods of a series: 100 years of a DAILY series.
 MAX_PERIODS_PER_QUERY = 36525
 
-_PERIOD_DAYS = {"DAILY": 1, "WEEKLY": 7, "MONTHLY": 31, "YEARLY": 366}
+_PERIOD_DAYS = {"DAILY": 1, "WEEKLY": 7, "MONTHLY": 31, "YEARLY": 366, "LUNAR_YEARLY": 385}  # a leap lunar year: 383-385
 
 
 class TooManyOccurrences(RecurrenceError):

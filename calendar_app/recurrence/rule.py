@@ -43,15 +43,21 @@ from dateutil import rrule as du
 
 __all__ = [
     "ALLOWED_FREQUENCIES",
+    "LUNAR_YEARLY",
     "MAX_COUNT",
     "MAX_INTERVAL",
     "MAX_RRULE_LENGTH",
     "MAX_SERIES_YEARS",
     "RecurrenceError",
+    "explicit_dates",
     "normalize_rrule",
 ]
 
 ALLOWED_FREQUENCIES = ("DAILY", "WEEKLY", "MONTHLY", "YEARLY")
+# Our one extension: every year on DTSTART's lunar date (Vietnam's calendar, UTC+7). Not RFC 5545:
+# feeds write its occurrences as RDATEs (explicit_dates), never this rule (RSCALE is not understood by
+# clients and its Chinese calendar is wrong for Vietnam). It takes COUNT or UNTIL and nothing else.
+LUNAR_YEARLY = "LUNAR_YEARLY"
 MAX_COUNT = 1000
 MAX_INTERVAL = 1000
 MAX_SERIES_YEARS = 100
@@ -176,6 +182,8 @@ def _parse(value: str, local_start: datetime, zone: tzinfo | None) -> _Rule:
     freq = parts.get("FREQ")
     if freq is None:
         raise RecurrenceError("FREQ is required (DAILY, WEEKLY, MONTHLY or YEARLY)")
+    if freq == LUNAR_YEARLY:
+        return _lunar_rule(parts, local_start, zone)
     if freq in ("SECONDLY", "MINUTELY", "HOURLY"):
         raise RecurrenceError(f"FREQ={freq} is not supported; use DAILY, WEEKLY, MONTHLY or YEARLY")
     if freq not in ALLOWED_FREQUENCIES:
@@ -213,6 +221,59 @@ def _parse(value: str, local_start: datetime, zone: tzinfo | None) -> _Rule:
                                           ("byday", "bymonthday", "byyearday", "byweekno", "bymonth")):
         raise RecurrenceError("BYSETPOS needs another BYxxx part (BYDAY, BYMONTHDAY, BYYEARDAY, BYWEEKNO or BYMONTH)")
     return _Rule(**fields)
+
+
+def _lunar_rule(parts: dict[str, str], local_start: datetime, zone: tzinfo | None) -> _Rule:
+    """FREQ=LUNAR_YEARLY with an optional COUNT or UNTIL; DTSTART must have a lunar date."""
+    from ..lunar import lunar_day
+
+    extra = sorted(set(parts) - {"FREQ", "COUNT", "UNTIL"})
+    if extra:
+        raise RecurrenceError(f"FREQ={LUNAR_YEARLY} takes only COUNT or UNTIL, not {', '.join(extra)}")
+    if lunar_day(local_start.date()) is None:
+        raise RecurrenceError(f"FREQ={LUNAR_YEARLY} needs a start between the years 1900 and 2100")
+    fields: dict = {"freq": LUNAR_YEARLY}
+    if "COUNT" in parts:
+        fields["count"] = _whole(parts["COUNT"], "COUNT", MAX_COUNT)
+    if "UNTIL" in parts:
+        fields["until"] = _until(parts["UNTIL"], local_start, zone)
+    return _Rule(**fields)
+
+
+def _lunar_expand(series: _Series, lo: datetime, hi: datetime):
+    """Yield the yearly returns of DTSTART's lunar date in [lo, hi].
+
+    Later years take the ordinary month of a leap-month start, and the 29th when the month has no
+    30th (as families keep an anniversary); lunar-vn's roll-over is guarded in lunar.solar_day.
+    """
+    from ..lunar import lunar_day, solar_day_or_none
+
+    first = lunar_day(series.start.date())
+    for year in range(max(lo.year - 1, first.year), hi.year + 1):
+        if year == first.year:
+            day = series.start.date()
+        else:
+            day = solar_day_or_none(first.day, first.month, year) or (
+                solar_day_or_none(29, first.month, year) if first.day == 30 else None)
+        if day is None:
+            continue  # beyond the years lunar-vn knows
+        found = datetime.combine(day, series.start.time())
+        if lo <= found <= hi and found >= series.start:
+            yield found
+
+
+def explicit_dates(value: str, start: datetime | date) -> list[datetime | date] | None:
+    """Every occurrence start of a rule that feeds must write as RDATEs (FREQ=LUNAR_YEARLY); None for RFC rules.
+
+    Bounded like any series: by its COUNT or UNTIL, else MAX_SERIES_YEARS (and the years lunar-vn knows).
+    """
+    series = _compile(value, *_start_key(start))
+    if series.rule.freq != LUNAR_YEARLY:
+        return None
+    found = _expand(series, series.start, _add_years(series.start, MAX_SERIES_YEARS))
+    if isinstance(start, datetime):
+        return [local.replace(tzinfo=start.tzinfo) for local in found]
+    return [local.date() for local in found]
 
 
 def _whole(text: str, name: str, largest: int) -> int:
@@ -326,6 +387,8 @@ def _options(rule: _Rule, local_start: datetime) -> tuple:
 
     Writing them out lets expansion move DTSTART to a later period without changing the rule.
     """
+    if rule.freq == LUNAR_YEARLY:
+        return ()  # expanded by _lunar_expand, not dateutil
     options: dict = {"interval": rule.interval, "wkst": rule.wkst, "byhour": local_start.hour,
                      "byminute": local_start.minute, "bysecond": local_start.second}
     for name in ("bymonthday", "byyearday", "byweekno", "bymonth", "bysetpos"):
@@ -352,6 +415,9 @@ def _expand(series: _Series, lo: datetime, hi: datetime):
     if series.last is not None:
         hi = min(hi, series.last)
     if hi < lo or hi < series.start:
+        return
+    if series.rule.freq == LUNAR_YEARLY:
+        yield from _lunar_expand(series, lo, hi)
         return
     anchor = _anchor(series, lo)
     # dateutil only stops after an occurrence beyond UNTIL, or after year 9999: shifting by whole

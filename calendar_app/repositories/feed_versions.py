@@ -23,6 +23,7 @@ from typing import Iterable, NamedTuple
 from ..clock import now_stored
 
 ALL = "all"
+HOLIDAYS = "holidays"  # the holidays feed: holidays are public data and hold no event
 PUBLIC = "public:"
 
 
@@ -208,14 +209,15 @@ class _Moved:
 
 @contextmanager
 def changing(db, *, events: Iterable[int] = (), agreements: Iterable[int] = (), organizations: Iterable[int] = (),
-             feed_tokens: Iterable[int] = (), occurrence_index: bool = False):
+             feed_tokens: Iterable[int] = (), occurrence_index: bool = False, holidays: bool = False):
     """Around a write (inside its transaction): name what it changes; the scopes it moves are bumped.
 
     events: those whose row, links or overrides change; agreements: those whose fields or parties
     change (their events' feeds show them); organizations: those whose fields or parent change
     (their events' feeds show them, their ancestors' feeds with children hold them);
     feed_tokens: organizations whose private feed URL changes (the private feed only);
-    occurrence_index: the index was rebuilt (the lists may differ, no feed does).
+    occurrence_index: the index was rebuilt (the lists may differ, no feed does);
+    holidays: the holidays table changed (the holidays feed).
     Ids may name rows that do not exist yet (a create) or any more (a delete).
     The webhooks' outbox is written here too, from the same before and after.
     """
@@ -228,6 +230,8 @@ def changing(db, *, events: Iterable[int] = (), agreements: Iterable[int] = (), 
     moved = before | _moved_by(db, *named)
     if occurrence_index:
         moved.add({ALL}, public=True)
+    if holidays:
+        moved.add({HOLIDAYS}, public=True)
     _bump(db, moved)
     outbox.record(db, heard)  # in the write's transaction: its webhooks are told if, and only if, it commits
 

@@ -7,10 +7,12 @@ from flask_wtf.csrf import CSRFError
 
 from ..errors import render_pages_with, wants_html
 from ..links import with_query
-from . import security
+from . import i18n, security
 from .blueprint import bp, current_user
 from .errors import api_error_page, http_error_page
-from .i18n import current_language, format_date, format_datetime, gettext, remember_language
+from .i18n import (current_language, format_date, format_datetime, format_day, gettext, remember_language,
+                   weekday_heads)
+from .days import day_facts
 from .labels import choices, label
 
 
@@ -33,14 +35,16 @@ def csrf_error(error: CSRFError):
 
 def init_app(app) -> None:
     """Register the pages, their CSRF protection, headers, language and error pages."""
-    from . import account, editing, pages  # noqa: F401  (they add their routes to bp)
+    from . import account, editing, holiday_pages, pages  # noqa: F401  (they add their routes to bp)
 
+    i18n.init_app(app)
     security.init_app(app)
     app.register_blueprint(bp)
     app.register_error_handler(CSRFError, csrf_error)
     render_pages_with(app, http_error_page, api_error_page)
     app.after_request(remember_language)
     app.context_processor(page_context)
-    app.jinja_env.globals.update(_=gettext, label=label, choices=choices)
-    app.jinja_env.filters.update(vdate=format_date, vdatetime=format_datetime, isodate=date.fromisoformat,
+    app.jinja_env.globals.update(_=gettext, label=label, choices=choices, weekday_heads=weekday_heads,
+                                 day_facts=day_facts)
+    app.jinja_env.filters.update(vdate=format_date, vday=format_day, vdatetime=format_datetime, isodate=date.fromisoformat,
                                  zip=lambda left, right: list(zip(left, right)))

@@ -18,6 +18,7 @@ from ..settings import default_timezone
 from ..schemas.organizations import OrganizationInSchema
 from ..text import slugify
 from .blueprint import actor, bp, editor_required
+from .days import flash_day_warnings
 from .forms import (EVENT_ALIASES, agreement_errors, agreement_payload, event_form_values, event_payload,
                     field_errors, form_values, organization_payload, party_rows, skipped_times)
 from .i18n import gettext as _
@@ -71,10 +72,12 @@ def save_event(event_id: int | None):
         fields, errors = None, {**{k: v for k, v in (errors or {}).items()
                                    if (k, v) != ("ends_at", ["Must be after starts_at."])}, **skipped}
     if fields is not None:
+        before = events.get(get_db(), event_id) if event_id is not None else None
         saved, errors = write(lambda db: events.create(db, fields, actor()) if event_id is None
                               else events.update(db, event_id, fields, actor()))
         if saved is not None:
             flash(_("The event was saved."))
+            flash_day_warnings(before, saved)
             return redirect(url_for("web.event_page", event_id=saved["id"]))
     event = events.get(get_db(), event_id) if event_id is not None else None
     return render_event_form(form_values(request.form), field_errors(errors, EVENT_ALIASES), event, 422)

@@ -16,7 +16,7 @@ CSRF_MESSAGE = "The form expired or was sent from elsewhere. Go back, reload the
 def error_page(status: int, message: str | None = None, headers: dict | None = None):
     """Render an error page in the site's style (never a traceback)."""
     g.rendering_error = True  # the page chrome must not touch the database again
-    title = _(TITLES.get(status, "Something went wrong"))
+    title = _(TITLES[status]) if status in TITLES else _("Something went wrong")
     body = render_template("error.html", status=status, title=title, message=message)
     return body, status, headers or {}
 

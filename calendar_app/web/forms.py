@@ -8,11 +8,11 @@ from ..recurrence import real_time
 from ..settings import default_timezone
 from .i18n import gettext as _
 
-REPEATS = ("none", "weekly", "monthly", "yearly", "custom")
-FREQUENCIES = {"weekly": "WEEKLY", "monthly": "MONTHLY", "yearly": "YEARLY"}
+REPEATS = ("none", "weekly", "monthly", "yearly", "lunar_yearly", "custom")
+FREQUENCIES = {"weekly": "WEEKLY", "monthly": "MONTHLY", "yearly": "YEARLY", "lunar_yearly": "LUNAR_YEARLY"}
 # The canonical rules the plain-words fields can make (normalize_rrule puts UNTIL before INTERVAL).
 SIMPLE_RULE = re.compile(
-    r"^FREQ=(WEEKLY|MONTHLY|YEARLY)(?:;UNTIL=([0-9]{8})(?:T([0-9]{6})Z?)?)?(?:;INTERVAL=([0-9]+))?$")
+    r"^FREQ=(WEEKLY|MONTHLY|YEARLY|LUNAR_YEARLY)(?:;UNTIL=([0-9]{8})(?:T([0-9]{6})Z?)?)?(?:;INTERVAL=([0-9]+))?$")
 
 
 def text(form, key: str) -> str:
@@ -82,7 +82,7 @@ def build_rrule(form) -> str | None:
     until = text(form, "until")
     if until:
         parts.append("UNTIL=" + until.replace("-", ""))
-    interval = text(form, "interval") or "1"
+    interval = "1" if repeat == "lunar_yearly" else text(form, "interval") or "1"  # lunar: every year only
     if interval != "1":
         parts.append(f"INTERVAL={interval}")
     return ";".join(parts)

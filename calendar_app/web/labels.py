@@ -17,7 +17,8 @@ LABELS = {
                           "enterprise": "Enterprise", "government_agency": "Government agency",
                           "association": "Association", "other": "Other"},
     "repeat": {"none": "Does not repeat", "weekly": "Every N weeks", "monthly": "Every N months",
-               "yearly": "Every N years", "custom": "Keep the current rule"},
+               "yearly": "Every N years", "lunar_yearly": "Every year on the same lunar date",
+               "custom": "Keep the current rule"},
 }
 CODES = {"event_kind": EVENT_KINDS, "status": EVENT_STATUSES, "visibility": VISIBILITIES,
          "agreement_kind": AGREEMENT_KINDS, "role": PARTY_ROLES, "organization_kind": ORGANIZATION_KINDS}

@@ -16,7 +16,7 @@ from ..schemas.events import EVENT_KINDS
 from ..settings import default_timezone
 from .blueprint import bp, current_user
 from .forms import repeat_values
-from .i18n import format_month, format_span
+from .i18n import format_day, format_month, format_span
 from .i18n import gettext as _
 
 MONTH_ARG = re.compile(r"^([0-9]{4})-([0-9]{2})$")
@@ -24,7 +24,8 @@ COMING_DAYS = 365
 COMING_LIMIT = 20
 MONTH_LIMIT = 2000
 REPETITION_WORDS = {"weekly": ("Every week", "Every {n} weeks"), "monthly": ("Every month", "Every {n} months"),
-                    "yearly": ("Every year", "Every {n} years")}
+                    "yearly": ("Every year", "Every {n} years"),
+                    "lunar_yearly": ("Every year on the same lunar date", "Every year on the same lunar date")}
 
 
 def signed_in() -> bool:
@@ -72,7 +73,7 @@ def describe_repetition(rrule: str | None, tz_name: str) -> str | None:
     words = REPETITION_WORDS[values["repeat"]]
     text = _(words[0]) if n == 1 else _(words[1], n=n)
     if values["until"]:
-        text += " " + _("until {day}", day=date.fromisoformat(values["until"]).strftime("%d/%m/%Y"))
+        text += " " + _("until {day}", day=format_day(date.fromisoformat(values["until"])))
     return text
 
 

@@ -60,7 +60,7 @@ def test_editor_adds_an_event_sees_it_in_month_and_feed_then_cancels_it(page, ed
     page.get_by_role("button", name="Lưu").click()
     expect(page.locator(".flash")).to_have_text("Đã lưu sự kiện.")
     expect(page.locator("h1")).to_have_text(TITLE)
-    expect(page.locator(".facts")).to_contain_text("Thứ ba, 15/12/2026 08:30 – 11:30")
+    expect(page.locator(".facts")).to_contain_text("Thứ Ba, 15/12/2026 08:30 – 11:30")
     event_id = int(re.search(r"/events/(\d+)$", page.url).group(1))
 
     page.goto("/?month=2026-12")
