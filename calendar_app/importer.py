@@ -6,19 +6,20 @@ then each VEVENT through EventInSchema, the same rules as the API. Any problem i
 line or UID and nothing from the file is written.
 """
 
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 import click
 from flask import current_app
 from flask.cli import with_appcontext
-from icalendar import Calendar
+from icalendar import Calendar, vText
 from marshmallow import ValidationError
 
 from .db import get_db, write_transaction
 from .errors import ApiError, BadRequest, NotFoundError, ValidationFailed
 from .eventtime import known_timezones, zone
-from .feeds.ical_builder import KIND_LABELS
+from .feeds.ical_builder import EMPHASIS_PROPERTY, KIND_LABELS, SCHEDULE_LABELS, SCHEDULE_PROPERTIES
 from .repositories import events, organizations, overrides
 from .schemas.events import EventInSchema
 from .settings import default_timezone
@@ -33,6 +34,7 @@ KINDS_BY_LABEL = {**{label.casefold(): kind for kind, label in KIND_LABELS.items
 VISIBILITY = {"PUBLIC": "public", "PRIVATE": "internal", "CONFIDENTIAL": "internal"}
 TIME_PROPERTIES = ("DTSTART", "DTEND", "DURATION", "RRULE", "EXDATE", "RECURRENCE-ID")
 ACTOR_CLI = "system:import-ics"
+_TEXT_ESCAPE = re.compile(r"\\([\\;,nN])")  # RFC 5545 3.3.11
 
 
 class MappingError(ValueError):
@@ -190,10 +192,44 @@ def _exdates(event, fields: dict) -> list[str]:
     return found
 
 
+def _x_text(event, name: str) -> str | None:
+    """An X- property's text; one written without VALUE=TEXT comes raw from icalendar, its escapes still in."""
+    value = event.get(name)
+    if isinstance(value, list):
+        value = value[0]
+    if value is None or isinstance(value, vText):
+        return None if value is None else str(value)
+    return _TEXT_ESCAPE.sub(lambda m: "\n" if m[1] in "nN" else m[1], str(value))
+
+
+def _schedule(event) -> dict:
+    """The schedule's fields and the description without their lines: X- properties first, else the lines.
+
+    The feed writes both (see ical_builder.schedule_lines); a file from elsewhere may have only the
+    "Chủ trì: …" lines a clerk typed into the description, which become the fields here.
+    """
+    found = {field: _x_text(event, prop) for field, prop in SCHEDULE_PROPERTIES.items() if _x_text(event, prop)}
+    labels = {f"{label}: ": field for field, label in SCHEDULE_LABELS.items()}
+    description, paragraphs = _text(event, "DESCRIPTION"), []
+    for paragraph in (description or "").split("\n\n"):
+        kept = []
+        for line in paragraph.split("\n"):
+            field = next((f for prefix, f in labels.items() if line.startswith(prefix)), None)
+            value = line[len(SCHEDULE_LABELS[field]) + 2:].strip() if field else None
+            if field and value and found.setdefault(field, value) == value:
+                continue  # the line says what the field holds: not part of the event's own description
+            kept.append(line)
+        if kept:  # a paragraph of schedule lines only goes
+            paragraphs.append("\n".join(kept))
+    found["description"] = "\n\n".join(paragraphs) if description is not None else None
+    found["emphasis"] = (_text(event, EMPHASIS_PROPERTY) or "").strip().upper() == "TRUE"
+    return found
+
+
 def to_input(event) -> dict:
     """Map one VEVENT to the JSON an API client would send for it."""
-    fields = {"title": _text(event, "SUMMARY"), "kind": _kind(event),
-              "description": _text(event, "DESCRIPTION"), "location": _text(event, "LOCATION"),
+    fields = {"title": _text(event, "SUMMARY"), "kind": _kind(event), **_schedule(event),
+              "location": _text(event, "LOCATION"),
               "url": _text(event, "URL"),
               "status": (_text(event, "STATUS") or "CONFIRMED").lower(),
               "visibility": VISIBILITY.get((_text(event, "CLASS") or "PUBLIC").upper(), "internal")}

@@ -20,12 +20,15 @@ from .eventtime import day_start, zone
 from .recurrence import (MAX_OCCURRENCES_PER_QUERY, Occurrence, RecurrenceError, TooManyOccurrences,
                          first_occurrence_between, occurrences_between)
 
-__all__ = ["TEXT_FIELDS", "StoredEvent", "UnreadableEvent", "readable"]
+__all__ = ["SCHEDULE_FIELDS", "TEXT_FIELDS", "StoredEvent", "UnreadableEvent", "readable"]
 
 log = logging.getLogger(__name__)
 
 # The free-text columns stored as typed; with the time fields they make what create() and update() take.
-TEXT_FIELDS = ("title", "kind", "description", "location", "url", "status", "visibility", "timezone")
+TEXT_FIELDS = ("title", "kind", "description", "location", "url", "status", "visibility", "timezone",
+               "chair", "attendees", "preparation", "note")
+# What the weekly schedule shows of an event besides its time, title and place (issue 12).
+SCHEDULE_FIELDS = ("chair", "attendees", "preparation", "note")
 _UTC = timezone.utc
 _DAY = timedelta(days=1)
 _SECOND = timedelta(seconds=1)
@@ -88,6 +91,11 @@ class StoredEvent:
     description: str | None
     location: str | None
     url: str | None
+    chair: str | None
+    attendees: str | None
+    preparation: str | None
+    note: str | None
+    emphasis: bool
     status: str
     visibility: str
     sequence: int
@@ -124,14 +132,16 @@ class StoredEvent:
             start, end, duration = utc_start.astimezone(local), utc_end.astimezone(local), utc_end - utc_start
             exdates = (() if not stored_exdates or stored_exdates == _NO_EXDATES
                        else tuple(from_stored(v).astimezone(local) for v in json.loads(stored_exdates)))
-        # Hazard: the frozen __init__ sets the 19 fields one object.__setattr__ at a time, which made
+        # Hazard: the frozen __init__ sets the 24 fields one object.__setattr__ at a time, which made
         # an uncached list of 100 events measurably slower; one __dict__ assignment sets them at once,
         # with the cached duration (read for every occurrence) already in it.
         event = _new(cls)
         _set(event, "__dict__", {
             "id": row["id"], "uid": row["uid"], "title": row["title"], "kind": row["kind"],
             "agreement_id": row["agreement_id"], "description": row["description"], "location": row["location"],
-            "url": row["url"], "status": row["status"], "visibility": row["visibility"],
+            "url": row["url"], "chair": row["chair"], "attendees": row["attendees"],
+            "preparation": row["preparation"], "note": row["note"], "emphasis": bool(row["emphasis"]),
+            "status": row["status"], "visibility": row["visibility"],
             "sequence": row["sequence"], "timezone": row["timezone"], "all_day": all_day,
             "start": start, "end": end, "rrule": row["rrule"], "exdates": exdates,
             "created_at": row["created_at"], "updated_at": row["updated_at"], "duration": duration})
@@ -158,11 +168,15 @@ class StoredEvent:
         return {
             "title": self.title, "kind": self.kind, "description": self.description, "location": self.location,
             "url": self.url, "status": self.status, "visibility": self.visibility, "timezone": self.timezone,
-            "all_day": self.all_day,
+            **self.schedule(), "emphasis": self.emphasis, "all_day": self.all_day,
             "starts_at": self.start if timed else None, "ends_at": self.end if timed else None,
             "start_date": None if timed else self.start, "end_date": None if timed else self.end,
             "rrule": self.rrule, "exdates": list(self.exdates),
         }
+
+    def schedule(self) -> dict:
+        """The weekly schedule's free texts (chair, attendees, preparation, note), None when empty."""
+        return {name: getattr(self, name) for name in SCHEDULE_FIELDS}
 
     def utc_span(self, start: datetime | date, end: datetime | date) -> tuple[str, str]:
         """An occurrence's [start, end) as stored UTC text; all-day dates are local midnights."""

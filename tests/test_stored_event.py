@@ -86,11 +86,14 @@ def test_fields_give_back_what_was_written(db, make):
     """The form's values: an event written from them reads back as the same fields."""
     event = make.event(title="Hội nghị “Đổi mới sáng tạo”", location="Đắk Lắk", timezone="Europe/Berlin",
                        starts_at="2026-10-25T01:30:00+02:00", ends_at="2026-10-25T02:30:00+01:00",
-                       rrule="FREQ=DAILY;COUNT=3", exdates=["2026-10-26T01:30:00+01:00"])
+                       rrule="FREQ=DAILY;COUNT=3", exdates=["2026-10-26T01:30:00+01:00"],
+                       chair="Đ/c Bí thư Đảng ủy Khối", attendees="Các ban Đảng", emphasis=True)
     fields = stored(db, event).fields()
     assert fields == {
         "title": "Hội nghị “Đổi mới sáng tạo”", "kind": "joint_workshop", "description": None, "location": "Đắk Lắk",
         "url": None, "status": "confirmed", "visibility": "public", "timezone": "Europe/Berlin", "all_day": False,
+        "chair": "Đ/c Bí thư Đảng ủy Khối", "attendees": "Các ban Đảng", "preparation": None, "note": None,
+        "emphasis": True,
         "starts_at": datetime(2026, 10, 25, 1, 30, tzinfo=BERLIN),
         "ends_at": datetime(2026, 10, 25, 2, 30, fold=1, tzinfo=BERLIN),
         "start_date": None, "end_date": None, "rrule": "FREQ=DAILY;COUNT=3",

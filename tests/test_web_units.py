@@ -59,11 +59,13 @@ def test_a_timed_form_becomes_the_api_json_shape():
                       ("starts_at", "2020-03-05T14:00"), ("ends_at", "2020-03-05T16:00"),
                       ("start_date", "2020-03-05"), ("timezone", "Asia/Ho_Chi_Minh"), ("repeat", "none"),
                       ("location", ""), ("description", "Dòng 1\r\nDòng 2\r\n"), ("url", ""), ("status", "tentative"),
-                      ("visibility", "internal"), ("exdates", "2020-09-05T14:00:00+07:00")])
+                      ("visibility", "internal"), ("exdates", "2020-09-05T14:00:00+07:00"),
+                      ("chair", " Đ/c Bí thư "), ("attendees", ""), ("emphasis", "on")])
     assert forms.event_payload(form) == {
         "title": "Lễ ký kết", "kind": "signing_ceremony", "agreement": None,
         "organizations": ["tap-chi-cong-san", "bo-tt-tt"], "description": "Dòng 1\nDòng 2", "location": None,
         "url": None, "status": "tentative", "visibility": "internal", "all_day": False,
+        "chair": "Đ/c Bí thư", "attendees": None, "preparation": None, "note": None, "emphasis": True,
         "timezone": "Asia/Ho_Chi_Minh", "starts_at": "2020-03-05T14:00:00+07:00",
         "ends_at": "2020-03-05T16:00:00+07:00", "rrule": None}
 

@@ -47,6 +47,12 @@ AGREEMENT_KIND_LABELS = {
     "program": "Chương trình phối hợp",
     "plan": "Kế hoạch phối hợp",
 }
+# The weekly schedule's fields: a DESCRIPTION line each (what people read) and an X- property each
+# (what the importer reads back first: exact text, and a line may have been edited by a client).
+SCHEDULE_LABELS = {"chair": "Chủ trì", "attendees": "Thành phần", "preparation": "Chuẩn bị", "note": "Ghi chú"}
+SCHEDULE_PROPERTIES = {"chair": "X-CALENDAR-APP-CHAIR", "attendees": "X-CALENDAR-APP-ATTENDEES",
+                       "preparation": "X-CALENDAR-APP-PREPARATION", "note": "X-CALENDAR-APP-NOTE"}
+EMPHASIS_PROPERTY = "X-CALENDAR-APP-EMPHASIS"
 ROLE_LABELS = {"signatory": "bên ký kết", "party": "bên tham gia", "witness": "chứng kiến"}
 STATUSES = {"confirmed": STATUS.CONFIRMED, "tentative": STATUS.TENTATIVE, "cancelled": STATUS.CANCELLED}
 CLASSES = {"public": CLASS.PUBLIC, "internal": CLASS.PRIVATE}
@@ -350,7 +356,7 @@ def _vevent(
 ) -> Event:
     """Build a VEVENT with the properties master and overrides share; text escaped by icalendar."""
     stamp = _utc(updated_at)
-    return Event.new(
+    ev = Event.new(
         uid=event["uid"],
         stamp=stamp,  # never "now": same data, same bytes
         created=_utc(event["created_at"]),
@@ -367,6 +373,18 @@ def _vevent(
         classification=_lookup(CLASSES, event["visibility"], "visibility"),
         transparency=TRANSP.TRANSPARENT,
     )
+    _add_schedule_properties(ev, event)
+    return ev
+
+
+def _add_schedule_properties(ev: Event, event: Mapping) -> None:
+    """The schedule's fields as X- properties, so an import of this feed gets them back exactly."""
+    for field, prop in SCHEDULE_PROPERTIES.items():
+        if event.get(field):
+            # VALUE=TEXT: without it parsers (icalendar too) read an X- property raw, its escapes kept.
+            ev.add(prop, vText(_text(event[field])), parameters={"VALUE": "TEXT"})
+    if event.get("emphasis"):
+        ev.add(EMPHASIS_PROPERTY, "TRUE")
 
 
 def _add_alarm(ev: Event, alarm: timedelta | None, title: str, status: str) -> None:
@@ -412,9 +430,17 @@ def _sorted_overrides(event: Mapping, series: _Series) -> list[Mapping]:
 
 
 def _description(event: Mapping, text: str | None) -> str:
-    """Append the agreement, the parties and the links to the event's own description."""
+    """Append the schedule's fields, the agreement, the parties and the links to the event's own description."""
+    schedule = "\n".join(schedule_lines(event))
     details = "\n".join(_detail_lines(event))
-    return "\n\n".join(part for part in (text, details) if part)
+    return "\n\n".join(part for part in (text, schedule, details) if part)
+
+
+def schedule_lines(event: Mapping) -> Iterable[str]:
+    """One "Label: value" line per schedule field that is set (Chủ trì, Thành phần, Chuẩn bị, Ghi chú)."""
+    for field, label in SCHEDULE_LABELS.items():
+        if event.get(field):
+            yield f"{label}: {event[field]}"
 
 
 def _detail_lines(event: Mapping) -> Iterable[str]:

@@ -34,6 +34,7 @@ def _stored_fields(fields: dict) -> dict:
     return {
         **{k: fields.get(k) for k in TEXT_FIELDS},
         "all_day": int(all_day),
+        "emphasis": int(bool(fields.get("emphasis"))),
         "starts_at": None if all_day else to_stored(fields["starts_at"]),
         "ends_at": None if all_day else to_stored(fields["ends_at"]),
         "start_date": fields["start_date"].isoformat() if all_day else None,
@@ -85,6 +86,7 @@ def represent_row(row: dict, agreement_slug: str | None, organization_slugs: lis
         "agreement": agreement_slug, "organizations": organization_slugs,
         "description": event.description, "location": event.location, "url": event.url,
         "status": event.status, "visibility": event.visibility, "sequence": event.sequence,
+        **event.schedule(), "emphasis": event.emphasis,
         "all_day": event.all_day,
         "starts_at": event.start.isoformat() if timed else None,
         "ends_at": event.end.isoformat() if timed else None,

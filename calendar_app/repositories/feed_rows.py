@@ -253,6 +253,7 @@ def to_builder(row: dict, base_url: str) -> dict:
     return {
         "id": event.id, "uid": event.uid, "title": event.title, "kind": event.kind,
         "description": event.description, "location": event.location, "url": event.url,
+        **event.schedule(), "emphasis": event.emphasis,
         "status": event.status, "visibility": event.visibility, "sequence": event.sequence,
         "all_day": event.all_day,
         "starts_at": event.start if timed else None, "ends_at": event.end if timed else None,

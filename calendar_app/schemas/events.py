@@ -7,6 +7,7 @@ from marshmallow import Schema, ValidationError, fields, post_load, validate, va
 from .. import settings
 from ..eventtime import known_timezones, zone
 from ..recurrence import RecurrenceError, first_occurrence_between, normalize_rrule, series_end
+from ..stored_event import SCHEDULE_FIELDS
 from .common import (EARLIEST_YEAR, LATEST_YEAR, CommaList, Day, ListEnvelopeSchema, PageQuerySchema, Slug, Text,
                      WebUrl, check_year)
 
@@ -35,6 +36,15 @@ class EventInSchema(Schema):
     description = Text(allow_none=True, multiline=True, max_length=20000)
     location = Text(allow_none=True, max_length=500)
     url = WebUrl(allow_none=True)
+    # The weekly schedule's columns (lịch công tác tuần); one line each, so a feed's DESCRIPTION line holds one.
+    chair = Text(allow_none=True, max_length=500, metadata={
+        "description": "Who presides (chủ trì)", "example": "Đ/c Bí thư Đảng ủy Khối"})
+    attendees = Text(allow_none=True, max_length=2000, metadata={
+        "description": "Who attends (thành phần)", "example": "Thường trực Đảng ủy Khối; lãnh đạo các ban"})
+    preparation = Text(allow_none=True, max_length=500, metadata={
+        "description": "The unit that prepares the content (chuẩn bị)", "example": "Văn phòng Đảng ủy Khối"})
+    note = Text(allow_none=True, max_length=2000, metadata={"description": "A note for the schedule (ghi chú)"})
+    emphasis = fields.Boolean(load_default=False, metadata={"description": "Shown in bold on the weekly schedule"})
     status = fields.String(load_default="confirmed", validate=validate.OneOf(EVENT_STATUSES))
     visibility = fields.String(load_default="public", validate=validate.OneOf(VISIBILITIES))
     all_day = fields.Boolean(load_default=False)
@@ -92,7 +102,7 @@ class EventInSchema(Schema):
             start = data["starts_at"]
         data["exdates"] = [_parse_exdate(v, all_day, tz) for v in data.get("exdates") or []]
         data["rrule"] = normalize_rrule(data["rrule"], start) if data.get("rrule") else None
-        for key in ("description", "location", "url", "agreement"):
+        for key in ("description", "location", "url", "agreement", *SCHEDULE_FIELDS):
             data[key] = data.get(key) or None
         return data
 
@@ -194,6 +204,11 @@ class EventSchema(EventFactsSchema):
     id = fields.Integer(required=True)
     description = fields.String(allow_none=True)
     url = fields.String(allow_none=True)
+    chair = fields.String(allow_none=True)
+    attendees = fields.String(allow_none=True)
+    preparation = fields.String(allow_none=True)
+    note = fields.String(allow_none=True)
+    emphasis = fields.Boolean(required=True)
     visibility = fields.String(required=True)
     sequence = fields.Integer(required=True)
     starts_at = fields.String(allow_none=True)

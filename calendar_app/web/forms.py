@@ -6,6 +6,7 @@ from datetime import date, datetime
 from ..eventtime import known_timezones, zone
 from ..recurrence import real_time
 from ..settings import default_timezone
+from ..stored_event import SCHEDULE_FIELDS
 from .i18n import gettext as _
 
 REPEATS = ("none", "weekly", "monthly", "yearly", "lunar_yearly", "custom")
@@ -29,6 +30,11 @@ def multiline(form, key: str) -> str | None:
     """A textarea value with browser CRLF line ends made LF, or None when empty."""
     value = (form.get(key) or "").replace("\r\n", "\n").replace("\r", "\n").strip()
     return value or None
+
+
+def checked(form, key: str) -> bool:
+    """Whether a checkbox was ticked."""
+    return form.get(key) in ("on", "1", "true")
 
 
 def put_required(payload: dict, key: str, value: str) -> None:
@@ -91,13 +97,15 @@ def build_rrule(form) -> str | None:
 def event_payload(form) -> dict:
     """The JSON body the API would receive for this event form."""
     tz_name = text(form, "timezone") or default_timezone()
-    all_day = form.get("all_day") in ("on", "1", "true")
+    all_day = checked(form, "all_day")
     payload = {
         "agreement": optional(form, "agreement"),
         "organizations": [slug for slug in form.getlist("organizations") if slug],
         "description": multiline(form, "description"),
         "location": optional(form, "location"),
         "url": optional(form, "url"),
+        **{key: optional(form, key) for key in SCHEDULE_FIELDS},
+        "emphasis": checked(form, "emphasis"),
         "status": text(form, "status") or "confirmed",
         "visibility": text(form, "visibility") or "public",
         "all_day": all_day,
@@ -121,7 +129,9 @@ def event_payload(form) -> dict:
 def event_form_values(event: dict) -> dict:
     """What the event form shows for a stored event (its API representation)."""
     values = {key: event.get(key) or "" for key in ("title", "kind", "agreement", "description", "location", "url",
-                                                   "status", "visibility", "timezone", "start_date", "end_date")}
+                                                   "status", "visibility", "timezone", "start_date", "end_date",
+                                                   *SCHEDULE_FIELDS)}
+    values["emphasis"] = bool(event.get("emphasis"))
     values["organizations"] = list(event.get("organizations") or [])
     values["all_day"] = bool(event.get("all_day"))
     for key in ("starts_at", "ends_at"):
@@ -155,7 +165,8 @@ def form_values(form, multi=("organizations", "exdates")) -> dict:
     values = {key: form.get(key, "") for key in form.keys()}
     for key in multi:
         values[key] = form.getlist(key)
-    values["all_day"] = form.get("all_day") in ("on", "1", "true")
+    for key in ("all_day", "emphasis"):
+        values[key] = checked(form, key)
     return values
 
 
