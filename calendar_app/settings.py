@@ -55,6 +55,13 @@ DEFAULTS = {
     "WEBHOOK_FIRST_RETRY_SECONDS": 30,  # the first wait; it doubles per failed attempt
     "WEBHOOK_MAX_RETRY_SECONDS": 3600,  # the longest wait between two attempts
     "WEBHOOK_MAX_PER_TOKEN": 20,  # webhooks one token may keep
+    # The frame of the Word exports (exports/document_frame.py): place of "Hà Nội, ngày … tháng … năm …",
+    # the "Nơi nhận" lines, the signature block, and the issuing body when no organization is chosen.
+    "DOCUMENT_PLACE": "Hà Nội",
+    "DOCUMENT_RECIPIENTS": ["Như trên;", "Lưu: VT."],
+    "DOCUMENT_SIGNER_TITLE": "Chánh Văn phòng",
+    "DOCUMENT_SIGNER_NAME": "",
+    "DOCUMENT_ISSUING_BODY": "Văn phòng",
     # flask-smorest / OpenAPI
     "API_TITLE": "calendar_app API",
     "API_VERSION": "v1",

@@ -325,6 +325,30 @@ def observe_webhooks_per_token(app):
     organization = make.organization()
     return [client.post("/api/v1/webhooks", json={"url": "https://a.example/h", "organizations": [organization["slug"]]},
                         headers=auth).status_code for _ in range(3)]
+def _document_text(app) -> list[str]:
+    """The paragraphs of a Word export's frame as these settings make it."""
+    import io
+    from datetime import date
+
+    from docx import Document
+    from test_document_frame import paragraphs
+
+    from calendar_app.exports.document_frame import finish, frame_from_config, open_document
+    frame = frame_from_config(app.config, issuing_body="Văn phòng", title="LỊCH", issued_on=date(2027, 3, 5))
+    return paragraphs(Document(io.BytesIO(finish(open_document(frame), frame))))
+
+
+def observe_document_place(app):
+    return [t for t in _document_text(app) if "ngày 05 tháng 03" in t]
+
+
+def observe_document_recipients(app):
+    return [t for t in _document_text(app) if t.startswith("- ")]
+
+
+def observe_document_signer(app):
+    text = _document_text(app)
+    return text[text.index("LỊCH") + 1:][-2:]
 
 
 SETTINGS = [
@@ -359,6 +383,14 @@ SETTINGS = [
     ("WEBHOOK_MAX_RETRY_SECONDS", 45, lambda app: _webhook_waits(app, 3), [30, 60, 120], [30, 45, 45]),
     ("WEBHOOK_MAX_PER_TOKEN", 2, observe_webhooks_per_token, [201, 201, 201], [201, 201, 409]),
     ("API_TITLE", "Lịch phối hợp", observe_api_title, "calendar_app API", "Lịch phối hợp"),
+    ("DOCUMENT_PLACE", "Đà Nẵng", observe_document_place, ["Hà Nội, ngày 05 tháng 03 năm 2027"],
+     ["Đà Nẵng, ngày 05 tháng 03 năm 2027"]),
+    ("DOCUMENT_RECIPIENTS", ["Các ban Đảng;", "Lưu: VT, VP."], observe_document_recipients,
+     ["- Như trên;", "- Lưu: VT."], ["- Các ban Đảng;", "- Lưu: VT, VP."]),
+    ("DOCUMENT_SIGNER_TITLE", "Phó Chánh Văn phòng", observe_document_signer, ["- Lưu: VT.", "CHÁNH VĂN PHÒNG"],
+     ["- Lưu: VT.", "PHÓ CHÁNH VĂN PHÒNG"]),
+    ("DOCUMENT_SIGNER_NAME", "Trần Văn Đức", observe_document_signer, ["- Lưu: VT.", "CHÁNH VĂN PHÒNG"],
+     ["CHÁNH VĂN PHÒNG", "Trần Văn Đức"]),
 ]
 
 
