@@ -205,6 +205,9 @@ def _anonymous_reads(mixed) -> dict[str, str]:
         "agreement_feed": f"/feeds/agreements/{agreement}.ics",
         "all_feed": "/feeds/all.ics",
         "organizations_feed": f"/feeds/all.ics?organizations={slug}",
+        "week": "/week?start=2026-12-14",
+        "week_organization": f"/week?start=2026-12-14&organization={slug}",
+        "week_print": "/week/print?start=2026-12-14",
     }
 
 
@@ -727,6 +730,7 @@ def test_a_token_opens_no_more_on_pages_and_feeds_than_its_organizations(client,
     theirs = internal_of_each["theirs"]
     for headers in (limited["read"], limited["headers"], auth):
         for path in ("/", f"/organizations/{limited['theirs']}", f"/events/{theirs['id']}",
+                     "/week?start=2026-12-14", "/week/print?start=2026-12-14",
                      f"/feeds/organizations/{limited['theirs']}.ics", "/feeds/all.ics",
                      f"/feeds/agreements/{limited['foreign']}.ics"):
             response = client.get(path, headers={**headers, "Accept": "text/html"})
@@ -734,6 +738,37 @@ def test_a_token_opens_no_more_on_pages_and_feeds_than_its_organizations(client,
             assert theirs["uid"] not in response.get_data(as_text=True), path
     assert client.get(f"/events/{theirs['id']}.ics", headers=limited["read"]).status_code == 404
     assert client.get(f"/events/{theirs['id']}.ics", headers=auth).status_code == 200
+
+
+def _week_export_texts(client, headers=None) -> dict[str, str]:
+    """The text of each /week export of the mixed events' week, read back with python-docx, openpyxl, pdftotext."""
+    import io
+
+    from openpyxl import load_workbook
+    from test_week import docx_paragraphs, pdf_text
+    texts = {}
+    for kind in ("docx", "xlsx", "pdf"):
+        response = client.get(f"/week.{kind}?start=2026-12-14", headers=headers or {})
+        assert response.status_code == 200, kind
+        if kind == "docx":
+            texts[kind] = "\n".join(docx_paragraphs(response.data))
+        elif kind == "xlsx":
+            texts[kind] = str(list(load_workbook(io.BytesIO(response.data)).active.iter_rows(values_only=True)))
+        else:
+            texts[kind] = pdf_text(response.data)
+    return texts
+
+
+def test_week_exports_hold_internal_events_only_for_a_signed_in_editor(app, client, mixed):
+    """/week.docx, .xlsx and .pdf: anonymous readers and API tokens (pages ignore them) get the public items only."""
+    for headers in (None, bearer(make_token(app, scope="read")), bearer(make_token(app)),
+                    bearer(make_token(app, scope="read", organizations=[mixed["organization"]["slug"]]))):
+        for kind, text in _week_export_texts(client, headers).items():
+            assert PUBLIC in " ".join(text.split()) and INTERNAL not in " ".join(text.split()), (kind, headers)
+    create_editor(app)
+    assert sign_in(client).status_code == 302
+    for kind, text in _week_export_texts(client).items():
+        assert INTERNAL in " ".join(text.split()), kind
 
 
 def test_a_limited_token_follows_its_organization_through_a_new_slug(app, client, auth, limited):

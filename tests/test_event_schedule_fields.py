@@ -3,8 +3,8 @@
 import pytest
 from icalendar import Calendar
 
-from tests.test_web import SNAPSHOTS as WEB_SNAPSHOTS
-from tests.test_web import editor, event_form, post_form  # noqa: F401  (editor is a fixture)
+from test_web import SNAPSHOTS as WEB_SNAPSHOTS
+from test_web import editor, event_form, post_form  # noqa: F401  (editor is a fixture)
 
 SNAPSHOTS = WEB_SNAPSHOTS
 

@@ -351,6 +351,16 @@ def observe_document_signer(app):
     return text[text.index("LỊCH") + 1:][-2:]
 
 
+def observe_document_issuing_body(app):
+    """The issuing body of /week.docx when no organization is chosen: the header's first cell."""
+    import io
+
+    from docx import Document
+    client, _auth, _make = _setup(app)
+    doc = Document(io.BytesIO(client.get("/week.docx?start=2027-03-08").data))
+    return doc.tables[0].rows[0].cells[0].paragraphs[0].text
+
+
 SETTINGS = [
     ("DEFAULT_TIMEZONE", "Europe/Paris", observe_default_timezone,
      ("Asia/Ho_Chi_Minh",) * 3, ("Europe/Paris",) * 3),
@@ -389,6 +399,8 @@ SETTINGS = [
      ["- Như trên;", "- Lưu: VT."], ["- Các ban Đảng;", "- Lưu: VT, VP."]),
     ("DOCUMENT_SIGNER_TITLE", "Phó Chánh Văn phòng", observe_document_signer, ["- Lưu: VT.", "CHÁNH VĂN PHÒNG"],
      ["- Lưu: VT.", "PHÓ CHÁNH VĂN PHÒNG"]),
+    ("DOCUMENT_ISSUING_BODY", "Văn phòng Đảng ủy Khối", observe_document_issuing_body, "VĂN PHÒNG",
+     "VĂN PHÒNG ĐẢNG ỦY KHỐI"),
     ("DOCUMENT_SIGNER_NAME", "Trần Văn Đức", observe_document_signer, ["- Lưu: VT.", "CHÁNH VĂN PHÒNG"],
      ["CHÁNH VĂN PHÒNG", "Trần Văn Đức"]),
 ]

@@ -5,7 +5,7 @@ import uuid
 from .. import eventtime
 from ..clock import now_stored, to_stored
 from ..errors import NotFoundError, ValidationFailed
-from ..stored_event import TEXT_FIELDS, StoredEvent, UnreadableEvent
+from ..stored_event import TEXT_FIELDS, StoredEvent, UnreadableEvent, readable
 from ..text import fold
 from . import audit, feed_versions, occurrence_index
 from .organizations import ids_for_slugs
@@ -243,6 +243,15 @@ def _id_or_404(db, table: str, slug: str, label: str) -> int:
     if not found:
         raise NotFoundError(f"No {label} with slug '{slug}'.")
     return found[0]
+
+
+def schedule_fields(db, event_ids) -> dict[int, dict]:
+    """The weekly schedule's fields (chair, attendees, preparation, note, emphasis) by event id, in one query."""
+    ids = sorted(set(event_ids))
+    if not ids:
+        return {}
+    rows = db.query(f"select * from events where id in ({','.join('?' * len(ids))})", ids)
+    return {event.id: {**event.schedule(), "emphasis": event.emphasis} for event in readable(rows).values()}
 
 
 def stored_to_fields(row: dict) -> dict:

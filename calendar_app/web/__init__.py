@@ -35,7 +35,7 @@ def csrf_error(error: CSRFError):
 
 def init_app(app) -> None:
     """Register the pages, their CSRF protection, headers, language and error pages."""
-    from . import account, editing, holiday_pages, pages  # noqa: F401  (they add their routes to bp)
+    from . import account, editing, holiday_pages, pages, week  # noqa: F401  (they add their routes to bp)
 
     i18n.init_app(app)
     security.init_app(app)

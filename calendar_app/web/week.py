@@ -1,0 +1,172 @@
+"""The weekly work schedule: /week, its print view and its Word, Excel and PDF exports, with the month view's filters."""
+
+import re
+from datetime import date, timedelta
+
+from flask import current_app, g, render_template, request, url_for
+
+from .. import week_schedule
+from ..db import get_db
+from ..errors import BadRequest
+from ..eventtime import day_start, zone
+from ..exports import week as week_export
+from ..repositories import agreements, events, organizations
+from ..settings import default_timezone
+from . import day_notes
+from .blueprint import bp
+from .i18n import format_date
+from .i18n import gettext as _
+from .labels import label
+from .pages import filter_args, find_occurrences, signed_in, today
+
+START_ARG = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+WEEK_LIMIT = 2000
+PART_WORDS = {"morning": "Morning", "afternoon": "Afternoon", "evening": "Evening"}
+
+
+class Words:
+    """The schedule's words in the interface language (week_schedule.build asks for them)."""
+
+    day_label = staticmethod(format_date)
+
+    @staticmethod
+    def day_note(day: date) -> str | None:
+        return day_notes.day_note(day)  # looked up per call: helper "lunar" fills day_notes in
+
+    @staticmethod
+    def part_label(key: str) -> str:
+        return _(PART_WORDS[key])
+
+    @staticmethod
+    def status_text(code: str) -> str:
+        return label("status", code)
+
+    @staticmethod
+    def all_day() -> str:
+        return _("All day")
+
+    @staticmethod
+    def continued() -> str:
+        return _("(continued)")
+
+
+def week_start() -> date:
+    """The Monday of the week holding ?start=YYYY-MM-DD, or of this week; a 400 page for anything else."""
+    value = request.args.get("start")
+    if value is None or value == "":
+        return week_schedule.monday_of(today())
+    try:
+        day = date.fromisoformat(value) if START_ARG.match(value) else None
+    except ValueError:
+        day = None
+    if day is None or not 1900 <= day.year <= 2200:
+        raise BadRequest(_("“{value}” is not a date: write the day as YYYY-MM-DD, for example 2027-03-08.",
+                           value=value[:40]))
+    return week_schedule.monday_of(day)
+
+
+def load_week(monday: date) -> tuple[week_schedule.Week, dict, str | None]:
+    """The week's schedule with the chosen filters, the filters for links, and a problem to show."""
+    filters, chosen = filter_args()
+    home = default_timezone()
+    items, problem = find_occurrences(filters, day_start(monday, home), day_start(monday + timedelta(days=7), home),
+                                      WEEK_LIMIT)
+    fields = events.schedule_fields(get_db(), {item["event_id"] for item in items})
+    return week_schedule.build(monday, items, fields, zone(home), Words), chosen, problem
+
+
+def week_texts(week: week_schedule.Week) -> dict:
+    """The title, the dates line and the page title of a week, in the interface language."""
+    first, last = f"{week.monday:%d/%m/%Y}", f"{week.sunday:%d/%m/%Y}"
+    return {"title": _("Weekly work schedule, week {number}", number=week.number),
+            "span": _("From {first} to {last}", first=first, last=last),
+            "page_title": _("Weekly schedule, week {number} ({first} – {last})", number=week.number, first=first,
+                            last=last)}
+
+
+@bp.route("/week")
+def week_page():
+    """The week's schedule: Monday to Sunday, morning, afternoon and evening, with the month view's filters."""
+    monday = week_start()
+    week, chosen, problem = load_week(monday)
+    db = get_db()
+
+    def week_url(endpoint: str, day: date | None) -> str:
+        return url_for(endpoint, **({"start": day.isoformat()} if day else {}), **chosen)
+
+    return render_template(
+        "week.html", week=week, chosen=chosen, problem=problem, texts=week_texts(week), today=today(),
+        previous_url=week_url("web.week_page", monday - timedelta(days=7)),
+        next_url=week_url("web.week_page", monday + timedelta(days=7)),
+        this_week_url=week_url("web.week_page", None), this_week=monday == week_schedule.monday_of(today()),
+        print_url=week_url("web.week_print", monday),
+        exports={kind: week_url(f"web.week_{kind}", monday) for kind in week_export.KINDS},
+        filter_action=url_for("web.week_page"), filter_hidden={"start": monday.isoformat()},
+        organizations=organizations.list_organizations(db, limit=500)[0],
+        agreements=agreements.list_agreements(db, {}, 500, 0)[0])
+
+
+def print_html(week: week_schedule.Week, for_pdf: bool) -> str:
+    """The print view's HTML: the PDF export renders this same page."""
+    return render_template("week_print.html", week=week, texts=week_texts(week), issuer=issuer(), today=None,
+                           for_pdf=for_pdf, print_css=week_export.PRINT_CSS.name)
+
+
+@bp.route("/week/print")
+def week_print():
+    """The week's schedule alone on an A4 landscape page, for the browser's Print."""
+    week, _chosen, problem = load_week(week_start())
+    if problem:
+        raise BadRequest(problem)
+    return print_html(week, for_pdf=False), 200, private_headers()
+
+
+def issuer() -> dict:
+    """The issuing body of an exported schedule: the chosen organization (and its parent), or the setting."""
+    slug = (request.args.get("organization") or "").strip()
+    if slug:
+        db = get_db()
+        organization = organizations.get(db, slug)
+        parent = organizations.get(db, organization["parent"]) if organization.get("parent") else None
+        return {"name": organization["name"], "parent": parent["name"] if parent else None}
+    return {"name": current_app.config["DOCUMENT_ISSUING_BODY"], "parent": None}
+
+
+def private_headers() -> dict:
+    """What a signed-in reader gets may hold internal items: no shared cache may keep it."""
+    return {"Cache-Control": "private, no-store"} if signed_in() else {}
+
+
+def export(kind: str):
+    """One export of the week with the page's filters (internal items only for a signed-in editor)."""
+    g.language = "vi"  # an administrative document is in Vietnamese, whatever language the page is read in
+    monday = week_start()
+    week, _chosen, problem = load_week(monday)
+    if problem:
+        raise BadRequest(problem)
+    who = issuer()
+    if kind == "pdf":
+        body = week_export.pdf(print_html(week, for_pdf=True))
+    else:
+        body = week_export.BUILDERS[kind](week, who, current_app.config, today())
+    headers = {"Content-Disposition": f'attachment; filename="{week_export.filename(week, kind)}"',
+               **private_headers()}
+    return current_app.response_class(body, mimetype=week_export.MEDIA_TYPES[kind], headers=headers)
+
+
+@bp.route("/week.docx")
+def week_docx():
+    """The week's schedule as an administrative Word document (A4 landscape)."""
+    return export("docx")
+
+
+@bp.route("/week.xlsx")
+def week_xlsx():
+    """The week's schedule as an Excel workbook."""
+    return export("xlsx")
+
+
+@bp.route("/week.pdf")
+def week_pdf():
+    """The week's schedule as a PDF of the print view."""
+    return export("pdf")
