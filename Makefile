@@ -11,10 +11,11 @@ THREADS ?= 8
 
 .PHONY: run test check install db openapi messages bench clean
 
-$(STAMP): requirements.txt requirements-dev.txt
+$(STAMP): requirements.txt requirements-dev.txt package.json
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -r requirements-dev.txt
+	npm ci --no-audit --no-fund --silent  # axe-core for the browser tests (package.json)
 	touch $(STAMP)
 
 install: $(STAMP)
