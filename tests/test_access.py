@@ -759,6 +759,7 @@ def _week_export_texts(client, headers=None) -> dict[str, str]:
     return texts
 
 
+@pytest.mark.slow  # five PDFs through WeasyPrint
 def test_week_exports_hold_internal_events_only_for_a_signed_in_editor(app, client, mixed):
     """/week.docx, .xlsx and .pdf: anonymous readers and API tokens (pages ignore them) get the public items only."""
     for headers in (None, bearer(make_token(app, scope="read")), bearer(make_token(app)),

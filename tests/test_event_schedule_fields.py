@@ -3,6 +3,7 @@
 import pytest
 from icalendar import Calendar
 
+from test_import import calendar, vevent
 from test_web import SNAPSHOTS as WEB_SNAPSHOTS
 from test_web import editor, event_form, post_form  # noqa: F401  (editor is a fixture)
 
@@ -87,16 +88,17 @@ def test_an_imported_feed_gives_the_fields_back(client, auth, make):
     assert again["description"].startswith("Đánh giá kết quả.\n\n")
 
 
+def imported(client, auth, make, *lines) -> dict:
+    """Import one VEVENT with these extra lines into a new organization; its event as the API reads it."""
+    org = make.organization()
+    response = import_file(client, auth, calendar(vevent("hop@example.vn", *lines, summary="Họp")), org["slug"])
+    assert response.status_code == 200, response.get_json()
+    return client.get(f"/api/v1/organizations/{org['slug']}/events").get_json()["items"][0]
+
+
 def test_a_file_with_only_description_lines_fills_the_fields(client, auth, make):
     """A file from elsewhere with the lines typed into DESCRIPTION: they become the fields, the rest stays."""
-    org = make.organization()
-    body = ("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\nBEGIN:VEVENT\r\nUID:hop@example.vn\r\n"
-            "DTSTAMP:20261101T000000Z\r\nSUMMARY:Họp Thường trực\r\nDTSTART;TZID=Asia/Ho_Chi_Minh:20261215T083000\r\n"
-            "DTEND;TZID=Asia/Ho_Chi_Minh:20261215T110000\r\n"
-            "DESCRIPTION:Nội dung chính\\n\\nChủ trì: Đ/c Phó Bí thư\\nGhi chú: Mang tài liệu\r\n"
-            "END:VEVENT\r\nEND:VCALENDAR\r\n").encode()
-    assert import_file(client, auth, body, org["slug"]).status_code == 200
-    item = client.get(f"/api/v1/organizations/{org['slug']}/events").get_json()["items"][0]
+    item = imported(client, auth, make, "DESCRIPTION:Nội dung chính\\n\\nChủ trì: Đ/c Phó Bí thư\\nGhi chú: Mang tài liệu")
     assert (item["chair"], item["note"], item["attendees"], item["emphasis"]) == (
         "Đ/c Phó Bí thư", "Mang tài liệu", None, False)
     assert item["description"] == "Nội dung chính"
@@ -123,12 +125,6 @@ def test_form_reports_a_too_long_field_next_to_it(editor):
 
 def test_an_x_property_without_value_text_is_unescaped(client, auth, make):
     """Another program may write the X- property bare: its TEXT escapes are still read as RFC 5545 says."""
-    org = make.organization()
-    body = ("BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\nBEGIN:VEVENT\r\nUID:x@example.vn\r\n"
-            "DTSTAMP:20261101T000000Z\r\nSUMMARY:Họp\r\nDTSTART;TZID=Asia/Ho_Chi_Minh:20261215T083000\r\n"
-            "DTEND;TZID=Asia/Ho_Chi_Minh:20261215T110000\r\n"
-            "X-CALENDAR-APP-ATTENDEES:Ban Tổ chức\\; Ban Tuyên giáo\\, Văn phòng \\\\ Lưu trữ\r\n"
-            "X-CALENDAR-APP-EMPHASIS:true\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n").encode()
-    assert import_file(client, auth, body, org["slug"]).status_code == 200
-    item = client.get(f"/api/v1/organizations/{org['slug']}/events").get_json()["items"][0]
+    item = imported(client, auth, make, "X-CALENDAR-APP-ATTENDEES:Ban Tổ chức\\; Ban Tuyên giáo\\, Văn phòng \\\\ Lưu trữ",
+                    "X-CALENDAR-APP-EMPHASIS:true")
     assert (item["attendees"], item["emphasis"]) == ("Ban Tổ chức; Ban Tuyên giáo, Văn phòng \\ Lưu trữ", True)

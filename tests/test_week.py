@@ -240,6 +240,7 @@ def test_xlsx_holds_the_same_rows(client, week):
     assert sheet.cell(row=6 + rows[1:].index(meeting), column=4).font.bold
 
 
+@pytest.mark.slow  # WeasyPrint's first render in a process takes seconds
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext (poppler-utils) is not installed")
 def test_pdf_is_the_print_view_on_a4_landscape(client, week):
     response = get_export(client, "pdf")

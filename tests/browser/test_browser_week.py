@@ -9,6 +9,8 @@ from docx import Document
 
 from calendar_app.demo import seed  # noqa: F401  (the live server's data: the demo set)
 
+pytestmark = pytest.mark.slow  # a real browser against a real server
+
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 WEEK = "/week?start=2020-03-05"  # the week of the signing ceremony of the demo data (Thursday 05/03/2020)
 
