@@ -79,3 +79,35 @@ def test_evolution_follows_every_change_including_single_occurrences(scenario, t
         assert evolution.sync() == scenario.listing(changed=True)
     finally:
         evolution.close()
+
+
+RESTRICTION_CHECK = """
+import sys, urllib.request, gi
+gi.require_version("ICalGLib", "3.0")
+from gi.repository import ICalGLib
+calendar = ICalGLib.Component.new_from_string(urllib.request.urlopen(sys.argv[1]).read().decode("utf-8"))
+valid = ICalGLib.restriction_check(calendar)
+problems, stack = [], [calendar]
+while stack:
+    component = stack.pop()
+    found = component.get_first_property(ICalGLib.PropertyKind.XLICERROR_PROPERTY)
+    while found:
+        problems.append(found.get_xlicerror())
+        found = component.get_next_property(ICalGLib.PropertyKind.XLICERROR_PROPERTY)
+    child = component.get_first_component(ICalGLib.ComponentKind.ANY_COMPONENT)
+    while child:
+        stack.append(child)
+        child = component.get_next_component(ICalGLib.ComponentKind.ANY_COMPONENT)
+print(valid, sorted(set(problems)))
+"""
+
+
+@pytest.mark.parametrize("query", ["", "?alarm=PT1H"])
+def test_libicals_restriction_check_accepts_the_feed(scenario, query):
+    """Defect (issue 11): libical 3.0 (EDS's parser) rejected every VEVENT of the METHOD:PUBLISH feed for
+    its missing ORGANIZER; without METHOD it refused icalendar's COMMENT on the VTIMEZONE."""
+    eds_available()
+    done = subprocess.run([str(SYSTEM_PYTHON), "-c", RESTRICTION_CHECK, scenario.feed_url + query],
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "1 []"
