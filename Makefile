@@ -18,6 +18,12 @@ $(STAMP): requirements.txt requirements-dev.txt package.json
 	npm ci --no-audit --no-fund --silent  # axe-core for the browser tests (package.json)
 	touch $(STAMP)
 
+# ical.js for tests/clients (npm ci writes node_modules/.package-lock.json, newer than the lock file).
+NODE_STAMP := tests/clients/node_modules/.package-lock.json
+
+$(NODE_STAMP): tests/clients/package.json tests/clients/package-lock.json
+	npm ci --prefix tests/clients --no-audit --no-fund
+
 install: $(STAMP)
 
 db: $(STAMP)
@@ -31,7 +37,7 @@ run: db
 	$(BIN)/gunicorn --bind $(HOST):$(PORT) --workers $(WORKERS) --worker-class gthread --threads $(THREADS) \
 	  --timeout 30 --graceful-timeout 20 --keep-alive 5 --access-logfile - wsgi:app
 
-test: $(STAMP)
+test: $(STAMP) $(NODE_STAMP)
 	$(BIN)/python -m pytest
 
 check: $(STAMP)
@@ -58,4 +64,4 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.run write --db bench/data/events-10000.sqlite3
 
 clean:
-	rm -rf $(VENV) .pytest_cache .hypothesis .schemathesis test-artifacts
+	rm -rf $(VENV) .pytest_cache .hypothesis .schemathesis test-artifacts tests/clients/node_modules

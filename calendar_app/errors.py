@@ -56,6 +56,20 @@ class DatabaseUnavailable(ApiError):
         super().__init__(message)
 
 
+class FeedUnavailable(ApiError):
+    """A feed cannot be built whole: 503 with Retry-After, never 200 with fewer events.
+
+    A sync tool that sees events vanish from a feed deletes them downstream; one that sees a 503 keeps
+    what it has and tries again.
+    """
+
+    status = 503
+
+    def __init__(self, retry_after: int, message: str = "This feed cannot be built right now; try again later."):
+        super().__init__(message)
+        self.headers = {"Retry-After": str(int(retry_after))}
+
+
 def error_body(status: int, message: str, errors: dict | None = None) -> dict:
     """Build the JSON error body every endpoint answers with."""
     body = {"code": status, "status": HTTPStatus(status).phrase, "message": message}
@@ -103,6 +117,7 @@ def handle_api_error(error: ApiError):
     if pages:
         return pages[1](error)
     headers = {"WWW-Authenticate": 'Bearer realm="calendar_app"'} if error.status == 401 else {}
+    headers.update(getattr(error, "headers", {}))
     return jsonify(error_body(error.status, error.message, error.errors)), error.status, headers
 
 

@@ -25,6 +25,8 @@ DEFAULTS = {
     # default while PUBLIC_BASE_URL is set, it is dropped (None: any host; links use PUBLIC_BASE_URL).
     "TRUSTED_HOSTS": ["127.0.0.1", "localhost"],
     "FEED_REFRESH_SECONDS": 3600,  # the REFRESH-INTERVAL clients are asked to use
+    # Retry-After of the 503 a feed answers when one of its events cannot be serialised (never a partial feed)
+    "FEED_RETRY_AFTER_SECONDS": 300,
     "FEED_CACHE_MAX_ENTRIES": 64,  # whole feeds kept in memory per worker
     "FEED_CACHE_MAX_BYTES": 32 * 1024 * 1024,
     "FEED_SHORTCUT_SLOTS": 256,  # URLs the WSGI shortcut repeats per worker; 0 turns it off

@@ -159,6 +159,39 @@ def test_single_event_feed(client, auth, world):
     assert client.get("/events/999999.ics").status_code == 404
 
 
+def test_an_event_file_adds_the_event_rather_than_a_calendar(client, world):
+    """Issue 11: /events/<id>.ics carries no calendar name, refresh interval or TTL (Outlook and Apple
+    subscribe to a file that names a calendar); the subscription feeds keep all four."""
+    names = ("NAME", "X-WR-CALNAME", "REFRESH-INTERVAL", "X-PUBLISHED-TTL", "X-WR-CALDESC", "X-WR-RELCALID")
+
+    def calendar_level(url):
+        lines = content_lines(fetch(client, url).data)
+        return {line.split(":")[0].split(";")[0] for line in lines[:lines.index("BEGIN:VTIMEZONE")]}
+
+    assert calendar_level(f"/events/{world['events']['ceremony']['id']}.ics") == {
+        "BEGIN", "VERSION", "PRODID", "CALSCALE"}
+    assert set(names) <= calendar_level(f"/feeds/agreements/{world['agreement']['slug']}.ics")
+
+
+def test_an_override_changes_only_its_series_in_the_feed(client, auth, world):
+    """Issue 11: the series' master VEVENT changes with an occurrence; every other event keeps its bytes."""
+    url = f"/feeds/organizations/{world['other']['slug']}.ics"
+
+    def vevents(ics: bytes) -> dict[str, bytes]:
+        found = {}
+        for chunk in ics.split(b"BEGIN:VEVENT\r\n")[1:]:
+            uid = chunk.split(b"\r\nUID:", 1)[1].split(b"\r\n", 1)[0].decode()
+            found[uid] = found.get(uid, b"") + chunk
+        return found
+
+    before = vevents(fetch(client, url).data)
+    review = world["events"]["review"]
+    assert client.put(f"/api/v1/events/{review['id']}/occurrences/2027-03-05T14:00:00", headers=auth,
+                      json={"status": "cancelled"}).status_code == 201
+    after = vevents(fetch(client, url).data)
+    assert {uid for uid in before if before[uid] != after[uid]} == {review["uid"]}
+
+
 @pytest.mark.parametrize("url", [
     "/feeds/organizations/khong-co.ics", "/feeds/agreements/khong-co.ics",
     "/feeds/all.ics?organizations=khong-co", "/feeds/organizations/UPPER.ics",
@@ -256,7 +289,7 @@ def test_wire_format(client, world):
 
 
 @pytest.mark.parametrize("line", [
-    "VERSION:2.0", "METHOD:PUBLISH", "CALSCALE:GREGORIAN", "X-WR-TIMEZONE:Asia/Ho_Chi_Minh",
+    "VERSION:2.0", "CALSCALE:GREGORIAN", "X-WR-TIMEZONE:Asia/Ho_Chi_Minh",
     "REFRESH-INTERVAL;VALUE=DURATION:PT1H", "X-PUBLISHED-TTL:PT1H", "TZID:Asia/Ho_Chi_Minh",
 ])
 def test_calendar_properties(client, world, line):
@@ -281,7 +314,7 @@ def test_a_filtered_feeds_identity_is_what_it_is_not_the_code(client, monkeypatc
     from calendar_app import validators
 
     url = "/feeds/all.ics?kind=joint_workshop"
-    ids = ["X-WR-RELCALID:all-161b73908a@calendar-app", "UID:all-161b73908a@calendar-app"]
+    ids = ["X-WR-RELCALID:all-161b73908a@calendar-app"]
     assert set(ids) <= set(content_lines(fetch(client, url).data))
     monkeypatch.setattr(validators, "build_key", lambda: "another-deployment")
     assert set(ids) <= set(content_lines(fetch(client, url).data))
@@ -512,7 +545,10 @@ def test_client_sees_exactly_the_changes_with_bumped_sequences(client, auth, wor
     assert set(after) - set(before) == {(review["uid"], "20270305T140000")}
     assert set(before) - set(after) == set()
     changed = {key for key in before if before[key].model_dump() != after[key].model_dump()}
-    assert changed == {(workshop["uid"], None), (volunteer["uid"], None)}
+    # The series' master changes with its occurrence (issue 11: clients keying on it saw nothing).
+    assert changed == {(workshop["uid"], None), (volunteer["uid"], None), (review["uid"], None)}
+    master_before, master_after = before[(review["uid"], None)], after[(review["uid"], None)]
+    assert master_after.sequence > master_before.sequence  # (the held clock keeps DTSTAMP where it was)
     assert after[(workshop["uid"], None)].dtstart == datetime(2026, 12, 16, 8, 30, tzinfo=HCM)
     assert after[(workshop["uid"], None)].sequence == before[(workshop["uid"], None)].sequence + 1
     assert (after[(volunteer["uid"], None)].status, after[(volunteer["uid"], None)].sequence) == ("CANCELLED", 1)

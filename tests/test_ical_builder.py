@@ -191,8 +191,9 @@ def test_same_rows_give_same_bytes():
     assert feed_of(*copy.deepcopy(rows), alarm=timedelta(hours=1)) == first
     # The VTIMEZONE is generated once per process: generated afresh, it gives the same bytes too.
     fresh = Timezone.from_tzid("Asia/Ho_Chi_Minh", first_date=ical_builder.TZ_FIRST_DATE,
-                               last_date=ical_builder.TZ_LAST_DATE).to_ical()
-    assert fresh in first
+                               last_date=ical_builder.TZ_LAST_DATE)
+    del fresh["COMMENT"]  # icalendar's note of its range, where RFC 5545 allows no COMMENT
+    assert fresh.to_ical() in first
 
 
 def test_row_order_of_overrides_and_exdates_does_not_change_bytes():
@@ -241,20 +242,41 @@ def test_vtimezone_bytes_are_cached_per_tzid(monkeypatch):
     "VERSION:2.0",
     "PRODID:-//calendar_app//Lịch phối hợp//VI",
     "CALSCALE:GREGORIAN",
-    "METHOD:PUBLISH",
     "NAME:Lịch phối hợp — Tạp chí Cộng sản",
     "X-WR-CALNAME:Lịch phối hợp — Tạp chí Cộng sản",
     "DESCRIPTION:Lễ ký kết\\, hội thảo\\, giao ban của Tạp chí Cộng sản",
     "X-WR-CALDESC:Lễ ký kết\\, hội thảo\\, giao ban của Tạp chí Cộng sản",
     "X-WR-TIMEZONE:Asia/Ho_Chi_Minh",
     "X-WR-RELCALID:organization-tap-chi-cong-san@calendar-app",
-    "UID:organization-tap-chi-cong-san@calendar-app",
     "REFRESH-INTERVAL;VALUE=DURATION:PT1H",
     "X-PUBLISHED-TTL:PT1H",
 ])
 def test_header_has_calendar_property(line):
     """Each client reads a different subset of RFC 7986 and X-WR-* properties; write them all."""
     assert content_lines(calendar_header(META, []) + CALENDAR_FOOTER).count(line) == 1
+
+
+@pytest.mark.parametrize("name", ["UID", "METHOD", "ORGANIZER"])
+def test_header_has_no_calendar_uid_and_no_method(name):
+    """Defect (issue 11): vdirsyncer took the calendar's UID for every event's and kept one event;
+    METHOD:PUBLISH asks for an ORGANIZER on every VEVENT, which libical's restriction check enforces."""
+    ics = feed_of(make_event(), make_series(overrides=[MOVED]))
+    assert [line for line in content_lines(ics)[:20] if line.split(":")[0].split(";")[0] == name] == []
+    assert not any(line.startswith(("METHOD", "ORGANIZER")) for line in content_lines(ics))
+
+
+def test_vtimezone_has_no_comment_of_its_own():
+    """RFC 5545 allows COMMENT in STANDARD/DAYLIGHT only; libical's restriction check refused icalendar's."""
+    (block,) = blocks(calendar_header(META, ["Asia/Ho_Chi_Minh"]) + CALENDAR_FOOTER, "VTIMEZONE")
+    assert [line for line in block if line.startswith("COMMENT")] == []
+
+
+def test_an_add_this_event_file_names_no_calendar():
+    """Without NAME, refresh interval or TTL, Outlook and Apple offer to add the event, not a calendar."""
+    lines = content_lines(build_calendar(None, [make_event()]))
+    assert lines[:4] == ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//calendar_app//Lịch phối hợp//VI",
+                         "CALSCALE:GREGORIAN"]
+    assert lines[4] == "BEGIN:VTIMEZONE"
 
 
 @pytest.mark.parametrize("refresh, duration", [(timedelta(minutes=30), "PT30M"), (timedelta(days=1), "P1D")])
@@ -273,7 +295,7 @@ def test_calendar_properties_read_by_independent_parsers():
     ics = feed_of(make_event())
     cal = parse_ical(ics)
     assert (cal.name, cal.description) == ([META.name], [META.description])
-    assert (cal.method, cal.calscale, cal.uid) == ("PUBLISH", "GREGORIAN", META.relcalid)
+    assert (cal.method, cal.calscale) == (None, "GREGORIAN")
     assert (cal.refresh_interval, cal.x_wr_timezone) == (timedelta(hours=1), "Asia/Ho_Chi_Minh")
     vcal = parse_vobject(ics)
     assert vcal.x_wr_calname.value == META.name
@@ -583,7 +605,7 @@ def test_override_vevent_lines():
         "DTSTAMP:20220801T000000Z",
         "UID:event-8@calendar-app",
         "RECURRENCE-ID;TZID=Asia/Ho_Chi_Minh:20220905T140000",
-        "SEQUENCE:3",
+        "SEQUENCE:4",  # the series' one SEQUENCE: the highest of its VEVENTs (CANCELLED's 4)
         "CLASS:PUBLIC",
         "LAST-MODIFIED:20220801T000000Z",
         "LOCATION:Phòng họp số 2",
@@ -595,6 +617,49 @@ def test_override_vevent_lines():
             "LOCATION:Hội trường Tạp chí Cộng sản\\, Hà Nội"} <= set(cancelled)
     assert not any(line.startswith(("RRULE", "EXDATE")) for line in moved + cancelled)
     assert not any(line.startswith("RECURRENCE-ID") for line in master)
+
+
+def master_lines(event) -> dict[str, str]:
+    """The master VEVENT's revision lines: what a client keying on the first component compares."""
+    master = own_lines(blocks(event_to_ical(event), "VEVENT")[0])
+    return {line.split(":")[0]: line for line in master if line.startswith(("DTSTAMP", "LAST-MODIFIED", "SEQUENCE"))}
+
+
+@pytest.mark.parametrize("change", [
+    {"overrides": [MOVED]},
+    {"overrides": [{**MOVED, "starts_at": datetime(2022, 9, 6, 10, tzinfo=HCM), "sequence": 5,
+                    "updated_at": datetime(2022, 8, 2, tzinfo=UTC)}]},
+    {"overrides": [MOVED, CANCELLED]},
+])
+def test_a_changed_override_changes_the_master_vevent(change):
+    """Defect (issue 11): Evolution keys a UID's revision on the first VEVENT (DTSTAMP, LAST-MODIFIED,
+    SEQUENCE); the master stayed the same when an occurrence was moved or cancelled, so it kept the old ones."""
+    before = make_series(overrides=[])
+    after = make_series(**change)
+    assert all(master_lines(after)[name] != line for name, line in master_lines(before).items())
+    assert master_lines(make_series(overrides=[MOVED])) != master_lines(make_series(overrides=[MOVED, CANCELLED]))
+
+
+def test_every_vevent_of_a_series_carries_the_series_sequence():
+    """A client keeps the highest SEQUENCE per instance: none of the series' VEVENTs may show a lower one."""
+    ics = event_to_ical(make_series(sequence=2, overrides=[MOVED, CANCELLED]))
+    assert {line for line in content_lines(ics) if line.startswith("SEQUENCE")} == {"SEQUENCE:4"}
+    assert master_lines(make_series(sequence=2, overrides=[MOVED, CANCELLED]))["DTSTAMP"] == "DTSTAMP:20220801T000000Z"
+
+
+def test_a_hidden_override_still_counts_for_the_series_revision():
+    """cancelled=hide turns a cancelled occurrence into an EXDATE; the master must still show it changed."""
+    hidden = frozenset({"cancelled"})
+    newer = {**CANCELLED, "updated_at": datetime(2022, 8, 9, tzinfo=UTC), "sequence": 6}
+    lines = master_lines(ical_builder.without_statuses(make_series(overrides=[MOVED, newer]), hidden))
+    assert lines == {"DTSTAMP": "DTSTAMP:20220809T000000Z", "LAST-MODIFIED": "LAST-MODIFIED:20220809T000000Z",
+                     "SEQUENCE": "SEQUENCE:6"}
+
+
+def test_a_plain_event_keeps_its_own_revision():
+    """Unchanged events stay byte-identical: only a series' overrides move its master."""
+    assert master_lines(make_event()) == {"DTSTAMP": "DTSTAMP:20200221T040506Z",
+                                          "LAST-MODIFIED": "LAST-MODIFIED:20200221T040506Z", "SEQUENCE": "SEQUENCE:2"}
 
 
 @pytest.mark.parametrize("override, dtstart, dtend", [

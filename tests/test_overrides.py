@@ -37,7 +37,25 @@ def test_move_then_change_then_restore(client, auth, series):
     assert client.delete(url(series, "2026-09-05T14:00:00"), headers=auth).status_code == 204
     assert client.delete(url(series, "2026-09-05T14:00:00"), headers=auth).status_code == 404
     assert client.get(url(series, "2026-09-05T14:00:00")).status_code == 404
-    assert client.get(f"/api/v1/events/{series['id']}").get_json()["sequence"] == 1
+    # Above the override's 2: feeds give every VEVENT of the series its highest SEQUENCE (issue 11).
+    assert client.get(f"/api/v1/events/{series['id']}").get_json()["sequence"] == 3
+
+
+def test_every_override_write_raises_the_series_sequence_and_it_never_falls(client, auth, series):
+    """Issue 11: the master VEVENT carries the series' highest SEQUENCE; a client ignores a lower one."""
+    def feed_sequences():
+        ics = client.get(f"/events/{series['id']}.ics").get_data(as_text=True)
+        return {line for line in ics.splitlines() if line.startswith("SEQUENCE:")}
+
+    seen = []
+    for recurrence_id, body in [("2026-09-05T14:00:00", {"status": "cancelled"}),
+                                ("2027-03-05T14:00:00", {"starts_at": "2027-03-05T15:00:00+07:00"}),
+                                ("2026-09-05T14:00:00", {"status": "tentative"})]:
+        assert client.put(url(series, recurrence_id), headers=auth, json=body).status_code in (200, 201)
+        seen.append(feed_sequences())
+    assert client.delete(url(series, "2027-03-05T14:00:00"), headers=auth).status_code == 204
+    seen.append(feed_sequences())
+    assert seen == [{"SEQUENCE:1"}, {"SEQUENCE:2"}, {"SEQUENCE:3"}, {"SEQUENCE:4"}]
 
 
 def test_writes_are_audited(client, auth, series):

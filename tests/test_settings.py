@@ -12,7 +12,7 @@ from test_web import create_editor, csrf_token, event_form, post_form, sign_in
 
 from calendar_app import clock as app_clock
 from calendar_app import create_app
-from calendar_app.db import get_db, thread_db
+from calendar_app.db import get_db, thread_db, write_transaction
 
 
 def test_secret_key_is_generated_once_into_the_instance_folder(tmp_path):
@@ -123,6 +123,17 @@ def observe_feed_max_age(app):
 def observe_feed_refresh(app):
     client, _auth, _make = _setup(app)
     return Calendar.from_ical(_feed(client).data)["REFRESH-INTERVAL"].to_ical().decode()
+
+
+def observe_feed_retry_after(app):
+    client, _auth, make = _setup(app)
+    event = make.event(**TIMED)
+    with app.app_context():
+        database = get_db()
+        with write_transaction(database):  # a hand edit: the row no code can read
+            database.execute("update events set timezone = 'Mars/Olympus' where id = ?", [event["id"]])
+    response = client.get("/feeds/all.ics")
+    return response.status_code, response.headers["Retry-After"]
 
 
 def observe_feed_past_days(app):
@@ -369,6 +380,7 @@ SETTINGS = [
     ("MAX_CONTENT_LENGTH", 1000, observe_max_content_length, 201, 413),
     ("FEED_MAX_AGE_SECONDS", 60, observe_feed_max_age, "public, max-age=900", "public, max-age=60"),
     ("FEED_REFRESH_SECONDS", 7200, observe_feed_refresh, "PT1H", "PT2H"),
+    ("FEED_RETRY_AFTER_SECONDS", 60, observe_feed_retry_after, (503, "300"), (503, "60")),
     ("FEED_PAST_DAYS", 5, observe_feed_past_days, ["Mười ngày trước"], []),
     ("FEED_CANCELLED_RETENTION_DAYS", 2, observe_cancelled_retention, ["Đã hủy"], []),
     ("OCCURRENCE_WINDOW_MAX_DAYS", 10, observe_occurrence_window, 200, 400),

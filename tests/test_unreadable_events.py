@@ -1,5 +1,8 @@
 """A stored event row no code can read (issue 10 item 2): that one event is skipped, never a 500 for a page or feed.
 
+Feeds do not skip it (issue 11): a feed without one of its events makes sync tools delete it downstream,
+so they answer 503 with Retry-After until the row is mended or deleted.
+
 The bad values are written with plain SQL, as an old release or a hand edit of the database leaves them.
 """
 
@@ -20,8 +23,10 @@ WINDOW = "from=2026-12-01T00:00:00Z&to=2027-01-31T00:00:00Z"
 # Every reader that lists events: each still answers, with the readable event in it.
 LISTS = ("/", "/?month=2026-12", "/organizations/{org}", "/agreements/{agreement}",
          "/api/v1/events", f"/api/v1/events?{WINDOW}", "/api/v1/organizations/{org}/events",
-         "/api/v1/agreements/{agreement}/events", f"/api/v1/occurrences?{WINDOW}",
-         "/feeds/all.ics", "/feeds/organizations/{org}.ics", "/feeds/agreements/{agreement}.ics")
+         "/api/v1/agreements/{agreement}/events", f"/api/v1/occurrences?{WINDOW}")
+# Every feed that holds it: 503, never the feed without it.
+FEEDS = ("/feeds/all.ics", "/feeds/organizations/{org}.ics", "/feeds/agreements/{agreement}.ics",
+         "/feeds/organizations/{org}.ics?cancelled=hide&alarm=PT1H", "/events/{id}.ics")
 # The bad event's own addresses: a clear error for that event (a 409 naming it).
 OWN = ("/events/{id}", "/api/v1/events/{id}")
 
@@ -50,15 +55,31 @@ def test_a_list_answers_without_the_unreadable_event(client, broken, path, caplo
     assert response.status_code == 200, text[:500]
     assert "Hội thảo vẫn hiện" in text
     # A rule is read where it is expanded or written: a list of the indexed occurrences still shows them.
-    if broken["bad"] != "rule" or path.startswith("/feeds/"):
+    if broken["bad"] != "rule":
         assert "Giao ban hỏng" not in text
         assert f"event {broken['id']} cannot be read" in caplog.text
 
 
 @pytest.mark.parametrize("broken", [*BAD_VALUES, "rule"], indirect=True)
-def test_the_unreadable_events_own_feed_is_empty_not_a_failure(client, broken):
-    response = client.get("/events/{id}.ics".format(**broken))
-    assert response.status_code == 200 and "BEGIN:VEVENT" not in response.get_data(as_text=True)
+@pytest.mark.parametrize("path", FEEDS)
+def test_a_feed_holding_the_unreadable_event_answers_503_never_a_partial_feed(app, client, broken, path, caplog):
+    """Defect (issue 11): feeds answered 200 without the event, and subscribers deleted it."""
+    response = client.get(path.format(**broken))
+    assert response.status_code == 503, response.get_data(as_text=True)[:500]
+    assert response.headers["Retry-After"] == str(app.config["FEED_RETRY_AFTER_SECONDS"])
+    assert response.get_json() == {"code": 503, "status": "Service Unavailable",
+                                   "message": "This feed cannot be built right now; try again later."}
+    assert f"Event {broken['id']} cannot be read" in caplog.text
+    assert client.get(path.format(**broken)).status_code == 503  # not cached, not remembered by the shortcut
+
+
+@pytest.mark.parametrize("broken", ["unknown_zone"], indirect=True)
+def test_a_feed_answers_again_once_the_event_is_deleted(client, auth, broken):
+    url = "/feeds/organizations/{org}.ics".format(**broken)
+    assert client.get(url).status_code == 503
+    assert client.delete(f"/api/v1/events/{broken['id']}", headers=auth).status_code == 204
+    response = client.get(url)
+    assert response.status_code == 200 and "Hội thảo vẫn hiện" in response.get_data(as_text=True)
 
 
 @pytest.mark.parametrize("broken", BAD_VALUES, indirect=True)
@@ -77,11 +98,19 @@ def test_the_unreadable_event_can_still_be_deleted(client, auth, broken):
 
 
 @pytest.mark.parametrize("broken", [*BAD_VALUES, "rule"], indirect=True)
-@pytest.mark.parametrize("command", (["rebuild-occurrences"], ["publish-feeds", "{out}"]))
-def test_commands_skip_the_unreadable_event(runner, broken, command, tmp_path, caplog):
-    result = runner.invoke(args=[part.format(out=tmp_path / "out") for part in command])
+def test_rebuild_occurrences_skips_the_unreadable_event(runner, broken, caplog):
+    result = runner.invoke(args=["rebuild-occurrences"])
     assert result.exit_code == 0, (result.output, result.exception)
     assert f"event {broken['id']} cannot be read" in caplog.text
+
+
+@pytest.mark.parametrize("broken", [*BAD_VALUES, "rule"], indirect=True)
+def test_publish_feeds_writes_no_feed_without_the_unreadable_event(runner, broken, tmp_path, caplog):
+    """It publishes what the routes answer: a 503 (issue 11) stops it rather than a partial file going out."""
+    result = runner.invoke(args=["publish-feeds", str(tmp_path / "out")])
+    assert result.exit_code != 0 and "503" in result.output, (result.output, result.exception)
+    assert not (tmp_path / "out" / "feeds" / "organizations" / f"{broken['org']}.ics").exists()
+    assert f"Event {broken['id']} cannot be read" in caplog.text
 
 
 @pytest.mark.parametrize("broken", ["rule"], indirect=True)

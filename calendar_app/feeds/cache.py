@@ -59,20 +59,30 @@ def _snapshot(db):
         db.conn.execute("COMMIT")
 
 
-def assemble(db, meta: ical_builder.CalendarMeta, selection: feed_rows.Selection, base_url: str,
+class IncompleteFeed(Exception):
+    """Some events of a feed cannot be serialised: the feed must not go out without them."""
+
+    def __init__(self, problems: list[UnreadableEvent]):
+        super().__init__("; ".join(map(str, problems)))
+        self.event_ids = [problem.event_id for problem in problems]
+
+
+def assemble(db, meta: ical_builder.CalendarMeta | None, selection: feed_rows.Selection, base_url: str,
              alarm: timedelta | None, hidden: frozenset[str]) -> tuple[bytes, int]:
     """Build a feed from stored templates, serialising only missing or outdated events.
 
-    Returns (body, number of events serialised now).
+    Returns (body, number of events serialised now). Raises IncompleteFeed when an event of the
+    feed cannot be serialised (the others are stored all the same, so that retrying stays cheap).
     """
     build = validators.build_key()
     with _snapshot(db):
         rows = feed_rows.select_feed_events(db, selection, build, hidden)
         missing = [row[0] for row in rows if row[4] is None]
-        built = _templates(db, missing) if missing else {}
-        rows = [row for row in rows if row[4] is not None or row[0] in built]  # unreadable events left out
+        built, problems = _templates(db, missing) if missing else ({}, [])
     if built:
         _store(db, build, [(row[0], row[3], built[row[0]]) for row in rows if row[0] in built])
+    if problems:
+        raise IncompleteFeed(problems)
     zones = {(bool(row[1]), row[2]) for row in rows}
     tzids = set().union(*(ical_builder.tzids_of({"all_day": a, "timezone": tz}) for a, tz in zones))
     templates = b"".join(row[4] if row[4] is not None else _pick(built[row[0]], hidden) for row in rows)
@@ -80,10 +90,11 @@ def assemble(db, meta: ical_builder.CalendarMeta, selection: feed_rows.Selection
             + ical_builder.CALENDAR_FOOTER), len(built)
 
 
-def _templates(db, event_ids: list[int]) -> dict[int, dict]:
-    """Serialise events as templates: {event id: {hidden statuses: template, or None when it equals body's}}."""
-    found = {}
-    for event_id, event in feed_rows.builder_dicts(db, event_ids, ical_builder.BASE_MARK).items():
+def _templates(db, event_ids: list[int]) -> tuple[dict[int, dict], list[UnreadableEvent]]:
+    """Serialise events as templates: ({event id: {hidden statuses: template, or None when it equals
+    body's}}, the events that cannot be serialised)."""
+    found, problems = {}, []
+    for event_id, event in feed_rows.builder_dicts(db, event_ids, ical_builder.BASE_MARK, problems).items():
         statuses = {override["status"] for override in event["overrides"]}
         try:
             found[event_id] = {
@@ -91,8 +102,8 @@ def _templates(db, event_ids: list[int]) -> dict[int, dict]:
                 if not hidden or hidden & statuses else None
                 for hidden in feed_rows.BODY_COLUMNS}
         except ValueError as error:  # icalendar cannot read a stored RRULE that no longer parses
-            UnreadableEvent(event_id, f"its stored rule {event['rrule']!r} is invalid ({error})").warn()
-    return found
+            problems.append(UnreadableEvent(event_id, f"its stored rule {event['rrule']!r} is invalid ({error})"))
+    return found, problems
 
 
 def _pick(bodies: dict, hidden: frozenset[str]) -> bytes:

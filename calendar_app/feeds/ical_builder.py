@@ -25,6 +25,7 @@ __all__ = [
     "event_template",
     "event_to_ical",
     "fill",
+    "series_revision",
     "tzids_of",
     "without_statuses",
 ]
@@ -74,7 +75,7 @@ class CalendarMeta:
     timezone: str = "Asia/Ho_Chi_Minh"
 
 
-def build_calendar(meta: CalendarMeta, events: Iterable[dict], alarm: timedelta | None = None) -> bytes:
+def build_calendar(meta: CalendarMeta | None, events: Iterable[dict], alarm: timedelta | None = None) -> bytes:
     """Build a whole feed exactly as the cache layer rebuilds it from its parts."""
     events = list(events)
     tzids = set().union(*(tzids_of(e) for e in events))
@@ -82,8 +83,11 @@ def build_calendar(meta: CalendarMeta, events: Iterable[dict], alarm: timedelta 
     return calendar_header(meta, tzids) + body + CALENDAR_FOOTER
 
 
-def calendar_header(meta: CalendarMeta, tzids: Iterable[str]) -> bytes:
-    """Serialise everything before the first VEVENT: calendar properties, then sorted VTIMEZONEs."""
+def calendar_header(meta: CalendarMeta | None, tzids: Iterable[str]) -> bytes:
+    """Serialise everything before the first VEVENT: calendar properties, then sorted VTIMEZONEs.
+
+    meta None: an "add this event" file (no name, refresh interval or TTL: not a subscription).
+    """
     properties = _calendar_properties(meta).to_ical()
     if not properties.endswith(CALENDAR_FOOTER):  # the cache contract relies on cutting it off
         raise RuntimeError("icalendar no longer ends a VCALENDAR with END:VCALENDAR")
@@ -116,7 +120,25 @@ def without_statuses(event: Mapping, hidden: frozenset[str]) -> Mapping:
     if not any(o["status"] in hidden for o in overrides):
         return event
     return {**event, "overrides": [o for o in overrides if o["status"] not in hidden],
-            "exdates": [*event["exdates"], *(o["recurrence_id"] for o in overrides if o["status"] in hidden)]}
+            "exdates": [*event["exdates"], *(o["recurrence_id"] for o in overrides if o["status"] in hidden)],
+            "revision": series_revision(event)}  # the hidden ones changed the series too
+
+
+def series_revision(event: Mapping) -> tuple[int, datetime]:
+    """The SEQUENCE and last change of a whole series: its own row's or any override's, whichever is later.
+
+    Evolution (and any client that keys a UID's revision on the first component it meets for it)
+    sees only the master VEVENT's DTSTAMP, LAST-MODIFIED and SEQUENCE; a changed override must
+    change them, or the client keeps the old occurrences. Every VEVENT of the series carries this
+    SEQUENCE: once raised it must never fall for any instance (repositories/overrides.py keeps
+    it rising on every override write).
+    """
+    if "revision" in event:
+        return event["revision"]
+    overrides = (event.get("overrides") or ()) if event.get("rrule") else ()
+    sequence = max([event["sequence"], *(o.get("sequence", 0) for o in overrides)])
+    updated = max([event["updated_at"], *(o["updated_at"] for o in overrides if o.get("updated_at"))])
+    return sequence, updated
 
 
 # --- templates: one stored form per event, completed per request ------------------------------
@@ -224,9 +246,21 @@ def _pieces(line: bytes) -> list[bytes]:
 # --- calendar level ---------------------------------------------------------------------------
 
 
-def _calendar_properties(meta: CalendarMeta) -> Calendar:
-    """Build the VCALENDAR properties with a fixed UID so the header never changes by itself."""
-    cal = Calendar.new(prodid=PRODID, uid=meta.relcalid, calscale="GREGORIAN", method="PUBLISH")
+def _calendar_properties(meta: CalendarMeta | None) -> Calendar:
+    """Build the VCALENDAR properties: a subscription describes itself, an "add this event" file does not.
+
+    No UID and no METHOD (README, "Calendar clients"): vdirsyncer's http storage takes the first
+    UID line of each item it splits off as the item's id, and an RFC 7986 calendar UID comes before
+    every VEVENT's, so the whole feed collapsed into one event; METHOD:PUBLISH obliges an ORGANIZER
+    on every VEVENT (RFC 5546; libical's restriction check rejects them) and turns each event into
+    an invitation from that address. X-WR-RELCALID keeps naming the calendar.
+    """
+    cal = Calendar()  # not Calendar.new(): it always writes a UID, a random one when none is given
+    cal.add("VERSION", "2.0")
+    cal.add("PRODID", PRODID)
+    cal.add("CALSCALE", "GREGORIAN")
+    if meta is None:  # a calendar name, refresh interval or TTL makes Outlook and Apple subscribe
+        return cal
     # Not name=/description=: icalendar 7.3 types NAME, X-WR-CALNAME and X-WR-CALDESC as vUnknown
     # and writes them unescaped (a newline is stopped only by an assert, gone under python -O).
     for prop, value in [
@@ -248,7 +282,11 @@ def _calendar_properties(meta: CalendarMeta) -> Calendar:
 @functools.lru_cache(maxsize=None)
 def _vtimezone(tzid: str) -> bytes:
     """Generate a VTIMEZONE once per zone: it costs tens of milliseconds."""
-    return Timezone.from_tzid(tzid, first_date=TZ_FIRST_DATE, last_date=TZ_LAST_DATE).to_ical()
+    zone = Timezone.from_tzid(tzid, first_date=TZ_FIRST_DATE, last_date=TZ_LAST_DATE)
+    # icalendar notes its range in a COMMENT on the VTIMEZONE itself, where RFC 5545 allows none
+    # (only in STANDARD/DAYLIGHT): libical's restriction check rejects the calendar for it.
+    zone.pop("COMMENT", None)
+    return zone.to_ical()
 
 
 @functools.lru_cache(maxsize=None)
@@ -295,6 +333,7 @@ class _Series:
 
 def _master_event(event: Mapping, series: _Series, alarm: timedelta | None) -> Event:
     """Build the series VEVENT with its rule, exceptions and optional reminder."""
+    sequence, updated_at = series_revision(event)
     ev = _vevent(
         event,
         start=series.start,
@@ -303,8 +342,8 @@ def _master_event(event: Mapping, series: _Series, alarm: timedelta | None) -> E
         location=event.get("location"),
         description=event.get("description"),
         status=event["status"],
-        sequence=event["sequence"],
-        updated_at=event["updated_at"],
+        sequence=sequence,
+        updated_at=updated_at,
     )
     if event.get("rrule"):
         _add_recurrence(ev, event["rrule"], series)
@@ -329,7 +368,7 @@ def _override_event(event: Mapping, series: _Series, override: Mapping, alarm: t
         location=_fallback(override.get("location"), event.get("location")),
         description=_fallback(override.get("description"), event.get("description")),
         status=status,
-        sequence=override.get("sequence", event["sequence"]),
+        sequence=series_revision(event)[0],
         updated_at=override.get("updated_at") or event["updated_at"],
     )
     ev.add("RECURRENCE-ID", recurrence_id)

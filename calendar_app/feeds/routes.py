@@ -13,7 +13,7 @@ from .. import validators
 from ..auth import may_read
 from ..clock import from_stored
 from ..db import get_db
-from ..errors import NotFoundError
+from ..errors import FeedUnavailable, NotFoundError
 from ..links import absolute
 from ..repositories import events, feed_rows, feed_versions
 from . import cache, shortcut, window
@@ -36,7 +36,7 @@ class Target:
     filename: str
     private: bool
     windowed: bool
-    meta: Callable[[], CalendarMeta]
+    meta: Callable[[], CalendarMeta | None]
     selection: Callable[[], dict]
     # Whether the answer depends on the URL alone, so the shortcut may repeat it: not for an internal
     # event shown to a signed-in caller (a private organization feed is keyed by its ?token= URL).
@@ -178,12 +178,12 @@ def event_feed(event_id: int):
     """One event (its series and overrides) for 'add to my calendar' links."""
     params, db, row = _head(feed_rows.event_head, event_id, f"event with id {event_id}",
                             lambda db, head: head.visibility == "public" or may_read(db, events.get(db, event_id)))
-    title, private = row.title, row.visibility != "public"
+    private = row.visibility != "public"
     stamp = row.full if private else row.public
     return _serve(Target(
         key=f"event:{event_id}", scopes=(stamp.scope,), versions=(stamp.version,),
         changed_at=[stamp.changed_at], filename=f"event-{event_id}.ics", private=private, windowed=False, by_url=not private,
-        meta=lambda: _meta(title, "Sự kiện phối hợp", f"event-{event_id}", params),
+        meta=lambda: None,  # "add this event", not a subscription: no calendar name, refresh or TTL
         selection=lambda: {"event_id": event_id, "include_internal": private, "kinds": params.kinds,
                            "hide_cancelled": params.hide_cancelled, "hide_tentative": params.hide_tentative}),
         params, None)
@@ -210,8 +210,12 @@ def _serve(target: Target, params: FeedParams, day) -> Response:
         # Not text/html (Flask's default): no page headers; werkzeug drops the entity headers of a 304.
         return Response(status=304, headers=headers, mimetype="text/calendar")
     if entry is None:
-        body, _built = cache.assemble(get_db(), target.meta(), feed_rows.Selection(**target.selection()), base,
-                                      params.alarm, params.hidden_statuses)
+        try:
+            body, _built = cache.assemble(get_db(), target.meta(), feed_rows.Selection(**target.selection()), base,
+                                          params.alarm, params.hidden_statuses)
+        except cache.IncompleteFeed as error:  # never 200 with fewer events: subscribers would delete them
+            current_app.logger.error("feed %s not served (503): %s", request.path, error)
+            raise FeedUnavailable(config["FEED_RETRY_AFTER_SECONDS"]) from error
         entry = cache.Entry(target.versions, etag, last_modified, body)
         feeds.put(key, entry)
     headers["Content-Disposition"] = f'inline; filename="{target.filename}"'

@@ -191,18 +191,20 @@ def _chunks(ids: list[int]):
         yield ids[start:start + _BATCH]
 
 
-def builder_dicts(db, event_ids: list[int], base_url: str) -> dict[int, dict]:
+def builder_dicts(db, event_ids: list[int], base_url: str,
+                  unreadable: list[UnreadableEvent] | None = None) -> dict[int, dict]:
     """Load events with their agreement, parties, organizations and overrides as ical_builder dicts.
 
-    An unreadable event (stored_event.UnreadableEvent) is logged and left out of the result.
+    An unreadable event (stored_event.UnreadableEvent) is left out of the result: logged, or added
+    to `unreadable` when the caller must not go on without it (a feed).
     """
     result: dict[int, dict] = {}
     for chunk in _chunks(list(event_ids)):
-        result.update(_load_chunk(db, chunk, base_url))
+        result.update(_load_chunk(db, chunk, base_url, unreadable))
     return result
 
 
-def _load_chunk(db, ids: list[int], base_url: str) -> dict[int, dict]:
+def _load_chunk(db, ids: list[int], base_url: str, unreadable: list | None) -> dict[int, dict]:
     marks = ",".join("?" * len(ids))
     rows = list(db.query(f"select * from events where id in ({marks})", ids))
     agreement_ids = sorted({r["agreement_id"] for r in rows if r["agreement_id"] is not None})
@@ -217,8 +219,11 @@ def _load_chunk(db, ids: list[int], base_url: str) -> dict[int, dict]:
     for row in rows:
         try:
             event = to_builder(row, base_url)
-        except UnreadableEvent as error:  # the feed goes out without it
-            error.warn()
+        except UnreadableEvent as error:
+            if unreadable is None:
+                error.warn()
+            else:
+                unreadable.append(error)
             continue
         event["agreement"] = agreements.get(row["agreement_id"])
         event["parties"] = parties.get(row["agreement_id"], [])
@@ -276,7 +281,5 @@ def _builder_overrides(row: dict, stored: list[dict]) -> list[dict]:
         typed = overrides_repo.readable(event, override)
         if typed is None:
             continue  # a stored value the zone cannot show: the feed keeps the series' own occurrence
-        # A client keeps the highest SEQUENCE per instance; the series may have moved past it.
-        typed["sequence"] = max(typed["sequence"], event.sequence)
-        kept.append(typed)
+        kept.append(typed)  # ical_builder.series_revision gives every VEVENT of the series one SEQUENCE
     return kept

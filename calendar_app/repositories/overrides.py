@@ -250,7 +250,7 @@ def put(db, event_id: int, recurrence_text: str, fields: dict, actor: str) -> tu
     existing = _stored(db, event_id, recurrence_id)
     before = represent(event, existing) if existing else None
     # Every change must out-rank what clients hold for this instance and for the series.
-    sequence = max((existing or {}).get("sequence", 0) + 1, event.sequence + 1)
+    sequence = series_sequence(db, event) + 1
     record = {"event_id": event_id, "recurrence_id": recurrence_id, **values,
               "sequence": sequence, "updated_at": now_stored()}
     with feed_versions.changing(db, events={event_id}):
@@ -262,6 +262,15 @@ def put(db, event_id: int, recurrence_text: str, fields: dict, actor: str) -> tu
     return after, existing is None
 
 
+def series_sequence(db, event: StoredEvent) -> int:
+    """At least the SEQUENCE feeds show for every VEVENT of the series (ical_builder.series_revision).
+
+    Feeds give every VEVENT of a series this one SEQUENCE, so a write must go above it, never back.
+    """
+    row = db.execute("select max(sequence) from occurrence_overrides where event_id = ?", [event.id]).fetchone()
+    return max(event.sequence, row[0] or 0)
+
+
 def delete(db, event_id: int, recurrence_text: str, actor: str) -> None:
     """Restore an occurrence to the series; the series' SEQUENCE goes up so clients drop the override."""
     event = _event(db, event_id)
@@ -270,9 +279,10 @@ def delete(db, event_id: int, recurrence_text: str, actor: str) -> None:
     if existing is None:
         raise NotFoundError(f"Occurrence {recurrence_text} of event {event_id} is not overridden.")
     before = represent(event, existing)
+    sequence = series_sequence(db, event) + 1  # read before the override goes: it may hold the highest
     with feed_versions.changing(db, events={event_id}):
         db.execute("delete from occurrence_overrides where event_id = ? and recurrence_id = ?",
                    [event_id, recurrence_id])
-        db["events"].update(event_id, {"sequence": event.sequence + 1, "updated_at": now_stored()})
+        db["events"].update(event_id, {"sequence": sequence, "updated_at": now_stored()})
     audit.record(db, actor, "event", event_id, f"{event.uid}#{before['recurrence_id']}",
                  "restore_occurrence", before, None)
