@@ -11,18 +11,22 @@ THREADS ?= 8
 
 .PHONY: run test check install db openapi messages bench clean
 
-$(STAMP): requirements.txt requirements-dev.txt package.json
+$(STAMP): requirements.txt requirements-dev.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -r requirements-dev.txt
-	npm ci --no-audit --no-fund --silent  # axe-core for the browser tests (package.json)
 	touch $(STAMP)
 
-# ical.js for tests/clients (npm ci writes node_modules/.package-lock.json, newer than the lock file).
-NODE_STAMP := tests/clients/node_modules/.package-lock.json
+# Node packages for the tests only (make run needs no node): axe-core for the browser tests
+# (package.json) and ical.js for tests/clients. npm ci writes node_modules/.package-lock.json,
+# newer than the lock file.
+NODE_STAMPS := node_modules/.package-lock.json tests/clients/node_modules/.package-lock.json
 
-$(NODE_STAMP): tests/clients/package.json tests/clients/package-lock.json
-	npm ci --prefix tests/clients --no-audit --no-fund
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --silent
+
+tests/clients/node_modules/.package-lock.json: tests/clients/package.json tests/clients/package-lock.json
+	npm ci --prefix tests/clients --no-audit --no-fund --silent
 
 install: $(STAMP)
 
@@ -37,10 +41,10 @@ run: db
 	$(BIN)/gunicorn --bind $(HOST):$(PORT) --workers $(WORKERS) --worker-class gthread --threads $(THREADS) \
 	  --timeout 30 --graceful-timeout 20 --keep-alive 5 --access-logfile - wsgi:app
 
-test: $(STAMP) $(NODE_STAMP)
+test: $(STAMP) $(NODE_STAMPS)
 	$(BIN)/python -m pytest
 
-check: $(STAMP)
+check: $(STAMP) $(NODE_STAMPS)
 	$(BIN)/python -m pytest -q -m "not slow" -n 2
 
 openapi: $(STAMP)
@@ -64,4 +68,4 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.run write --db bench/data/events-10000.sqlite3
 
 clean:
-	rm -rf $(VENV) .pytest_cache .hypothesis .schemathesis test-artifacts tests/clients/node_modules
+	rm -rf $(VENV) .pytest_cache .hypothesis .schemathesis test-artifacts node_modules tests/clients/node_modules
