@@ -41,11 +41,13 @@ run: db
 	$(BIN)/gunicorn --bind $(HOST):$(PORT) --workers $(WORKERS) --worker-class gthread --threads $(THREADS) \
 	  --timeout 30 --graceful-timeout 20 --keep-alive 5 --access-logfile - wsgi:app
 
+# Both targets use both cores (pytest-xdist); --dist loadfile keeps a module's tests (and its one
+# browser or server) in one process.
 test: $(STAMP) $(NODE_STAMPS)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2 --dist loadfile
 
 check: $(STAMP) $(NODE_STAMPS)
-	$(BIN)/python -m pytest -q -m "not slow" -n 2
+	$(BIN)/python -m pytest -q -m "not slow" -n 2 --dist loadfile
 
 openapi: $(STAMP)
 	$(BIN)/flask --app calendar_app openapi write --format=json schema/openapi.json
