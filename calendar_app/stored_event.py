@@ -25,8 +25,8 @@ __all__ = ["SCHEDULE_FIELDS", "TEXT_FIELDS", "StoredEvent", "UnreadableEvent", "
 log = logging.getLogger(__name__)
 
 # The free-text columns stored as typed; with the time fields they make what create() and update() take.
-TEXT_FIELDS = ("title", "kind", "description", "location", "url", "status", "visibility", "timezone",
-               "chair", "attendees", "preparation", "note")
+TEXT_FIELDS = ("title", "kind", "description", "location", "url", "status", "status_reason", "visibility",
+               "timezone", "chair", "attendees", "preparation", "note")
 # What the weekly schedule shows of an event besides its time, title and place (issue 12).
 SCHEDULE_FIELDS = ("chair", "attendees", "preparation", "note")
 _UTC = timezone.utc
@@ -97,6 +97,7 @@ class StoredEvent:
     note: str | None
     emphasis: bool
     status: str
+    status_reason: str | None
     visibility: str
     sequence: int
     timezone: str
@@ -132,7 +133,7 @@ class StoredEvent:
             start, end, duration = utc_start.astimezone(local), utc_end.astimezone(local), utc_end - utc_start
             exdates = (() if not stored_exdates or stored_exdates == _NO_EXDATES
                        else tuple(from_stored(v).astimezone(local) for v in json.loads(stored_exdates)))
-        # Hazard: the frozen __init__ sets the 24 fields one object.__setattr__ at a time, which made
+        # Hazard: the frozen __init__ sets the 25 fields one object.__setattr__ at a time, which made
         # an uncached list of 100 events measurably slower; one __dict__ assignment sets them at once,
         # with the cached duration (read for every occurrence) already in it.
         event = _new(cls)
@@ -141,7 +142,7 @@ class StoredEvent:
             "agreement_id": row["agreement_id"], "description": row["description"], "location": row["location"],
             "url": row["url"], "chair": row["chair"], "attendees": row["attendees"],
             "preparation": row["preparation"], "note": row["note"], "emphasis": bool(row["emphasis"]),
-            "status": row["status"], "visibility": row["visibility"],
+            "status": row["status"], "status_reason": row["status_reason"], "visibility": row["visibility"],
             "sequence": row["sequence"], "timezone": row["timezone"], "all_day": all_day,
             "start": start, "end": end, "rrule": row["rrule"], "exdates": exdates,
             "created_at": row["created_at"], "updated_at": row["updated_at"], "duration": duration})
@@ -167,7 +168,8 @@ class StoredEvent:
         timed = not self.all_day
         return {
             "title": self.title, "kind": self.kind, "description": self.description, "location": self.location,
-            "url": self.url, "status": self.status, "visibility": self.visibility, "timezone": self.timezone,
+            "url": self.url, "status": self.status, "status_reason": self.status_reason,
+            "visibility": self.visibility, "timezone": self.timezone,
             **self.schedule(), "emphasis": self.emphasis, "all_day": self.all_day,
             "starts_at": self.start if timed else None, "ends_at": self.end if timed else None,
             "start_date": None if timed else self.start, "end_date": None if timed else self.end,

@@ -458,7 +458,7 @@ def test_status_and_class(status, visibility, expected):
 
 
 @pytest.mark.parametrize("row, message", [
-    (make_event(status="postponed"), "unknown status 'postponed'"),
+    (make_event(status="deferred"), "unknown status 'deferred'"),
     (make_event(visibility="secret"), "unknown visibility 'secret'"),
 ])
 def test_unknown_enum_values_are_named(row, message):

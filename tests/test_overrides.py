@@ -23,7 +23,8 @@ def test_move_then_change_then_restore(client, auth, series):
     assert moved.status_code == 201
     assert moved.get_json() == {
         "event_id": series["id"], "uid": series["uid"], "recurrence_id": "2026-09-05T14:00:00+07:00",
-        "status": "confirmed", "starts_at": "2026-09-06T09:00:00+07:00", "ends_at": "2026-09-06T11:00:00+07:00",
+        "status": "confirmed", "status_reason": None,
+        "starts_at": "2026-09-06T09:00:00+07:00", "ends_at": "2026-09-06T11:00:00+07:00",
         "start_date": None, "end_date": None, "title": None, "location": "Phòng họp Đ2", "description": None,
         "sequence": 1, "updated_at": moved.get_json()["updated_at"],
     }
@@ -74,8 +75,8 @@ def test_writes_are_audited(client, auth, series):
     ("2030-03-05T14:00:00", {"status": "cancelled"}, 404, None),              # after COUNT
     ("2026-09-05", {"status": "cancelled"}, 422, {"recurrence_id": [
         "Not a valid date-time (YYYY-MM-DDTHH:MM:SS, local time of the event)."]}),
-    ("2026-09-05T14:00:00", {"status": "postponed"}, 422, {"status": [
-        "Must be one of: confirmed, tentative, cancelled."]}),
+    ("2026-09-05T14:00:00", {"status": "deferred"}, 422, {"status": [
+        "Must be one of: confirmed, tentative, cancelled, postponed."]}),
     ("2026-09-05T14:00:00", {"starts_at": "2026-09-06T09:00:00+07:00", "ends_at": "2026-09-06T08:00:00+07:00"},
      422, {"ends_at": ["Must be after starts_at."]}),
     ("2026-09-05T14:00:00", {"ends_at": "2026-09-06T08:00:00+07:00"}, 422, {"starts_at": ["Required with ends_at."]}),

@@ -91,7 +91,8 @@ def test_fields_give_back_what_was_written(db, make):
     fields = stored(db, event).fields()
     assert fields == {
         "title": "Hội nghị “Đổi mới sáng tạo”", "kind": "joint_workshop", "description": None, "location": "Đắk Lắk",
-        "url": None, "status": "confirmed", "visibility": "public", "timezone": "Europe/Berlin", "all_day": False,
+        "url": None, "status": "confirmed", "status_reason": None, "visibility": "public",
+        "timezone": "Europe/Berlin", "all_day": False,
         "chair": "Đ/c Bí thư Đảng ủy Khối", "attendees": "Các ban Đảng", "preparation": None, "note": None,
         "emphasis": True,
         "starts_at": datetime(2026, 10, 25, 1, 30, tzinfo=BERLIN),

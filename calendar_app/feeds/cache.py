@@ -95,7 +95,7 @@ def _templates(db, event_ids: list[int]) -> tuple[dict[int, dict], list[Unreadab
     body's}}, the events that cannot be serialised)."""
     found, problems = {}, []
     for event_id, event in feed_rows.builder_dicts(db, event_ids, ical_builder.BASE_MARK, problems).items():
-        statuses = {override["status"] for override in event["overrides"]}
+        statuses = {ical_builder.feed_status(override["status"]) for override in event["overrides"]}
         try:
             found[event_id] = {
                 hidden: ical_builder.event_template(ical_builder.without_statuses(event, hidden))

@@ -55,7 +55,13 @@ SCHEDULE_PROPERTIES = {"chair": "X-CALENDAR-APP-CHAIR", "attendees": "X-CALENDAR
                        "preparation": "X-CALENDAR-APP-PREPARATION", "note": "X-CALENDAR-APP-NOTE"}
 EMPHASIS_PROPERTY = "X-CALENDAR-APP-EMPHASIS"
 ROLE_LABELS = {"signatory": "bên ký kết", "party": "bên tham gia", "witness": "chứng kiến"}
-STATUSES = {"confirmed": STATUS.CONFIRMED, "tentative": STATUS.TENTATIVE, "cancelled": STATUS.CANCELLED}
+# RFC 5545 has no "postponed": a postponed meeting does not take place at the time the feed gives,
+# and TENTATIVE would tell attendees to keep the slot, so clients get CANCELLED (struck through,
+# no reminder) and the first DESCRIPTION line says "Hoãn" with the reason; when it is set again it
+# comes back CONFIRMED with a higher SEQUENCE. A feed that hides cancelled events hides these too.
+STATUSES = {"confirmed": STATUS.CONFIRMED, "tentative": STATUS.TENTATIVE, "cancelled": STATUS.CANCELLED,
+            "postponed": STATUS.CANCELLED}
+STATUS_LINES = {"cancelled": "Đã hủy", "postponed": "Hoãn", "tentative": "Dự kiến"}
 CLASSES = {"public": CLASS.PUBLIC, "internal": CLASS.PRIVATE}
 
 # RFC 5545 TEXT forbids these CONTROLs; icalendar writes them raw and strict parsers reject the feed.
@@ -114,13 +120,19 @@ def event_to_ical(event: Mapping, alarm: timedelta | None = None) -> bytes:
     return b"".join(component.to_ical() for component in components)
 
 
+def feed_status(status: str) -> str:
+    """The status a feed filter sees: a postponed occurrence is as cancelled as its STATUS says."""
+    return "cancelled" if status == "postponed" else status
+
+
 def without_statuses(event: Mapping, hidden: frozenset[str]) -> Mapping:
     """Leave out the overridden occurrences whose status is hidden (cancelled=hide): they become EXDATEs."""
     overrides = event.get("overrides") or ()
-    if not any(o["status"] in hidden for o in overrides):
+    if not any(feed_status(o["status"]) in hidden for o in overrides):
         return event
-    return {**event, "overrides": [o for o in overrides if o["status"] not in hidden],
-            "exdates": [*event["exdates"], *(o["recurrence_id"] for o in overrides if o["status"] in hidden)],
+    return {**event, "overrides": [o for o in overrides if feed_status(o["status"]) not in hidden],
+            "exdates": [*event["exdates"],
+                        *(o["recurrence_id"] for o in overrides if feed_status(o["status"]) in hidden)],
             "revision": series_revision(event)}  # the hidden ones changed the series too
 
 
@@ -342,6 +354,7 @@ def _master_event(event: Mapping, series: _Series, alarm: timedelta | None) -> E
         location=event.get("location"),
         description=event.get("description"),
         status=event["status"],
+        reason=event.get("status_reason"),
         sequence=sequence,
         updated_at=updated_at,
     )
@@ -368,6 +381,8 @@ def _override_event(event: Mapping, series: _Series, override: Mapping, alarm: t
         location=_fallback(override.get("location"), event.get("location")),
         description=_fallback(override.get("description"), event.get("description")),
         status=status,
+        # The override's own reason only: the series' reason explains the series' status, not this one's.
+        reason=override.get("status_reason") if override.get("status") else event.get("status_reason"),
         sequence=series_revision(event)[0],
         updated_at=override.get("updated_at") or event["updated_at"],
     )
@@ -391,7 +406,7 @@ def _override_span(series: _Series, override: Mapping, recurrence_id: date | dat
 
 
 def _vevent(
-    event: Mapping, *, start, end, title, location, description, status, sequence, updated_at
+    event: Mapping, *, start, end, title, location, description, status, reason, sequence, updated_at
 ) -> Event:
     """Build a VEVENT with the properties master and overrides share; text escaped by icalendar."""
     stamp = _utc(updated_at)
@@ -404,7 +419,7 @@ def _vevent(
         start=start,
         end=end,
         summary=_text(title),
-        description=_text(_description(event, description)),
+        description=_text(_description(event, description, status, reason)),
         location=_text(location) if location else None,
         url=_uri(event.get("url") or event["page_url"]),
         categories=[KIND_LABELS.get(event["kind"], KIND_LABELS["other"])],
@@ -428,7 +443,7 @@ def _add_schedule_properties(ev: Event, event: Mapping) -> None:
 
 def _add_alarm(ev: Event, alarm: timedelta | None, title: str, status: str) -> None:
     """Remind before the start, except for occurrences that will not happen."""
-    if alarm is not None and status != "cancelled":
+    if alarm is not None and STATUSES.get(status) != STATUS.CANCELLED:
         ev.add_component(Alarm.new_display(description=_text(title), trigger=-alarm))
 
 
@@ -468,11 +483,20 @@ def _sorted_overrides(event: Mapping, series: _Series) -> list[Mapping]:
 # --- text -------------------------------------------------------------------------------------
 
 
-def _description(event: Mapping, text: str | None) -> str:
-    """Append the schedule's fields, the agreement, the parties and the links to the event's own description."""
+def _description(event: Mapping, text: str | None, status: str, reason: str | None) -> str:
+    """Put the status in words first (a postponed STATUS reads CANCELLED), then the description, the schedule's
+    fields, the agreement, the parties and the links."""
     schedule = "\n".join(schedule_lines(event))
     details = "\n".join(_detail_lines(event))
-    return "\n\n".join(part for part in (text, schedule, details) if part)
+    return "\n\n".join(part for part in (_status_line(status, reason), text, schedule, details) if part)
+
+
+def _status_line(status: str, reason: str | None) -> str | None:
+    """Say "Hoãn: <reason>": always for postponed, for the others only when a reason is given."""
+    word = STATUS_LINES.get(status)
+    if word is None or (reason is None and status != "postponed"):
+        return None
+    return f"{word}: {reason}" if reason else word
 
 
 def schedule_lines(event: Mapping) -> Iterable[str]:

@@ -5,6 +5,7 @@ import uuid
 from .. import eventtime
 from ..clock import now_stored, to_stored
 from ..errors import NotFoundError, ValidationFailed
+from ..schemas.events import WITHDRAWN_STATUSES
 from ..stored_event import TEXT_FIELDS, StoredEvent, UnreadableEvent, readable
 from ..text import fold
 from . import audit, feed_versions, occurrence_index
@@ -85,8 +86,8 @@ def represent_row(row: dict, agreement_slug: str | None, organization_slugs: lis
         "id": event.id, "uid": event.uid, "title": event.title, "kind": event.kind,
         "agreement": agreement_slug, "organizations": organization_slugs,
         "description": event.description, "location": event.location, "url": event.url,
-        "status": event.status, "visibility": event.visibility, "sequence": event.sequence,
-        **event.schedule(), "emphasis": event.emphasis,
+        "status": event.status, "status_reason": event.status_reason, "visibility": event.visibility,
+        "sequence": event.sequence, **event.schedule(), "emphasis": event.emphasis,
         "all_day": event.all_day,
         "starts_at": event.start.isoformat() if timed else None,
         "ends_at": event.end.isoformat() if timed else None,
@@ -139,7 +140,7 @@ def create(db, fields: dict, actor: str) -> dict:
     row = {**_stored_fields(fields), "id": event_id,
            "uid": fields.get("uid") or new_uid(), "agreement_id": agreement_id,
            "sequence": 0, "created_at": now, "updated_at": now,
-           "cancelled_at": now if fields.get("status") == "cancelled" else None}
+           "cancelled_at": now if fields.get("status") in WITHDRAWN_STATUSES else None}
     with feed_versions.changing(db, events={event_id}):
         db["events"].insert(row)
         db["event_organizations"].insert_all({"event_id": event_id, "organization_id": o} for o in organization_ids)
@@ -158,9 +159,10 @@ def update(db, event_id: int, fields: dict, actor: str) -> dict:
     rescheduled = any(values.get(k) != before_row.get(k) for k in SEQUENCE_FIELDS)
     values.update(agreement_id=agreement_id, updated_at=now_stored(),
                   sequence=before_row["sequence"] + (1 if rescheduled else 0))
-    if values["status"] == "cancelled" and before_row["status"] != "cancelled":
+    # cancelled_at: since when the event is withdrawn (feeds keep withdrawn events for a while).
+    if values["status"] in WITHDRAWN_STATUSES and before_row["status"] not in WITHDRAWN_STATUSES:
         values["cancelled_at"] = values["updated_at"]
-    elif values["status"] != "cancelled":
+    elif values["status"] not in WITHDRAWN_STATUSES:
         values["cancelled_at"] = None
     with feed_versions.changing(db, events={event_id}):
         db["events"].update(event_id, values)

@@ -4,12 +4,15 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from ..clock import from_stored
+from ..schemas.events import WITHDRAWN_STATUSES
 from ..stored_event import StoredEvent, UnreadableEvent
 from . import feed_versions
 from . import overrides as overrides_repo
 
 # SQLite allows 32766 host parameters; stay well below it per batch.
 _BATCH = 5000
+# The withdrawn statuses as an SQL list, written from the schema's own codes (no user text).
+_WITHDRAWN = "(" + ", ".join(f"'{status}'" for status in WITHDRAWN_STATUSES) + ")"
 
 
 @dataclass(frozen=True)
@@ -115,7 +118,8 @@ def _where(selection: Selection) -> tuple[list[str], list]:
     for clause, value in (
             ("e.id = ?", selection.event_id),
             ("e.agreement_id = ?", selection.agreement_id),
-            ("(e.status != 'cancelled' or coalesce(e.cancelled_at, e.updated_at) >= ?)", selection.cancelled_since)):
+            (f"(e.status not in {_WITHDRAWN} or coalesce(e.cancelled_at, e.updated_at) >= ?)",
+             selection.cancelled_since)):
         if value is not None:
             where.append(clause)
             params.append(value)
@@ -128,8 +132,9 @@ def _where(selection: Selection) -> tuple[list[str], list]:
     if selection.kinds:
         where.append(f"e.kind in ({','.join('?' * len(selection.kinds))})")
         params += list(selection.kinds)
-    where += [f"e.status != '{status}'" for status, hide in (("cancelled", selection.hide_cancelled),
-                                                            ("tentative", selection.hide_tentative)) if hide]
+    # A postponed event reads STATUS:CANCELLED in feeds: hiding cancelled events hides it too.
+    where += [clause for clause, hide in ((f"e.status not in {_WITHDRAWN}", selection.hide_cancelled),
+                                          ("e.status != 'tentative'", selection.hide_tentative)) if hide]
     if selection.range_end_from is not None:
         # Events that ended before it are left out; but an override may move an occurrence past the
         # series' own end, and the series stays while that occurrence lasts.
@@ -259,8 +264,8 @@ def to_builder(row: dict, base_url: str) -> dict:
         "id": event.id, "uid": event.uid, "title": event.title, "kind": event.kind,
         "description": event.description, "location": event.location, "url": event.url,
         **event.schedule(), "emphasis": event.emphasis,
-        "status": event.status, "visibility": event.visibility, "sequence": event.sequence,
-        "all_day": event.all_day,
+        "status": event.status, "status_reason": event.status_reason, "visibility": event.visibility,
+        "sequence": event.sequence, "all_day": event.all_day,
         "starts_at": event.start if timed else None, "ends_at": event.end if timed else None,
         "timezone": event.timezone,
         "start_date": None if timed else event.start, "end_date": None if timed else event.end,

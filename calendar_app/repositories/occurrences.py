@@ -169,7 +169,8 @@ def represent_occurrence(event: dict, occurrence: Occurrence) -> dict:
     start = occurrence.start.isoformat()
     return {
         "event_id": event["id"], "uid": event["uid"], "title": event["title"], "kind": event["kind"],
-        "status": event["status"], "agreement": event["agreement"], "organizations": event["organizations"],
+        "status": event["status"], "status_reason": event["status_reason"], "agreement": event["agreement"],
+        "organizations": event["organizations"],
         "location": event["location"], "all_day": all_day, "timezone": event["timezone"],
         "start": start,
         # All-day occurrences report their inclusive last day, as events do.
@@ -187,6 +188,7 @@ class OverriddenOccurrence(Occurrence):
     """An occurrence as one override changed it."""
 
     status: str = "confirmed"
+    status_reason: str | None = None
     title: str | None = None
     location: str | None = None
 
@@ -285,7 +287,8 @@ def _moved(event: StoredEvent, override: dict, occurrence: Occurrence) -> Overri
         start = values["starts_at"] or occurrence.start
         end = values["ends_at"] or start + (occurrence.end - occurrence.start)
     return OverriddenOccurrence(start, end, occurrence.recurrence_id, status=values["status"],
-                                title=values["title"], location=values["location"])
+                                status_reason=values["status_reason"], title=values["title"],
+                                location=values["location"])
 
 
 def _overlaps(occurrence: Occurrence, event: StoredEvent, lo: datetime, hi: datetime) -> bool:
@@ -299,6 +302,6 @@ def overlay(representation: dict, occurrence) -> dict:
     """Show an overridden occurrence's own status, title and place in the occurrences API."""
     if not isinstance(occurrence, OverriddenOccurrence):
         return representation
-    return {**representation, "status": occurrence.status,
+    return {**representation, "status": occurrence.status, "status_reason": occurrence.status_reason,
             "title": occurrence.title if occurrence.title is not None else representation["title"],
             "location": occurrence.location if occurrence.location is not None else representation["location"]}

@@ -89,7 +89,7 @@ def typed(event: StoredEvent, override: dict) -> dict:
     try:
         return {
             "recurrence_id": event.recurrence_value(override["recurrence_id"]),
-            "status": override["status"],
+            "status": override["status"], "status_reason": override["status_reason"],
             "starts_at": _local(override["starts_at"], tz), "ends_at": _local(override["ends_at"], tz),
             "start_date": date.fromisoformat(override["start_date"]) if override["start_date"] else None,
             "end_date": date.fromisoformat(override["end_date"]) if override["end_date"] else None,
@@ -133,7 +133,7 @@ def represent(event: StoredEvent, override: dict) -> dict:
     return {
         "event_id": event.id, "uid": event.uid,
         "recurrence_id": values["recurrence_id"].isoformat(),
-        "status": values["status"],
+        "status": values["status"], "status_reason": values["status_reason"],
         "starts_at": local_iso(values["starts_at"]), "ends_at": local_iso(values["ends_at"]),
         "start_date": override["start_date"], "end_date": override["end_date"],
         "title": override["title"], "location": override["location"], "description": override["description"],
@@ -148,8 +148,8 @@ def _represent_stored(event: StoredEvent, override: dict) -> dict:
     except (OverflowError, ValueError):
         recurrence_id = override["recurrence_id"]
     return {"event_id": event.id, "uid": event.uid, "recurrence_id": recurrence_id, "status": override["status"],
-            **{k: override[k] for k in ("starts_at", "ends_at", "start_date", "end_date", "title", "location",
-                                        "description", "sequence", "updated_at")}}
+            **{k: override[k] for k in ("status_reason", "starts_at", "ends_at", "start_date", "end_date", "title",
+                                        "location", "description", "sequence", "updated_at")}}
 
 
 def _event(db, event_id: int) -> StoredEvent:
@@ -216,7 +216,9 @@ _TIME_FIELDS = {
 def _stored_values(event: StoredEvent, fields: dict) -> dict:
     """Check the new times against the series and return column values."""
     errors = {}
-    values = {"status": fields.get("status") or "confirmed",
+    status = fields.get("status") or "confirmed"
+    reason = (fields.get("status_reason") or None) if status != "confirmed" else None
+    values = {"status": status, "status_reason": reason,
               "title": fields.get("title"), "location": fields.get("location"),
               "description": fields.get("description"),
               "starts_at": None, "ends_at": None, "start_date": None, "end_date": None}

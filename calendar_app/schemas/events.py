@@ -12,7 +12,11 @@ from .common import (EARLIEST_YEAR, LATEST_YEAR, CommaList, Day, ListEnvelopeSch
                      WebUrl, check_year)
 
 EVENT_KINDS = ("signing_ceremony", "joint_workshop", "volunteer_program", "review_meeting", "other")
-EVENT_STATUSES = ("confirmed", "tentative", "cancelled")
+EVENT_STATUSES = ("confirmed", "tentative", "cancelled", "postponed")
+# The statuses of an event or occurrence that will not take place at its listed time.
+WITHDRAWN_STATUSES = ("cancelled", "postponed")
+STATUS_REASON_DOC = {"description": "Why it was cancelled or postponed (optional); cleared when status is confirmed",
+                     "example": "Lãnh đạo bận họp đột xuất"}
 VISIBILITIES = ("public", "internal")
 EXAMPLE_TIMEZONE = "Asia/Ho_Chi_Minh"
 
@@ -46,6 +50,7 @@ class EventInSchema(Schema):
     note = Text(allow_none=True, max_length=2000, metadata={"description": "A note for the schedule (ghi chú)"})
     emphasis = fields.Boolean(load_default=False, metadata={"description": "Shown in bold on the weekly schedule"})
     status = fields.String(load_default="confirmed", validate=validate.OneOf(EVENT_STATUSES))
+    status_reason = Text(allow_none=True, max_length=500, metadata=STATUS_REASON_DOC)
     visibility = fields.String(load_default="public", validate=validate.OneOf(VISIBILITIES))
     all_day = fields.Boolean(load_default=False)
     starts_at = Instant(allow_none=True, metadata={"example": "2020-03-05T14:00:00+07:00"})
@@ -104,6 +109,8 @@ class EventInSchema(Schema):
         data["rrule"] = normalize_rrule(data["rrule"], start) if data.get("rrule") else None
         for key in ("description", "location", "url", "agreement", *SCHEDULE_FIELDS):
             data[key] = data.get(key) or None
+        # A reason belongs to a withdrawn or tentative event: restoring to confirmed drops it.
+        data["status_reason"] = (data.get("status_reason") or None) if data["status"] != "confirmed" else None
         return data
 
 
@@ -191,6 +198,7 @@ class EventFactsSchema(Schema):
     title = fields.String(required=True)
     kind = fields.String(required=True)
     status = fields.String(required=True)
+    status_reason = fields.String(allow_none=True)
     agreement = fields.String(allow_none=True)
     organizations = fields.List(fields.String(), required=True)
     location = fields.String(allow_none=True)

@@ -3,13 +3,14 @@
 from marshmallow import Schema, fields, validate
 
 from .common import Day, Text
-from .events import EVENT_STATUSES, Instant
+from .events import EVENT_STATUSES, STATUS_REASON_DOC, Instant
 
 
 class OverrideInSchema(Schema):
     """New values for one occurrence; a field left out (or null) keeps the series' value."""
 
     status = fields.String(load_default="confirmed", validate=validate.OneOf(EVENT_STATUSES))
+    status_reason = Text(allow_none=True, max_length=500, metadata=STATUS_REASON_DOC)
     starts_at = Instant(allow_none=True, metadata={"example": "2026-09-16T09:00:00+07:00"})
     ends_at = Instant(allow_none=True)
     start_date = Day(allow_none=True, metadata={"description": "All-day series only"})
@@ -26,6 +27,7 @@ class OverrideSchema(Schema):
     uid = fields.String(required=True)
     recurrence_id = fields.String(required=True, metadata={"description": "Original start of the occurrence"})
     status = fields.String(required=True)
+    status_reason = fields.String(allow_none=True)
     starts_at = fields.String(allow_none=True)
     ends_at = fields.String(allow_none=True)
     start_date = fields.String(allow_none=True)

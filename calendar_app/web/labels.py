@@ -8,7 +8,8 @@ from .i18n import gettext as _
 LABELS = {
     "event_kind": {"signing_ceremony": "Signing ceremony", "joint_workshop": "Joint workshop",
                    "volunteer_program": "Volunteer program", "review_meeting": "Review meeting", "other": "Other"},
-    "status": {"confirmed": "Confirmed", "tentative": "Tentative", "cancelled": "Cancelled"},
+    "status": {"confirmed": "Confirmed", "tentative": "Tentative", "cancelled": "Cancelled",
+               "postponed": "Postponed"},
     "visibility": {"public": "Public", "internal": "Internal (signed-in staff only)"},
     "agreement_kind": {"regulation": "Coordination regulation", "program": "Coordination program",
                        "plan": "Specific yearly program", "memorandum": "Memorandum", "other": "Other"},
