@@ -261,7 +261,9 @@ def test_anonymous_form_posts_change_nothing(seeded, client):
     csrf = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/login").get_data(as_text=True)).group(1)
     form = {"csrf_token": csrf, "title": "Giả mạo", "name": "Giả mạo", "kind": "other",
             "starts_at": "2026-12-15T08:30", "ends_at": "2026-12-15T09:30"}
-    for path in ("/events/new", "/events/1/edit", "/events/1/cancel", "/organizations/new",
+    for path in ("/events/new", "/events/1/edit", "/events/1/cancel", "/events/1/postpone", "/events/1/restore",
+                 "/events/1/delete", "/events/1/occurrences/2020-03-05T14:00:00/cancel",
+                 "/events/1/occurrences/2020-03-05T14:00:00/edit", "/organizations/new",
                  "/organizations/tap-chi-cong-san/edit", "/organizations/tap-chi-cong-san/feed-token",
                  "/agreements/new"):
         response = client.post(path, data=form)

@@ -77,7 +77,7 @@ def test_one_occurrence_is_postponed_with_its_own_reason(client, auth, series):
                      json={"status": "postponed", "status_reason": REASON})
     assert put.status_code == 201
     assert (put.get_json()["status"], put.get_json()["status_reason"]) == ("postponed", REASON)
-    listed = client.get(f"/api/v1/occurrences?from=2026-12-01T00:00:00%2B07:00&to=2027-03-01T00:00:00%2B07:00")
+    listed = client.get("/api/v1/occurrences?from=2026-12-01T00:00:00%2B07:00&to=2027-03-01T00:00:00%2B07:00")
     statuses = [(o["start"][:10], o["status"], o["status_reason"]) for o in listed.get_json()["items"]]
     assert statuses == [("2026-12-04", "confirmed", None), ("2027-01-04", "postponed", REASON),
                         ("2027-02-04", "confirmed", None)]

@@ -13,7 +13,7 @@ from .errors import api_error_page, http_error_page
 from .i18n import (current_language, format_date, format_datetime, format_day, gettext, remember_language,
                    weekday_heads)
 from .days import day_facts
-from .labels import choices, label
+from .labels import choices, label, status_mark
 
 
 def language_url(language: str) -> str:
@@ -35,7 +35,8 @@ def csrf_error(error: CSRFError):
 
 def init_app(app) -> None:
     """Register the pages, their CSRF protection, headers, language and error pages."""
-    from . import account, editing, holiday_pages, pages, week  # noqa: F401  (they add their routes to bp)
+    # Each adds its routes to bp.
+    from . import account, editing, event_actions, holiday_pages, occurrence_actions, pages, week  # noqa: F401
 
     i18n.init_app(app)
     security.init_app(app)
@@ -45,6 +46,6 @@ def init_app(app) -> None:
     app.after_request(remember_language)
     app.context_processor(page_context)
     app.jinja_env.globals.update(_=gettext, label=label, choices=choices, weekday_heads=weekday_heads,
-                                 day_facts=day_facts)
+                                 day_facts=day_facts, status_mark=status_mark)
     app.jinja_env.filters.update(vdate=format_date, vday=format_day, vdatetime=format_datetime, isodate=date.fromisoformat,
                                  zip=lambda left, right: list(zip(left, right)))

@@ -1,4 +1,4 @@
-"""The forms that change data: events (with cancel), organizations, agreements, private feed tokens.
+"""The forms that change data: events, organizations, agreements, private feed tokens.
 
 Each form is turned into the API's JSON shape and loaded with the API's own schema, so the
 rules are the same; nothing is written unless the whole form is valid, and then in one
@@ -104,21 +104,6 @@ def event_edit(event_id):
     if request.method == "POST":
         return save_event(event_id)
     return render_event_form(event_form_values(event), {}, event)
-
-
-@bp.route("/events/<int:event_id>/cancel", methods=["POST"])
-@editor_required
-def event_cancel(event_id):
-    """Mark an event cancelled (kept, so subscribed calendars show the cancellation)."""
-    def cancel(db):
-        current = events.get(db, event_id)
-        fields = events.stored_to_fields(events.get_row(db, event_id))
-        fields.update(agreement=current["agreement"], organizations=current["organizations"], status="cancelled")
-        return events.update(db, event_id, fields, actor())
-
-    _saved, errors = write(cancel)
-    flash(_("The event was cancelled.") if errors is None else _("The event could not be cancelled."))
-    return redirect(url_for("web.event_page", event_id=event_id))
 
 
 def render_organization_form(values: dict, errors: dict, organization: dict | None, status: int = 200):

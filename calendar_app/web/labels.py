@@ -1,7 +1,7 @@
 """Words shown for the stored codes (kinds, statuses, roles), as English messages to translate."""
 
 from ..schemas.agreements import AGREEMENT_KINDS, PARTY_ROLES
-from ..schemas.events import EVENT_KINDS, EVENT_STATUSES, VISIBILITIES
+from ..schemas.events import EVENT_KINDS, EVENT_STATUSES, VISIBILITIES, WITHDRAWN_STATUSES
 from ..schemas.organizations import ORGANIZATION_KINDS
 from .i18n import gettext as _
 
@@ -35,3 +35,14 @@ def choices(group: str) -> list[tuple[str, str]]:
     """(code, label) pairs in the schema's order, for a select."""
     codes = CODES.get(group) or tuple(LABELS[group])
     return [(code, label(group, code)) for code in codes]
+
+
+def status_mark(status: str, reason: str | None = None) -> dict | None:
+    """How every page marks a status in words (month chips, lists, timelines): None when confirmed.
+
+    `struck`: the event or occurrence will not take place at its time (cancelled, postponed).
+    """
+    if status == "confirmed":
+        return None
+    return {"code": status, "label": label("status", status), "reason": reason or None,
+            "struck": status in WITHDRAWN_STATUSES}

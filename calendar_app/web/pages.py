@@ -47,8 +47,7 @@ def occurrence_view(item: dict) -> dict:
         start, end = datetime.fromisoformat(item["start"]), datetime.fromisoformat(item["end"])
         first = start.date()
         last = max(first, (end - timedelta(microseconds=1)).date())
-    return {**item, "first_day": first, "last_day": last, "when": format_span(start, end),
-            "cancelled": item["status"] == "cancelled"}
+    return {**item, "first_day": first, "last_day": last, "when": format_span(start, end)}
 
 
 def find_occurrences(filters: dict, start: datetime, end: datetime, limit: int) -> tuple[list[dict], str | None]:
@@ -224,8 +223,8 @@ def agreement_page(slug):
     agreement = agreements.get(db, slug)
     parent = agreements.get(db, agreement["parent"]) if agreement["parent"] else None
     items, _total = occurrences.list_events(db, {"agreement": slug, "include_internal": signed_in()}, 500, 0)
-    timeline = [{**e, "when": event_when(e), "repetition": describe_repetition(e["rrule"], e["timezone"]),
-                 "cancelled": e["status"] == "cancelled"} for e in items]
+    timeline = [{**e, "when": event_when(e), "repetition": describe_repetition(e["rrule"], e["timezone"])}
+                for e in items]
     return render_template("agreement.html", agreement=agreement, parent=parent, timeline=timeline,
                            signing=[p for p in agreement["parties"] if p["role"] != "witness"],
                            witnesses=[p for p in agreement["parties"] if p["role"] == "witness"],
