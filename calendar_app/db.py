@@ -18,7 +18,7 @@ from flask import current_app, g
 from flask.cli import with_appcontext
 from sqlite_utils import Database, Migrations
 
-from . import caches
+from . import caches, collation
 from .errors import DatabaseUnavailable
 from .repositories import occurrence_index
 from .transactions import write_transaction  # noqa: F401  (re-exported: callers import it from here)
@@ -45,6 +45,8 @@ def connect(path: str, busy_timeout_ms: int = 10000, create: bool = True, wal: b
     else:
         conn = sqlite3.connect(Path(path).absolute().as_uri() + "?mode=rw", uri=True,
                                timeout=busy_timeout_ms / 1000, check_same_thread=False)
+    # Every connection sorts names the Vietnamese way: ORDER BY name COLLATE vi (collation.py).
+    conn.create_collation(collation.COLLATION, collation.compare)
     db = Database(conn)
     db.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
     db.execute("PRAGMA foreign_keys = ON")

@@ -3,6 +3,7 @@
 import secrets
 
 from ..clock import now_stored
+from ..collation import COLLATION
 from ..errors import ConflictError, ValidationFailed
 from ..text import fold
 from . import audit, feed_versions, tokens
@@ -70,7 +71,7 @@ def list_organizations(db, parent: str | None = None, q: str | None = None,
         params.extend(clause_params)
     sql_where = (" where " + " and ".join(where)) if where else ""
     total = db.execute(f"select count(*) from organizations{sql_where}", params).fetchone()[0]
-    rows = db.query(f"select * from organizations{sql_where} order by name, id limit ? offset ?",
+    rows = db.query(f"select * from organizations{sql_where} order by name collate {COLLATION}, id limit ? offset ?",
                     [*params, limit, offset])
     return [_represent(db, row) for row in rows], total
 

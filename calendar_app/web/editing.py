@@ -8,6 +8,7 @@ write transaction through the same repository functions the API uses.
 from flask import flash, redirect, render_template, request, url_for
 from marshmallow import ValidationError
 
+from ..collation import sorted_vi
 from ..db import get_db, write_transaction
 from ..errors import ConflictError, ValidationFailed
 from ..eventtime import known_timezones
@@ -56,7 +57,7 @@ def choice_lists() -> dict:
     """The organizations and agreements the selects offer."""
     db = get_db()
     return {"all_organizations": organizations.list_organizations(db, limit=500)[0],
-            "all_agreements": agreements.list_agreements(db, {}, 500, 0)[0]}
+            "all_agreements": sorted_vi(agreements.list_agreements(db, {}, 500, 0)[0], key=lambda a: a["title"])}
 
 
 def render_event_form(values: dict, errors: dict, event: dict | None, status: int = 200):

@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta
 from flask import current_app, render_template, request, send_from_directory, url_for
 
 from .. import links
+from ..collation import sorted_vi
 from ..clock import utc_now
 from ..db import get_db
 from ..errors import BadRequest, NotFoundError
@@ -143,7 +144,7 @@ def home():
         next_url=url_for("web.home", month=shifted(year, month, 1), **chosen),
         this_month_url=url_for("web.home", **chosen), chosen=chosen,
         organizations=organizations.list_organizations(db, limit=500)[0],
-        agreements=agreements.list_agreements(db, {}, 500, 0)[0])
+        agreements=sorted_vi(agreements.list_agreements(db, {}, 500, 0)[0], key=lambda a: a["title"]))
 
 
 def visible_event(event_id: int) -> dict:
@@ -174,7 +175,7 @@ def event_page(event_id):
     db = get_db()
     event = visible_event(event_id)
     agreement = agreements.get(db, event["agreement"]) if event["agreement"] else None
-    members = [organizations.get(db, slug) for slug in event["organizations"]]
+    members = sorted_vi((organizations.get(db, slug) for slug in event["organizations"]), key=lambda o: o["name"])
     upcoming = next_occurrences(event_id, 10) if event["rrule"] else []
     unreadable = [o["recurrence_id"] for o in overrides.list_for_event(db, event_id) if "problem" in o] \
         if event["rrule"] else []
