@@ -75,6 +75,9 @@ DEFAULTS = {
     # Swagger UI's validator badge (standalone layout) would call validator.swagger.io: keep the page offline.
     "OPENAPI_SWAGGER_UI_CONFIG": {"validatorUrl": None},
     "WTF_CSRF_TIME_LIMIT": None,  # a form left open over lunch still submits
+    # The footer of every page: the office that publishes the calendar, and whom to contact (None: no line).
+    "PUBLISHING_OFFICE": "Văn phòng cơ quan",
+    "PUBLISHING_CONTACT": None,  # e.g. "Phòng Tổng hợp, 024 3825 0000, vanphong@example.vn"
 }
 
 ENV_PREFIX = "CALENDAR_APP"

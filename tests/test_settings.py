@@ -1,5 +1,6 @@
 """Configuration: defaults, the generated secret key, and CALENDAR_APP_* environment variables."""
 
+import re
 import stat
 import urllib.request
 from datetime import datetime, timedelta, timezone
@@ -251,6 +252,12 @@ def observe_samesite(app):
     return client.get_cookie("session").same_site
 
 
+def observe_footer(app):
+    """The footer line of a page, as text."""
+    html = app.test_client().get("/organizations").get_data(as_text=True)
+    return re.sub(r"<[^>]+>", "", re.search(r'<p class="publisher">(.*?)</p>', html).group(1))
+
+
 def observe_api_title(app):
     client, _auth, _make = _setup(app)
     return client.get("/api/v1/openapi.json").get_json()["info"]["title"]
@@ -415,6 +422,10 @@ SETTINGS = [
      "VĂN PHÒNG ĐẢNG ỦY KHỐI"),
     ("DOCUMENT_SIGNER_NAME", "Trần Văn Đức", observe_document_signer, ["- Lưu: VT.", "CHÁNH VĂN PHÒNG"],
      ["CHÁNH VĂN PHÒNG", "Trần Văn Đức"]),
+    ("PUBLISHING_OFFICE", "Văn phòng Đảng ủy Khối", observe_footer, "Đơn vị đăng lịch: Văn phòng cơ quan",
+     "Đơn vị đăng lịch: Văn phòng Đảng ủy Khối"),
+    ("PUBLISHING_CONTACT", "Phòng Tổng hợp, 024 3825 0000", observe_footer, "Đơn vị đăng lịch: Văn phòng cơ quan",
+     "Đơn vị đăng lịch: Văn phòng cơ quan · Liên hệ: Phòng Tổng hợp, 024 3825 0000"),
 ]
 
 

@@ -37,7 +37,9 @@ def list_events(db, filters: dict, limit: int, offset: int, represent=None) -> t
     represent = represent or represent_rows
     where, params = filter_clauses(db, filters)
     clause = (" where " + " and ".join(where)) if where else ""
-    order = " order by events.range_start, events.id"
+    # newest_first: a search lists the latest events first (past and future alike).
+    order = (" order by events.range_start desc, events.id desc" if filters.get("newest_first")
+             else " order by events.range_start, events.id")
     if not (filters.get("from") or filters.get("to")):
         total = db.execute(f"select count(*) from events{clause}", params).fetchone()[0]
         rows = select(db, f"select * from events{clause}{order} limit ? offset ?", [*params, limit, offset])
@@ -58,7 +60,7 @@ def list_events(db, filters: dict, limit: int, offset: int, represent=None) -> t
             error.warn()
     for row in _moved_into(db, where, params, *window):
         starts_of.setdefault(row["id"], row["range_start"])
-    matching = sorted(starts_of, key=lambda i: (starts_of[i], i))
+    matching = sorted(starts_of, key=lambda i: (starts_of[i], i), reverse=bool(filters.get("newest_first")))
     page = matching[offset:offset + limit]
     by_id = _rows_by_id(db, page)
     return _represent_readable(represent, db, [by_id[i] for i in page]), len(matching)
