@@ -3,6 +3,7 @@
 from datetime import date
 
 from ..clock import now_stored
+from ..collation import COLLATION
 from ..errors import ConflictError, NotFoundError, ValidationFailed
 from ..text import fold
 from . import audit, feed_versions, review_series
@@ -63,6 +64,14 @@ def represent_rows(db, rows: list[dict]) -> list[dict]:
 def get(db, slug: str) -> dict:
     """Return one agreement by slug."""
     return represent_rows(db, [_row_by_slug(db, slug)])[0]
+
+
+def children(db, slug: str) -> list[dict]:
+    """The agreements directly under one (a program's yearly plans), in Vietnamese order of title."""
+    parent = _row_by_slug(db, slug)
+    rows = list(db.query(f"select * from agreements where parent_id = ? order by title collate {COLLATION}, id",
+                         [parent["id"]]))
+    return represent_rows(db, rows)
 
 
 def list_agreements(db, filters: dict, limit: int, offset: int) -> tuple[list[dict], int]:

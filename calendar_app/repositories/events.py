@@ -213,7 +213,8 @@ def filter_clauses(db, filters: dict) -> tuple[list[str], list]:
         where.append("events.visibility = 'public'")
     if filters.get("organization"):
         organization_id = _id_or_404(db, "organizations", filters["organization"], "organization")
-        taking_part, taking_part_params = feed_versions.events_taking_part([organization_id])
+        taking_part, taking_part_params = feed_versions.events_taking_part(
+            [organization_id], with_descendants=bool(filters.get("with_sub_units")))
         where.append(f"events.id in ({taking_part})")
         params += taking_part_params
     if filters.get("event_id"):

@@ -199,15 +199,20 @@ def organization_page(slug):
     organization = organizations.get(db, slug)
     parent = organizations.get(db, organization["parent"]) if organization["parent"] else None
     signed, _total = agreements.list_agreements(db, {"organization": slug}, 200, 0)
+    from . import related  # it builds on this module's helpers
     now = utc_now()
-    coming, problem = find_occurrences({"organization": slug}, now, now + timedelta(days=COMING_DAYS), COMING_LIMIT)
+    with_sub_units = request.args.get("include") == "children"
+    coming, problem = find_occurrences({"organization": slug, "with_sub_units": with_sub_units}, now,
+                                       now + timedelta(days=COMING_DAYS), COMING_LIMIT)
     private = None
     if signed_in():
         token = organizations.get_row(db, slug)["feed_token"]
         private = links.feed_links(links.organization_feed_path(slug) + "?token=" + token)
     return render_template("organization.html", organization=organization, parent=parent, agreements=signed,
                            coming=coming, problem=problem, feeds=links.feed_links(links.organization_feed_path(slug)),
-                           private=private)
+                           private=private, sub_units=related.sub_units(slug), with_sub_units=with_sub_units,
+                           past=related.past_events({"organization": slug, "with_sub_units": with_sub_units},
+                                                    "web.organization_page", slug=slug))
 
 
 @bp.route("/agreements")
@@ -226,7 +231,9 @@ def agreement_page(slug):
     items, _total = occurrences.list_events(db, {"agreement": slug, "include_internal": signed_in()}, 500, 0)
     timeline = [{**e, "when": event_when(e), "repetition": describe_repetition(e["rrule"], e["timezone"])}
                 for e in items]
+    from . import related  # it builds on this module's helpers
     return render_template("agreement.html", agreement=agreement, parent=parent, timeline=timeline,
+                           term_state=related.term_state(agreement, today()), child_plans=related.child_plans(slug),
                            signing=[p for p in agreement["parties"] if p["role"] != "witness"],
                            witnesses=[p for p in agreement["parties"] if p["role"] == "witness"],
                            feeds=links.feed_links(links.agreement_feed_path(slug)))
