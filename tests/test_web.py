@@ -363,9 +363,11 @@ def test_all_day_events_take_first_and_last_day(editor):
     assert (stored["all_day"], stored["start_date"], stored["end_date"], stored["starts_at"]) == (
         True, "2027-01-25", "2027-01-29", None)
     month = editor.get("/?month=2027-01").get_data(as_text=True)
-    chips = re.findall(r'data-date="(2027-01-\d\d)">\s*<span[^>]*>\d+</span>\s*<a class="chip kind-volunteer_program"',
-                       month)
-    assert chips == ["2027-01-25", "2027-01-26", "2027-01-27", "2027-01-28", "2027-01-29"]
+    # One bar across the five days (issue 12): its start, middle days and end.
+    chips = re.findall(r'data-date="(2027-01-\d\d)">\s*<span[^>]*>\d+</span>\s*<a class="chip kind-volunteer_program '
+                       r'(bar-\w+)"', month)
+    assert chips == [("2027-01-25", "bar-start"), ("2027-01-26", "bar-middle"), ("2027-01-27", "bar-middle"),
+                     ("2027-01-28", "bar-middle"), ("2027-01-29", "bar-end")]
 
 
 def test_repetition_in_plain_words_becomes_an_rrule_and_comes_back(editor):
@@ -410,7 +412,9 @@ def test_cancel_marks_the_event_cancelled_and_keeps_it(editor, make):
     page = editor.get(f"/events/{event['id']}").get_data(as_text=True)
     assert "<s>Tọa đàm trao đổi thông tin</s>" in page and "Đã hủy" in page and "Hủy sự kiện</button>" not in page
     month = editor.get("/?month=2026-12").get_data(as_text=True)
-    assert f'class="chip kind-joint_workshop cancelled" href="/events/{event["id"]}"><s>' in month
+    assert (f'class="chip kind-joint_workshop cancelled bar-single" href="/events/{event["id"]}" '
+            f'title="Tọa đàm trao đổi thông tin"><span class="time">08:30</span> <span class="chip-title" lang="vi"><s>'
+            in month)  # issue 12: the start time and the state in words on the chip
 
 
 def test_cancel_needs_csrf_and_sign_in(client, make, app):

@@ -39,16 +39,30 @@ def today() -> date:
     return utc_now().astimezone(zone(default_timezone())).date()
 
 
+def home_span(start: datetime, end: datetime, tz_name: str) -> str:
+    """A timed span in Vietnam time (the home zone); an event kept in another zone adds its own local time."""
+    home = default_timezone()
+    when = format_span(start.astimezone(zone(home)), end.astimezone(zone(home)))
+    if tz_name == home:
+        return when
+    local = zone(tz_name)
+    return when + " (" + _("local time {when}, {zone}", when=format_span(start.astimezone(local), end.astimezone(local)),
+                           zone=tz_name) + ")"
+
+
 def occurrence_view(item: dict) -> dict:
-    """An occurrence with typed times, the days it covers and its time in words."""
+    """An occurrence with typed times, the days it covers in Vietnam time and its time in words."""
     if item["all_day"]:
         start, end = date.fromisoformat(item["start"]), date.fromisoformat(item["end"])
         first, last = start, end
-    else:
-        start, end = datetime.fromisoformat(item["start"]), datetime.fromisoformat(item["end"])
-        first = start.date()
-        last = max(first, (end - timedelta(microseconds=1)).date())
-    return {**item, "first_day": first, "last_day": last, "when": format_span(start, end)}
+        return {**item, "first_day": first, "last_day": last, "when": format_span(start, end),
+                "home_start_time": None}
+    start, end = datetime.fromisoformat(item["start"]), datetime.fromisoformat(item["end"])
+    home = zone(default_timezone())
+    first = start.astimezone(home).date()
+    last = max(first, (end.astimezone(home) - timedelta(microseconds=1)).date())
+    return {**item, "first_day": first, "last_day": last, "when": home_span(start, end, item["timezone"]),
+            "home_start_time": start.astimezone(home).strftime("%H:%M")}
 
 
 def find_occurrences(filters: dict, start: datetime, end: datetime, limit: int) -> tuple[list[dict], str | None]:
@@ -88,7 +102,10 @@ def filter_args() -> tuple[dict, dict]:
 
 
 def month_arg(default: date) -> tuple[int, int]:
-    """The month asked for with ?month=YYYY-MM, or this month."""
+    """The month asked for with ?month=YYYY-MM (or the jump form's ?year=&mon=), or this month."""
+    jump = request.args.get("year", ""), request.args.get("mon", "")
+    if all(v.isdigit() for v in jump) and 1900 <= int(jump[0]) <= 2200 and 1 <= int(jump[1]) <= 12:
+        return int(jump[0]), int(jump[1])
     match = MONTH_ARG.match(request.args.get("month", ""))
     if match and 1900 <= int(match[1]) <= 2200 and 1 <= int(match[2]) <= 12:
         return int(match[1]), int(match[2])
@@ -131,14 +148,25 @@ def favicon():
 @bp.route("/")
 def home():
     """Coming events and the month view, filtered by organization, agreement and kind."""
+    from . import month as chips  # it builds on this module's grid
     db = get_db()
     filters, chosen = filter_args()
-    year, month = month_arg(today())
-    weeks, problem = month_grid(year, month, filters)
     now = utc_now()
     coming, coming_problem = find_occurrences(filters, now, now + timedelta(days=COMING_DAYS), COMING_LIMIT)
+    year, month = month_arg(today())
+    weeks, problem = month_grid(year, month, filters)
+    moved_to = None
+    if not request.args.get("month") and not request.args.get("year") and coming \
+            and not any(o for week in weeks for cell in week for o in cell["events"] if cell["day"] >= today()):
+        # Nothing ahead this month: open on the month of the next event, and say so.
+        year, month = coming[0]["first_day"].year, coming[0]["first_day"].month
+        weeks, problem = month_grid(year, month, filters)
+        moved_to = format_month(year, month)
+    day = chips.day_arg(request.args.get("day"))
+    day_events = [o for week in weeks for cell in week if cell["day"] == day for o in cell["events"]] if day else []
     return render_template(
-        "home.html", weeks=weeks, coming=coming, problem=problem or coming_problem,
+        "home.html", weeks=chips.with_chips(weeks), coming=coming, problem=problem or coming_problem,
+        moved_to=moved_to, day=day, day_events=day_events, year=year, month=month, today=today(),
         month_title=format_month(year, month), month_value=f"{year:04d}-{month:02d}",
         previous_url=url_for("web.home", month=shifted(year, month, -1), **chosen),
         next_url=url_for("web.home", month=shifted(year, month, 1), **chosen),
@@ -159,7 +187,8 @@ def event_when(event: dict) -> str:
     """The first occurrence's time in words, in the event's own zone."""
     if event["all_day"]:
         return format_span(date.fromisoformat(event["start_date"]), date.fromisoformat(event["end_date"]))
-    return format_span(datetime.fromisoformat(event["starts_at"]), datetime.fromisoformat(event["ends_at"]))
+    return home_span(datetime.fromisoformat(event["starts_at"]), datetime.fromisoformat(event["ends_at"]),
+                     event["timezone"])
 
 
 def next_occurrences(event_id: int, count: int) -> list[dict]:
