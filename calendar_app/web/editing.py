@@ -144,8 +144,11 @@ def organization_rotate_token(slug):
 
 
 def render_agreement_form(values: dict, rows: list[dict], errors: dict, agreement: dict | None, status: int = 200):
+    # Rows as typed (empty ones too, so row errors keep their place), padded to PARTY_ROWS_MIN, and one
+    # empty row more only when every row is used: a failed save shows the same rows again (4 stayed 4).
+    spare = max(PARTY_ROWS_MIN - len(rows), 0 if any(not r["organization"] for r in rows) else 1)
     rows = rows + [{"organization": "", "role": "signatory", "signatory_name": "", "signatory_title": ""}
-                   for _ in range(max(2, PARTY_ROWS_MIN - len(rows)))]
+                   for _ in range(spare)]
     return render_template("agreement_form.html", values=values, rows=rows, errors=errors, agreement=agreement,
                            **choice_lists()), status
 
@@ -186,4 +189,5 @@ def agreement_form(slug):
             flash(_("The agreement was saved."))
             return redirect(url_for("web.agreement_page", slug=saved["slug"]))
     return render_agreement_form(form_values(request.form), party_rows(request.form),
-                                 agreement_errors(errors, sent_rows), current, 422)
+                                 agreement_errors(errors, sent_rows, [p["organization"] for p in payload["parties"]]),
+                                 current, 422)

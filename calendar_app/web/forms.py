@@ -297,9 +297,19 @@ def agreement_payload(form) -> tuple[dict, list[int]]:
     return payload, rows
 
 
-def agreement_errors(errors: dict, rows: list[int]) -> dict[str, list[str]]:
-    """Field errors of the agreement form; a party's errors go to its own row."""
+REPEATED_PARTY = re.compile(r"Each organization may appear once; repeated: .*\.")
+
+
+def agreement_errors(errors: dict, rows: list[int], organizations: list[str] = ()) -> dict[str, list[str]]:
+    """Field errors of the agreement form; a party's errors go to its own row, a repeated organization to its repeats."""
     errors = dict(errors or {})
+    if organizations and any(REPEATED_PARTY.fullmatch(m) for m in messages_of(errors.get("parties") or [])):
+        errors.pop("parties")
+        shown = field_errors(errors)
+        for position, slug in enumerate(organizations):
+            if slug in organizations[:position]:
+                shown[f"parties-{rows[position]}-organization"] = [_("This organization is already listed above.")]
+        return shown
     parties = errors.pop("parties", None)
     shown = field_errors(errors)
     if isinstance(parties, dict):
