@@ -82,7 +82,7 @@ def test_pages_are_vietnamese_by_default_with_vietnamese_dates(seeded, client):
     assert page.status_code == 200
     assert '<html lang="vi">' in html
     assert "Thứ Năm, 05/03/2020 14:00 – 16:00" in html
-    assert "(Asia/Ho_Chi_Minh)" in html
+    assert "(giờ Việt Nam (GMT+7))" in html  # issue 12: the default zone in words
     assert "Lễ ký kết" in html and "Thời gian" in html and "Thêm vào lịch của tôi (.ics)" in html
     assert f'href="/events/{event_id}.ics"' in html
 
@@ -301,7 +301,7 @@ def test_the_form_adds_an_event_the_api_then_returns(seeded, editor):
     page = editor.get(response.headers["Location"]).get_data(as_text=True)
     assert "Đã lưu sự kiện." in page and "Thứ Ba, 15/12/2026 08:30 – 11:00" in page
     month = editor.get("/?month=2026-12&organization=tap-chi-cong-san").get_data(as_text=True)
-    assert f'href="/events/{event_id}">Hội nghị giao ban sơ kết 6 tháng đầu năm</a>' in month
+    assert f'href="/events/{event_id}" title="Hội nghị giao ban sơ kết 6 tháng đầu năm">' in month  # the chip
     assert 'data-date="2026-12-15"' in month
     with editor.get("/feeds/organizations/tap-chi-cong-san.ics") as feed:
         assert feed.status_code == 200
@@ -383,12 +383,17 @@ def test_repetition_in_plain_words_becomes_an_rrule_and_comes_back(editor):
     assert '<option value="monthly" selected>' in edit
     assert 'value="6"' in field_block(edit, "interval") and 'value="2029-12-31"' in field_block(edit, "until")
     june = editor.get("/?month=2027-06").get_data(as_text=True)
-    assert 'data-date="2027-06-15"' in june and f'href="/events/{event_id}">' in june
+    assert 'data-date="2027-06-15"' in june and f'href="/events/{event_id}" title=' in june
 
 
 def test_a_bad_repetition_is_explained_at_the_repetition(editor):
     html = post_form(editor, "/events/new", event_form(repeat="monthly", interval="0")).get_data(as_text=True)
-    assert "Cách lặp lại chưa hợp lệ:" in html
+    # Issue 12: in plain Vietnamese, on the field it concerns, and only there.
+    assert "một số nguyên từ 1 đến 1000" in field_block(html, "interval") and "INTERVAL" not in html
+    assert 'aria-invalid="true"' in field_block(html, "interval")
+    assert 'aria-invalid="true"' not in field_block(html, "until")
+    html = post_form(editor, "/events/new", event_form(repeat="monthly", until="2025-01-01")).get_data(as_text=True)
+    assert "không được trước" in field_block(html, "until") and "UNTIL" not in html and "DTSTART" not in html
 
 
 def test_editing_keeps_a_rule_the_form_cannot_express(editor, make):

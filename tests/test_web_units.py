@@ -103,9 +103,10 @@ def test_datetime_local_values_get_the_offset_of_their_zone(app, value, tz, expe
      "Hãy nhập một số từ 1 đến 120.", "Enter a number from 1 to 120."),
     ("Unknown organization 'khong-co'.", "organizations", "Không có cơ quan, tổ chức “khong-co”.",
      "There is no organization “khong-co”."),
-    ("INTERVAL must be a whole number from 1 to 1000", "rrule",
-     "Cách lặp lại chưa hợp lệ: INTERVAL must be a whole number from 1 to 1000",
-     "The repetition is not valid: INTERVAL must be a whole number from 1 to 1000"),
+    # Issue 12: never the RRULE words; the field each message concerns is field_errors' (test_web_forms).
+    ("INTERVAL must be a whole number between 1 and 1000", "rrule",
+     "Hãy nhập cách nhau bao nhiêu tuần, tháng hoặc năm: một số nguyên từ 1 đến 1000.",
+     "Enter how many weeks, months or years apart, a whole number from 1 to 1000."),
     ("Something new.", "title", "Something new.", "Something new."),
 ])
 def test_schema_messages_in_plain_words(app, message, field, vi, en):
@@ -120,7 +121,8 @@ def test_nested_errors_are_flattened_to_their_field(vietnamese):
                                 "rrule": ["bad"], "exdates": {1: ["Not a valid date."]}, "_schema": ["x"]},
                                forms.EVENT_ALIASES)
     assert shown == {"organizations": ["Không được dài quá 80 ký tự."],
-                     "repeat": ["Cách lặp lại chưa hợp lệ: bad", "Hãy nhập một ngày hợp lệ."], "_form": ["x"]}
+                     "repeat": ["Cách lặp lại này không dùng được; hãy chọn cách khác.", "Hãy nhập một ngày hợp lệ."],
+                     "_form": ["x"]}
 
 
 def test_party_errors_go_to_the_row_they_came_from(vietnamese):

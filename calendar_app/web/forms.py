@@ -216,6 +216,33 @@ PLAIN = [
 ]
 _PLAIN = [(re.compile(pattern), message) for pattern, message in PLAIN]
 
+# The recurrence checker's messages (RRULE words for API clients) as the repetition field each concerns.
+REPETITION = [
+    (r"INTERVAL must be a whole number between 1 and (?P<max>\d+)", "interval",
+     "Enter how many weeks, months or years apart, a whole number from 1 to {max}."),
+    (r"UNTIL \(.*\) is before DTSTART \(.*\)", "until", "The last day of the repetition must not be before the start."),
+    (r"UNTIL \(.*\) is more than (?P<years>\d+) years after DTSTART|UNTIL is more than (?P<years2>\d+) years after DTSTART",
+     "until", "The last day of the repetition must be within {years} years of the start."),
+    (r"UNTIL must be a date .*", "until", "Enter the last day as dd/mm/yyyy."),
+    (r"the rule yields no occurrence within (?P<years>\d+) years of DTSTART", "repeat",
+     "This repetition gives no date within {years} years; choose another one."),
+    (r"DTSTART .* is not an occurrence of the rule; .*", "repeat",
+     "The start is not one of the repeated dates; move the start to the first of them or choose another repetition."),
+    (r"These EXDATEs remove every occurrence of the series; delete the event instead\.", "repeat",
+     "Every occurrence of the series is skipped; delete the event instead."),
+]
+_REPETITION = [(re.compile(pattern), target, message) for pattern, target, message in REPETITION]
+
+
+def repetition_message(message: str) -> tuple[str, str]:
+    """(form field, plain words) for a recurrence message: never RRULE words such as INTERVAL or UNTIL."""
+    for pattern, target, replacement in _REPETITION:
+        match = pattern.fullmatch(message)
+        if match:
+            found = {k.rstrip("2"): v for k, v in match.groupdict().items() if v is not None}
+            return target, _(replacement, **found)
+    return "repeat", _("This repetition cannot be used; choose another one.")
+
 
 def plain(message: str, field: str = "") -> str:
     """One schema message in the interface language; unknown ones keep their English detail."""
@@ -225,7 +252,7 @@ def plain(message: str, field: str = "") -> str:
             found = {k.rstrip("2"): v for k, v in match.groupdict().items() if v is not None}
             return _(replacement, **found)
     if field in ("rrule", "exdates"):
-        return _("The repetition is not valid: {detail}", detail=message)
+        return repetition_message(message)[1]
     return message
 
 
@@ -245,9 +272,11 @@ def field_errors(errors: dict, aliases: dict | None = None) -> dict[str, list[st
     for key, value in (errors or {}).items():
         target = aliases.get(key, "_form" if key == "_schema" else key)
         for message in messages_of(value):
-            text_ = plain(message, key)
-            if text_ not in shown.setdefault(target, []):
-                shown[target].append(text_)
+            where, text_ = target, plain(message, key)
+            if key in ("rrule", "exdates") and not any(p.fullmatch(message) for p, _m in _PLAIN):
+                where, text_ = repetition_message(message)  # on the field it concerns (interval, until)
+            if text_ not in shown.setdefault(where, []):
+                shown[where].append(text_)
     return shown
 
 
