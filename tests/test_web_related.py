@@ -61,3 +61,21 @@ def test_the_term_gives_the_state(valid_from, valid_until, state):
 def test_the_agreement_page_says_whether_it_is_in_force(client, make):
     expired = make.agreement(valid_from="2020-01-01", valid_until="2025-12-31")
     assert "Hết hiệu lực" in client.get(f"/agreements/{expired['slug']}").get_data(as_text=True)
+
+
+def test_an_event_without_participants_lists_the_agreements_parties(client, make):
+    agreement = make.agreement()
+    event = make.event(title="Lễ ký kết", agreement=agreement["slug"])
+    page = client.get(f"/events/{event['id']}").get_data(as_text=True)
+    assert "Các bên của quy chế, chương trình:" in page
+    for party in agreement["parties"]:
+        assert f'href="/organizations/{party["organization"]}">{party["organization_name"]}</a>' in page
+
+
+def test_the_event_form_offers_organizations_as_checkboxes_with_a_filter(app, client):
+    from test_web import create_editor, sign_in
+    create_editor(app)
+    sign_in(client)
+    html = client.get("/events/new").get_data(as_text=True)
+    assert '<select id="organizations"' not in html and "Ctrl" not in html
+    assert 'id="organizations-filter" data-filter-list="organizations-list"' in html

@@ -38,3 +38,20 @@ document.addEventListener("DOMContentLoaded", function () {
     });
   });
 });
+
+// Filter a long list of checkboxes by what is typed (accents and case ignored); ticked ones always stay.
+document.addEventListener("DOMContentLoaded", function () {
+  var fold = function (text) {
+    return text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/đ/g, "d").replace(/Đ/g, "D").toLowerCase();
+  };
+  document.querySelectorAll("input[data-filter-list]").forEach(function (input) {
+    var list = document.getElementById(input.getAttribute("data-filter-list"));
+    input.addEventListener("input", function () {
+      var wanted = fold(input.value.trim());
+      list.querySelectorAll("li[data-filter-text]").forEach(function (item) {
+        var ticked = item.querySelector("input:checked");
+        item.hidden = !ticked && wanted !== "" && fold(item.getAttribute("data-filter-text")).indexOf(wanted) === -1;
+      });
+    });
+  });
+});
