@@ -56,7 +56,7 @@ def test_an_event_in_another_zone_is_listed_in_vietnam_time_with_its_own_in_brac
     make.event(title="Hội thảo tại Paris", timezone="Europe/Paris", **timed("2026-12-10", "10:00", "12:00", "+01:00"))
     html = client.get("/?month=2026-12").get_data(as_text=True)
     assert '<span class="time">16:00</span>' in cell(html, "2026-12-10")
-    assert "16:00 – 18:00 (giờ địa phương Thứ năm, 10/12/2026 10:00 – 12:00, Europe/Paris)" in html
+    assert "16:00 – 18:00 (giờ địa phương Thứ Năm, 10/12/2026 10:00 – 12:00, Europe/Paris)" in html
 
 
 @pytest.mark.parametrize("title, expected", [
