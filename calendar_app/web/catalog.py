@@ -38,13 +38,15 @@ def table_messages() -> set[str]:
     They are not `_("…")` literals, so pybabel's Python extractor cannot see them; this is the one list
     of those tables, read by the extractor below and by the translation test.
     """
-    from . import errors, forms, holiday_pages, labels, pages
+    from . import errors, event_actions, forms, holiday_pages, labels, pages
 
     found = {message for group in labels.LABELS.values() for message in group.values()}
     found |= {message for _pattern, message in forms.PLAIN}
     found |= set(errors.TITLES.values()) | set(errors.MESSAGES.values()) | {errors.CSRF_MESSAGE}
     found |= {message for pair in pages.REPETITION_WORDS.values() for message in pair}
     found |= set(holiday_pages.KIND_WORDS.values())
+    found |= {message for _pattern, _field, message in forms.REPETITION}
+    found |= {message for _status, *words in event_actions.ACTIONS.values() for message in words}
     return found
 
 
