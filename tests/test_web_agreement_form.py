@@ -34,3 +34,18 @@ def test_a_repeated_organization_marks_only_its_repeat(seeded, editor):
     assert 'aria-invalid="true"' not in field_block(html, "parties-0-organization")
     assert 'aria-invalid="true"' not in field_block(html, "parties-2-organization")
     assert '<fieldset class="parties invalid">' not in html
+
+
+# The event form's date entry, kind and zone (issue 12)
+
+def test_the_event_form_reads_dates_back_asks_for_a_kind_and_keeps_other_zones_aside(seeded, editor):
+    from test_web import event_form
+    html = editor.get("/events/new").get_data(as_text=True)
+    assert '<option value="">— chọn loại sự kiện —</option>' in html and "selected>Hội thảo" not in html
+    assert "Thời gian theo giờ Việt Nam (GMT+7)." in html and "<summary>Múi giờ khác</summary>" in html
+    assert '<option value="Asia/Ho_Chi_Minh" selected>giờ Việt Nam (GMT+7)</option>' in html
+    assert 'data-date-names="{&#34;language&#34;: &#34;vi&#34;, &#34;weekdays&#34;: [&#34;Thứ Hai&#34;' in html
+    response = post_form(editor, "/events/new", event_form(kind="", starts_at="2027-01-15T08:30"))
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422 and 'aria-invalid="true"' in field_block(html, "kind")
+    assert '<p class="readback" id="starts_at-readback" aria-live="polite">Thứ Sáu, 15/01/2027 08:30</p>' in html

@@ -12,6 +12,7 @@ from .blueprint import bp, current_user
 from .errors import api_error_page, http_error_page
 from .i18n import (current_language, format_date, format_datetime, format_day, gettext, remember_language,
                    weekday_heads)
+from .date_entry import names_json, readback
 from .days import day_facts
 from .labels import choices, label, status_mark
 
@@ -48,6 +49,7 @@ def init_app(app) -> None:
     app.after_request(remember_language)
     app.context_processor(page_context)
     app.jinja_env.globals.update(_=gettext, label=label, choices=choices, weekday_heads=weekday_heads,
-                                 day_facts=day_facts, status_mark=status_mark)
-    app.jinja_env.filters.update(vdate=format_date, vday=format_day, vdatetime=format_datetime, isodate=date.fromisoformat,
+                                 day_facts=day_facts, status_mark=status_mark,
+                                 date_names=names_json)
+    app.jinja_env.filters.update(vdate=format_date, vday=format_day, vdatetime=format_datetime, readback=readback, isodate=date.fromisoformat,
                                  zip=lambda left, right: list(zip(left, right)))

@@ -61,8 +61,10 @@ def choice_lists() -> dict:
 
 
 def render_event_form(values: dict, errors: dict, event: dict | None, status: int = 200):
-    return render_template("event_form.html", values=values, errors=errors, event=event, zones=zone_choices(),
-                           **choice_lists()), status
+    zones = zone_choices()
+    zone_options = [(z, _("Vietnam time (GMT+7)") if z == "Asia/Ho_Chi_Minh" else z) for z in zones]
+    return render_template("event_form.html", values=values, errors=errors, event=event, zones=zones,
+                           zone_options=zone_options, **choice_lists()), status
 
 
 def save_event(event_id: int | None):
@@ -92,7 +94,7 @@ def event_new():
         return save_event(None)
     organization = request.args.get("organization")
     values = {"timezone": default_timezone(), "status": "confirmed", "visibility": "public", "repeat": "none",
-              "interval": "1", "kind": "joint_workshop", "agreement": request.args.get("agreement", ""),
+              "interval": "1", "kind": "", "agreement": request.args.get("agreement", ""),
               "organizations": [organization] if organization else []}
     return render_event_form(values, {}, None)
 
