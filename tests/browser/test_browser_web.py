@@ -54,7 +54,8 @@ def test_editor_adds_an_event_sees_it_in_month_and_feed_then_cancels_it(page, ed
     page.locator("#ends_at").fill("2026-12-15T11:30")
     page.get_by_label("Loại").select_option("joint_workshop")
     page.locator("#agreement").select_option(PROGRAM)
-    page.locator("#organizations").select_option(["tap-chi-cong-san", "dang-uy-khoi-dn-tw"])
+    page.locator("#organization-tap-chi-cong-san").check()  # checkboxes since issue 12
+    page.locator("#organization-dang-uy-khoi-dn-tw").check()
     page.get_by_label("Nội dung").fill("Đồng tổ chức: Đảng ủy Khối DN TƯ và Tạp chí Cộng sản.\n"
                                        "Khách mời: đại diện doanh nghiệp.")
     page.get_by_role("button", name="Lưu").click()
