@@ -61,7 +61,7 @@ class Part:
 class Day:
     day: date
     label: str           # "Thứ Hai, 08/03/2027"
-    note: str | None     # the per-day annotation (lunar date, holiday) or None
+    note: str | None     # the lunar date and holidays in words (web.days.day_facts), for the exports
     parts: tuple[Part, ...]  # only the parts with items, in PARTS order
 
     @property

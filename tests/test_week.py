@@ -12,7 +12,6 @@ from docx.enum.section import WD_ORIENT
 from openpyxl import load_workbook
 
 from calendar_app import week_schedule
-from calendar_app.web import day_notes
 from test_web import SNAPSHOTS as WEB_SNAPSHOTS
 from test_web import editor  # noqa: F401  (a fixture)
 
@@ -159,11 +158,12 @@ def test_an_unknown_organization_is_a_404_page(client):
     assert client.get("/week.docx?organization=khong-co").status_code == 404
 
 
-def test_the_day_annotation_has_one_place(client, week, monkeypatch):
-    monkeypatch.setattr(day_notes, "day_note", lambda day: "Rằm" if day == date(2027, 3, 8) else None)
-    html = page(client)
-    assert '<span class="day-note">Rằm</span>' in day_block(html, "2027-03-08")
-    assert html.count('class="day-note"') == 1
+def test_each_day_shows_its_lunar_date_and_holidays_on_the_page_and_in_the_exports(client):
+    """Tết 2027 is Saturday 6 February (1/1 âm lịch): the week's row for it says so (web/days.day_facts)."""
+    tet = day_block(page(client, "start=2027-02-06"), "2027-02-06")
+    assert re.search(r'<span class="lunar marked"[^>]*>.*1/1</span>', tet) and "Tết Nguyên Đán" in tet
+    text = docx_paragraphs(get_export(client, "docx", "start=2027-02-06").data)
+    assert "Thứ Bảy, 06/02/2027\n1/1/2027 âm lịch; Tết Nguyên Đán" in text
 
 
 def test_english_week(client, week):
@@ -205,7 +205,7 @@ def test_docx_is_the_administrative_document_of_the_week(client, week):
     assert doc.sections[0].orientation == WD_ORIENT.LANDSCAPE and round(doc.sections[0].page_width.cm, 1) == 29.7
     text = docx_paragraphs(response.data)
     for expected in ("ĐẢNG ỦY KHỐI DOANH NGHIỆP TRUNG ƯƠNG", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
-                     "LỊCH CÔNG TÁC TUẦN 10", "(Từ ngày 08/03/2027 đến ngày 14/03/2027)", "Thứ hai, 08/03/2027",
+                     "LỊCH CÔNG TÁC TUẦN 10", "(Từ ngày 08/03/2027 đến ngày 14/03/2027)", "Thứ Hai, 08/03/2027",
                      MEETING, CHAIR, "Ghi chú: Mặc trang phục công sở", "[Đã hủy] Gặp mặt Ngày Quốc tế Phụ nữ",
                      "Nơi nhận:", "- Như trên;", "- Lưu: VT.", "CHÁNH VĂN PHÒNG"):
         assert expected in "\n".join(text), expected
@@ -231,7 +231,7 @@ def test_xlsx_holds_the_same_rows(client, week):
     rows = [[c.value for c in row] for row in sheet.iter_rows(min_row=5)]
     assert rows[0] == ["Ngày", "Buổi", "Thời gian", "Nội dung", "Chủ trì", "Thành phần", "Địa điểm", "Chuẩn bị"]
     meeting = next(r for r in rows if r[3] and r[3].startswith(MEETING))
-    assert meeting == ["Thứ hai, 08/03/2027", "Sáng", "08:00 – 11:30", f"{MEETING}\nGhi chú: Mặc trang phục công sở",
+    assert meeting == ["Thứ Hai, 08/03/2027\n1/2/2027 âm lịch", "Sáng", "08:00 – 11:30", f"{MEETING}\nGhi chú: Mặc trang phục công sở",
                        CHAIR, "Thường trực Đảng ủy Khối; Trưởng các ban Đảng", "Phòng họp tầng 3, 38 Ngô Quyền",
                        "Ban Tổ chức"]
     workshop = next(r for r in rows if r[3] and "Khơi thông" in r[3])
@@ -247,7 +247,7 @@ def test_pdf_is_the_print_view_on_a4_landscape(client, week):
     info = subprocess.run(["pdfinfo", "-"], input=response.data, capture_output=True, check=True).stdout.decode()
     assert re.search(r"Page size: +841.89 x 595.2[0-9]* pts \(A4\)", info) and "Pages:           1" in info
     text = " ".join(pdf_text(response.data).split())  # lines wrapped inside a cell join with a space
-    for expected in ("LỊCH CÔNG TÁC TUẦN 10", "Từ ngày 08/03/2027 đến ngày 14/03/2027", "Thứ hai, 08/03/2027",
+    for expected in ("LỊCH CÔNG TÁC TUẦN 10", "Từ ngày 08/03/2027 đến ngày 14/03/2027", "Thứ Hai, 08/03/2027",
                      "Đ/c Bí thư Đảng ủy Khối", "Tết ấm yêu thương", "[Đã hủy]", "Trang 1/1"):
         assert expected in text, expected
     assert "Họp nội bộ Văn phòng" not in text
@@ -255,7 +255,7 @@ def test_pdf_is_the_print_view_on_a4_landscape(client, week):
 
 def test_exports_are_in_vietnamese_whatever_the_page_language(client, week):
     text = docx_paragraphs(get_export(client, "docx", f"{WEEK}&lang=en").data)
-    assert "Thứ hai, 08/03/2027" in text and "Sáng" in text
+    assert "Thứ Hai, 08/03/2027\n1/2/2027 âm lịch" in text and "Sáng" in text
 
 
 def test_exports_of_internal_items_only_for_signed_in_editors(client, week, editor):

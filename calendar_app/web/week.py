@@ -12,7 +12,7 @@ from ..eventtime import day_start, zone
 from ..exports import week as week_export
 from ..repositories import agreements, events, organizations
 from ..settings import default_timezone
-from . import day_notes
+from . import days
 from .blueprint import bp
 from .i18n import format_date
 from .i18n import gettext as _
@@ -31,7 +31,13 @@ class Words:
 
     @staticmethod
     def day_note(day: date) -> str | None:
-        return day_notes.day_note(day)  # looked up per call: helper "lunar" fills day_notes in
+        """The day's lunar date and holidays in words, for the exports (the pages include _day_facts.html)."""
+        facts = days.day_facts(day)
+        parts = [facts.lunar.full] if facts.lunar else []
+        parts += [row["name"] for row in facts.days_off]
+        if facts.working_day:
+            parts.append(facts.working_day["name"])
+        return "; ".join(parts) or None
 
     @staticmethod
     def part_label(key: str) -> str:
