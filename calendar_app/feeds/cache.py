@@ -64,7 +64,6 @@ class IncompleteFeed(Exception):
 
     def __init__(self, problems: list[UnreadableEvent]):
         super().__init__("; ".join(map(str, problems)))
-        self.event_ids = [problem.event_id for problem in problems]
 
 
 def assemble(db, meta: ical_builder.CalendarMeta | None, selection: feed_rows.Selection, base_url: str,
