@@ -158,3 +158,16 @@ def test_the_event_form_warns_about_a_holiday_after_saving(editor):
     assert response.status_code == 302
     page = editor.get(response.headers["Location"]).get_data(as_text=True)
     assert "Đã lưu sự kiện." in page and "Lưu ý: Thứ Bảy, 06/02/2027 là ngày nghỉ (Tết Nguyên Đán)." in page
+
+
+def test_moving_one_occurrence_onto_a_holiday_warns_too(client, auth, make):
+    organization = make.organization()
+    series = make.event(organizations=[organization["slug"]], rrule="FREQ=WEEKLY;COUNT=4",
+                        starts_at="2027-01-27T08:00:00+07:00", ends_at="2027-01-27T09:00:00+07:00")
+    path = f"/api/v1/events/{series['id']}/occurrences/2027-02-03T08:00:00"
+    moved = client.put(path, json={"starts_at": "2027-02-05T08:00:00+07:00", "ends_at": "2027-02-05T09:00:00+07:00"},
+                       headers=auth)
+    assert moved.status_code == 201
+    assert [(w["day"], w["name"]) for w in moved.get_json()["warnings"]] == [("2027-02-05", "Giao thừa Tết Nguyên Đán")]
+    retitled = client.put(path.replace("02-03", "02-10"), json={"title": "Giao ban đầu năm"}, headers=auth)
+    assert retitled.status_code == 201 and "warnings" not in retitled.get_json()

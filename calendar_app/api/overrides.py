@@ -4,7 +4,8 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from ..db import get_db
-from ..repositories import events, overrides
+from ..repositories import events, holidays, overrides
+from ..schemas.holidays import OverrideWrittenSchema
 from ..schemas.overrides import OverrideInSchema, OverrideListSchema, OverrideSchema
 from .common import writing
 from .events import _check_scope, _visible
@@ -32,14 +33,19 @@ class Occurrence(MethodView):
         return overrides.get(db, event_id, recurrence_id)
 
     @blp.arguments(OverrideInSchema)
-    @blp.response(200, OverrideSchema)
-    @blp.alt_response(201, schema=OverrideSchema, description="The occurrence was not overridden before")
+    @blp.response(200, OverrideWrittenSchema)
+    @blp.alt_response(201, schema=OverrideWrittenSchema, description="The occurrence was not overridden before")
     @blp.doc(security=[{"bearer": []}])
     def put(self, fields, event_id, recurrence_id):
         """Move, change or cancel one occurrence (recurrence_id: its original local start, or date)"""
         with writing() as (db, identity):
-            _check_scope(db, identity, events.get(db, event_id))
+            event = events.get(db, event_id)
+            _check_scope(db, identity, event)
             override, created = overrides.put(db, event_id, recurrence_id, fields, identity.actor)
+            if fields.get("starts_at") or fields.get("start_date"):  # moved: say so if onto a day off
+                span = {key: override[key] for key in ("starts_at", "ends_at", "start_date", "end_date") if override[key]}
+                found = holidays.warnings_for(db, {**event, **span})
+                override = {**override, "warnings": found} if found else override
         return override, 201 if created else 200
 
     @blp.response(204)

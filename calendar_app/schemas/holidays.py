@@ -4,6 +4,7 @@ from marshmallow import Schema, fields, validate
 
 from .common import Day, ListEnvelopeSchema, PageQuerySchema, Text
 from .events import EventSchema
+from .overrides import OverrideSchema
 
 # working_day: a Saturday or Sunday that is worked in exchange for a day off.
 HOLIDAY_KINDS = ("holiday", "day_off", "working_day")
@@ -47,5 +48,11 @@ class DayWarningSchema(Schema):
 
 class EventWrittenSchema(EventSchema):
     """An event as a create or a change returns it, with warnings when it falls on a holiday or a weekend."""
+
+    warnings = fields.List(fields.Nested(DayWarningSchema), metadata={"description": "Only present when not empty"})
+
+
+class OverrideWrittenSchema(OverrideSchema):
+    """An occurrence as a change returns it, with warnings when it was moved onto a holiday or a weekend."""
 
     warnings = fields.List(fields.Nested(DayWarningSchema), metadata={"description": "Only present when not empty"})
