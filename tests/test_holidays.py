@@ -95,7 +95,7 @@ def test_an_event_on_a_holiday_or_a_weekend_is_saved_with_warnings(client, auth,
     on_tet = client.post("/api/v1/events", json={**base, **TET_2027}, headers=auth)
     assert on_tet.status_code == 201
     assert on_tet.get_json()["warnings"] == [{"day": "2027-02-06", "kind": "holiday", "name": "Tết Nguyên Đán",
-                                              "message": "06/02/2027 is a day off: Tết Nguyên Đán."}]
+                                              "message": "2027-02-06 is a day off: Tết Nguyên Đán."}]
     weekday = client.post("/api/v1/events", json={**base, **WEEKDAY}, headers=auth)
     assert weekday.status_code == 201 and "warnings" not in weekday.get_json()
     event_path = f"/api/v1/events/{weekday.get_json()['id']}"

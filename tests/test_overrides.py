@@ -27,7 +27,7 @@ def test_move_then_change_then_restore(client, auth, series):
         "start_date": None, "end_date": None, "title": None, "location": "Phòng họp Đ2", "description": None,
         "sequence": 1, "updated_at": moved.get_json()["updated_at"],
         # issue 12: moved onto a Sunday, said (never refused)
-        "warnings": [{"day": "2026-09-06", "kind": "weekend", "name": None, "message": "06/09/2026 is a Sunday."}],
+        "warnings": [{"day": "2026-09-06", "kind": "weekend", "name": None, "message": "2026-09-06 is a Sunday."}],
     }
     cancelled = client.put(url(series, "2026-09-05T07:00:00Z"), headers=auth, json={"status": "cancelled"})
     assert cancelled.status_code == 200

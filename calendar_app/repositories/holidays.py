@@ -124,8 +124,8 @@ def warnings_for(db, event: dict) -> list[dict]:
     for row in non_working_days(db, first, last):
         day = date.fromisoformat(row["day"])
         if row["kind"] == "weekend":
-            message = f"{day:%d/%m/%Y} is a {'Saturday' if day.weekday() == 5 else 'Sunday'}."
+            message = f"{day.isoformat()} is a {'Saturday' if day.weekday() == 5 else 'Sunday'}."
         else:
-            message = f"{day:%d/%m/%Y} is a day off: {row['name']}."
+            message = f"{day.isoformat()} is a day off: {row['name']}."
         found.append({"day": row["day"], "kind": row["kind"], "name": row["name"], "message": message})
     return found
