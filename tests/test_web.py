@@ -363,8 +363,9 @@ def test_all_day_events_take_first_and_last_day(editor):
     assert (stored["all_day"], stored["start_date"], stored["end_date"], stored["starts_at"]) == (
         True, "2027-01-25", "2027-01-29", None)
     month = editor.get("/?month=2027-01").get_data(as_text=True)
-    chips = re.findall(r'data-date="(2027-01-\d\d)">\s*<span[^>]*>\d+</span>\s*<a class="chip kind-volunteer_program"',
-                       month)
+    # the day number, then its lunar date and holidays (_day_facts.html), then the chips
+    chips = re.findall(r'data-date="(2027-01-\d\d)">\s*<span[^>]*>\d+</span>(?:(?!</td>).)*?'
+                       r'<a class="chip kind-volunteer_program"', month, re.S)
     assert chips == ["2027-01-25", "2027-01-26", "2027-01-27", "2027-01-28", "2027-01-29"]
 
 
