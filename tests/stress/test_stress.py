@@ -11,7 +11,8 @@ import writers
 @pytest.mark.slow
 def test_concurrent_writers_lose_nothing():
     figures = writers.run(workers=3, clients=4, seconds=5.0)
-    assert figures["acknowledged_creates"] > 50, figures
+    # Enough concurrent writes to overlap, on a loaded 2-core machine too; speed is bench/'s, not this test's.
+    assert figures["acknowledged_creates"] > 20, figures
     assert (figures["lost"], figures["duplicated"], figures["unexpected"], figures["wrong_final"]) == ([], [], [], {})
     assert (figures["failure_count"], figures["database_locked"]) == (0, 0), figures["failures"]
     assert figures["stored_events"] == figures["acknowledged_creates"]
