@@ -204,6 +204,18 @@ def _feed_summaries(feed: bytes) -> list[str]:
     return sorted(str(e["SUMMARY"]) for e in Calendar.from_ical(feed).walk("VEVENT"))
 
 
+def wait_for_first_writes(database: str, deadline: float) -> None:
+    """Back up mid-run, not before the clients (spawned: slow to start on a loaded machine) have written."""
+    while time.monotonic() < deadline:
+        connection = sqlite3.connect(f"file:{database}?mode=ro", uri=True)
+        try:
+            if connection.execute("select count(*) from events").fetchone()[0]:
+                return
+        finally:
+            connection.close()
+        time.sleep(0.1)
+
+
 def run(workers: int = 3, clients: int = 4, seconds: float = 6.0, keep: bool = False) -> dict:
     """Run the whole scenario on a temporary database and return the figures."""
     folder = Path(tempfile.mkdtemp(prefix="calendar-stress-"))
@@ -218,7 +230,8 @@ def run(workers: int = 3, clients: int = 4, seconds: float = 6.0, keep: bool = F
         processes = [context.Process(target=client, args=(n, port, token, seconds, queue)) for n in range(clients)]
         for process in processes:
             process.start()
-        time.sleep(seconds / 2)
+        wait_for_first_writes(database, deadline=time.monotonic() + seconds + 60)
+        time.sleep(seconds / 4)
         backup_figures = backup_while_serving(database, str(folder / "backup.sqlite3"))
         outcomes = [queue.get(timeout=seconds + 120) for _ in processes]
         for process in processes:
