@@ -25,6 +25,7 @@ CEREMONY = "Lễ ký kết Quy chế phối hợp giữa Ban cán sự Đảng B
 WORKSHOP = "Hội thảo khoa học “Khơi thông nguồn lực, tạo động lực mới”"
 VOLUNTEER = "Chương trình tình nguyện “Tết ấm yêu thương”"
 REVIEW = "Hội nghị giao ban Đảng ủy Khối — Tạp chí Cộng sản"
+CANCELLED_PREFIX = "[Đã hủy] "  # ?prefix=1, for clients that ignore STATUS
 
 
 def need(available: bool, reason: str) -> None:
@@ -102,11 +103,13 @@ class Scenario:
                   {"starts_at": self.at(15, 14).isoformat(), "ends_at": self.at(15, 16).isoformat()})
 
     def listing(self, changed: bool, statuses: bool = True) -> list[Line]:
-        """What a client must list, sorted by time; without statuses for a client that shows none."""
+        """What a client must list, sorted by time; for a client that shows no STATUS, the feed's
+        ?prefix=1 puts the cancelled state in front of the title instead."""
         def line(days, start, end, title, status="CONFIRMED"):
             first, last = self.at(days, *start), self.at(days, *end)
-            return Line(first.date().isoformat(), first.strftime("%H:%M"), last.strftime("%H:%M"), title,
-                        status if statuses else None)
+            if not statuses:
+                title, status = (CANCELLED_PREFIX + title if status == "CANCELLED" else title), None
+            return Line(first.date().isoformat(), first.strftime("%H:%M"), last.strftime("%H:%M"), title, status)
 
         if not changed:
             return [line(0, (9,), (11,), REVIEW), line(2, (8, 30), (11,), WORKSHOP), line(3, (14,), (16,), CEREMONY),
