@@ -10,6 +10,7 @@ from .backup import backup_command
 from .db import get_db, init_db_command, write_transaction
 from .errors import ApiError
 from .importer import import_ics_command
+from .progress import progress
 from .publish import publish_feeds_command
 from .webhooks.delivery import webhooks_group
 from .repositories import feed_rows, feed_versions, occurrence_index, tokens, users
@@ -144,8 +145,10 @@ def disable_user_command(username):
 def rebuild_occurrences_command():
     """Index every event's occurrences again, e.g. after a tzdata update changed a zone's rules."""
     db = get_db()
-    with write_transaction(db), feed_versions.changing(db, occurrence_index=True):
-        count = occurrence_index.rebuild(db)
+    events = db.execute("select count(*) from events").fetchone()[0]
+    with write_transaction(db), feed_versions.changing(db, occurrence_index=True), \
+            progress("Indexing events", events) as bar:
+        count = occurrence_index.rebuild(db, bar.update)
         feed_rows.prune_cached(db)  # stored VEVENT bytes hold the same expansions: serialise them again
     click.echo(f"Occurrence index rebuilt ({count} rows).")
 

@@ -230,7 +230,7 @@ def test_cli_import(runner, org, tmp_path, client, auth):
     path.write_bytes(FILE)
     result = runner.invoke(args=["import-ics", str(path), "--organization", org["slug"]])
     assert result.exit_code == 0, result.output
-    assert result.output == "Imported: 3 created, 0 updated, 1 occurrence override(s).\n"
+    assert result.stdout == "Imported: 3 created, 0 updated, 1 occurrence override(s).\n"  # progress: on stderr
     bad = tmp_path / "bad.ics"
     bad.write_bytes(calendar(vevent("bad@x", end="DTEND;TZID=Asia/Ho_Chi_Minh:20261215T080000")))
     result = runner.invoke(args=["import-ics", str(bad), "--organization", org["slug"]])
