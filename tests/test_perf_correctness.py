@@ -1,6 +1,7 @@
 """The fast paths give the answers of the slow ones: occurrence index vs expanding every event."""
 
 import json
+import os
 from datetime import date, datetime, timedelta
 
 import pytest
@@ -299,17 +300,37 @@ def test_publish_feeds_rewrites_exactly_the_feeds_a_change_touches(app, client, 
     assert publisher.publish_changed() == []  # public files follow the public twins: nothing public moved
     changed = client.patch(f"/api/v1/events/{event['id']}", headers=auth, json={"title": "Tọa đàm Điện Biên"})
     assert changed.status_code == 200
+    parent_file = tmp_path / "feeds" / "organizations" / f"{parent['slug']}.ics"
+    os.utime(parent_file, (1_000_000, 1_000_000))
+    # The parent's version moves too, but its feed does not show its units' events: its bytes stay,
+    # so its file is not written and keeps its mtime (issue 15: a file is written only when it changes).
     assert sorted(publisher.publish_changed()) == sorted([
-        "/feeds/all.ics", f"/feeds/organizations/{child['slug']}.ics", f"/feeds/organizations/{parent['slug']}.ics"])
+        "/feeds/all.ics", f"/feeds/organizations/{child['slug']}.ics"])
+    assert parent_file.stat().st_mtime == 1_000_000
     feed = tmp_path / "feeds" / "organizations" / f"{child['slug']}.ics"
     assert feed.read_bytes() == client.get(f"/feeds/organizations/{child['slug']}.ics").get_data()
     assert "Tọa đàm Điện Biên" in feed.read_text() and "Đà Nẵng" not in feed.read_text()
     assert client.delete(f"/api/v1/organizations/{lonely['slug']}", headers=auth).status_code == 204
-    assert publisher.publish_changed() == ["/feeds/all.ics", f"/feeds/organizations/{lonely['slug']}.ics"]
+    assert publisher.publish_changed() == [f"/feeds/organizations/{lonely['slug']}.ics"]  # all.ics: same bytes
     assert not (tmp_path / "feeds" / "organizations" / f"{lonely['slug']}.ics").exists()
     index = json.loads((tmp_path / "feeds" / "index.json").read_text())["feeds"]
     assert f"/feeds/organizations/{lonely['slug']}.ics" not in [e["path"] for e in index]
     assert agreement["slug"] in (tmp_path / "feeds" / "index.html").read_text()
+
+
+def test_publish_feeds_again_from_scratch_writes_no_file_whose_bytes_are_the_same(app, make, tmp_path):
+    """A restarted `publish-feeds` asks for every feed, but leaves the files it would write unchanged alone."""
+    from calendar_app.publish import Publisher
+
+    organization = make.organization()
+    make.event(title="Hội nghị giao ban", organizations=[organization["slug"]])
+    assert len(Publisher(app, tmp_path).publish_changed()) == 2
+    files = sorted(p for p in tmp_path.rglob("*") if p.is_file())
+    for path in files:
+        os.utime(path, (1_000_000, 1_000_000))
+    assert Publisher(app, tmp_path).publish_changed() == []
+    assert [p.stat().st_mtime for p in files] == [1_000_000] * len(files)
+    assert sorted(p for p in tmp_path.rglob("*") if p.is_file()) == files  # no temporary file left behind
 
 
 def test_lists_skip_the_schema_dump_but_keep_its_shape(client, make, auth):
