@@ -67,6 +67,7 @@ def test_writes_acknowledged_a_sync_interval_before_a_sigkill_are_restored(tmp_p
                               capture_output=True, text=True)
     assert restored.returncode == 0, restored.stderr
     assert restored.stdout.startswith(f"Restored to {target} (")
+    assert "Restoring (MB written): " in restored.stderr and "done in" in restored.stderr  # progress, not on a tty
     conn = __import__("sqlite3").connect(target)
     found = {row[0] for row in conn.execute("select id from events")}
     conn.close()
