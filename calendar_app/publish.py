@@ -2,7 +2,7 @@
 
     flask --app calendar_app publish-feeds DIR [--watch] [--interval 5]
 
-Files mirror the URLs (DIR/feeds/all.ics, DIR/feeds/organizations/<slug>.ics,
+Files mirror the URLs (DIR/feeds/all.ics, DIR/feeds/holidays.ics, DIR/feeds/organizations/<slug>.ics,
 DIR/feeds/agreements/<slug>.ics) with DIR/feeds/index.json listing each one's ETag and
 Last-Modified. The bytes are the application's own answer to the same URL, so a published file
 equals the served feed. With --watch, the feed_versions table is polled and only the feeds whose
@@ -31,11 +31,12 @@ from .progress import progress
 from .repositories import feed_versions
 
 ALL_PATH = "/feeds/all.ics"
+HOLIDAYS_PATH = "/feeds/holidays.ics"
 
 
 def public_feeds(db) -> dict[str, str]:
     """{URL path: version scope} of every public feed: the public twins, which internal edits leave alone."""
-    feeds = {ALL_PATH: feed_versions.ALL}
+    feeds = {ALL_PATH: feed_versions.ALL, HOLIDAYS_PATH: feed_versions.HOLIDAYS}
     for organization_id, slug in db.execute("select id, slug from organizations order by slug").fetchall():
         feeds[organization_feed_path(slug)] = feed_versions.scope("organization", organization_id)
     for agreement_id, slug in db.execute("select id, slug from agreements order by slug").fetchall():

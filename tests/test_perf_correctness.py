@@ -276,6 +276,7 @@ def test_publish_feeds_writes_every_public_feed_as_served(seeded, runner, tmp_pa
     index = json.loads((out / "feeds" / "index.json").read_text())["feeds"]
     assert [entry["path"] for entry in index] == paths
     assert "/feeds/organizations/tap-chi-cong-san.ics" in paths and "/feeds/all.ics" in paths
+    assert "/feeds/holidays.ics" in paths
     for entry in index:
         served = client.get(entry["path"])
         assert (out / entry["path"].lstrip("/")).read_bytes() == served.get_data()
@@ -294,7 +295,7 @@ def test_publish_feeds_rewrites_exactly_the_feeds_a_change_touches(app, client, 
     lonely = make.organization()
     event = make.event(title="Hội thảo Đà Nẵng", organizations=[child["slug"]])
     publisher = Publisher(app, tmp_path)
-    assert len(publisher.publish_changed()) == 1 + 4 + 1  # all, four organizations, one agreement
+    assert len(publisher.publish_changed()) == 1 + 1 + 4 + 1  # all, holidays, four organizations, one agreement
     assert publisher.publish_changed() == []
     make.event(title="Giao ban nội bộ", organizations=[child["slug"]], visibility="internal")
     assert publisher.publish_changed() == []  # public files follow the public twins: nothing public moved
@@ -324,7 +325,7 @@ def test_publish_feeds_again_from_scratch_writes_no_file_whose_bytes_are_the_sam
 
     organization = make.organization()
     make.event(title="Hội nghị giao ban", organizations=[organization["slug"]])
-    assert len(Publisher(app, tmp_path).publish_changed()) == 2
+    assert len(Publisher(app, tmp_path).publish_changed()) == 3  # all, holidays, the organization
     files = sorted(p for p in tmp_path.rglob("*") if p.is_file())
     for path in files:
         os.utime(path, (1_000_000, 1_000_000))
