@@ -34,11 +34,12 @@ db: $(STAMP)
 	$(BIN)/flask --app calendar_app init-db
 	$(BIN)/flask --app calendar_app seed-demo --if-empty
 
-# The webhook delivery worker runs beside the server and stops with it.
+# The webhook delivery worker runs beside the server and stops with it; the server runs under
+# Litestream when LITESTREAM_REPLICA_URL is set (calendar_app/replication.py), else gunicorn alone.
 run: db
 	$(BIN)/flask --app calendar_app webhooks deliver & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
-	$(BIN)/gunicorn --bind $(HOST):$(PORT) --workers $(WORKERS) --worker-class gthread --threads $(THREADS) \
+	$(BIN)/flask --app calendar_app run-with-replica -- $(BIN)/gunicorn --bind $(HOST):$(PORT) --workers $(WORKERS) --worker-class gthread --threads $(THREADS) \
 	  --timeout 30 --graceful-timeout 20 --keep-alive 5 --access-logfile - wsgi:app
 
 # Both targets use both cores (pytest-xdist); --dist loadfile keeps a module's tests (and its one

@@ -1,6 +1,7 @@
 """Consistent copies of the live database with SQLite's online backup API, safe while the app serves."""
 
 import os
+from contextlib import nullcontext
 from pathlib import Path
 
 import click
@@ -8,17 +9,24 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from .db import connect
+from .progress import progress
 
 
 class BackupError(RuntimeError):
     """The copy could not be made or did not check out; nothing was left at the target path."""
 
 
-def backup(source: str, target: str, busy_timeout_ms: int = 10000) -> dict[str, int]:
+# Pages copied per step of the online backup: about 4 MB of 4 KiB pages between two progress updates.
+PAGES_PER_STEP = 1024
+
+
+def backup(source: str, target: str, busy_timeout_ms: int = 10000, bar=None,
+           pages_per_step: int = PAGES_PER_STEP) -> dict[str, int]:
     """Copy `source` to `target` as one consistent snapshot and return the row count of every table.
 
     The copy is written beside the target and renamed into place only once it passes
     integrity_check and foreign_key_check, so PATH never holds a half-written backup.
+    `bar(pages)`, when given, is a progress bar entered around the copy and updated per step.
     """
     target_path = Path(target)
     if target_path.exists():
@@ -29,7 +37,7 @@ def backup(source: str, target: str, busy_timeout_ms: int = 10000) -> dict[str, 
     try:
         # Owner-only from the first byte: the copy holds password and token hashes.
         os.close(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
-        counts = _copy(source, str(partial), busy_timeout_ms)
+        counts = _copy(source, str(partial), busy_timeout_ms, bar, pages_per_step)
         os.link(partial, target_path)  # unlike a rename, never replaces a file that appeared meanwhile
     except FileExistsError:
         raise BackupError(f"{target} already exists; choose a new file name.") from None
@@ -38,15 +46,27 @@ def backup(source: str, target: str, busy_timeout_ms: int = 10000) -> dict[str, 
     return counts
 
 
-def _copy(source: str, partial: str, busy_timeout_ms: int) -> dict[str, int]:
+def _copy(source: str, partial: str, busy_timeout_ms: int, bar, pages_per_step: int) -> dict[str, int]:
     if not Path(source).exists():
         raise BackupError(f"No database at {source}.")
     src = connect(source, busy_timeout_ms, create=False).conn  # only read: backup() takes a read snapshot
     dst = connect(partial, busy_timeout_ms, wal=False).conn  # ends as one self-contained file
     try:
-        # pages=-1: the whole database in one step, i.e. one read snapshot. Copying in slices would
-        # restart whenever a writer commits in between and could never finish under steady writes.
-        src.backup(dst, pages=-1)
+        # Hazard: copied in slices, a backup restarts whenever another connection commits between
+        # two steps, and never finishes under steady writes. The read transaction held open here
+        # pins one WAL snapshot for every step, so writers go on and the copy stays consistent.
+        src.execute("BEGIN")
+        pages = src.execute("PRAGMA page_count").fetchone()[0]
+        with bar(pages) if bar else nullcontext() as shown:
+            left = [pages]
+
+            def stepped(_status, remaining, _total):
+                if shown:
+                    shown.update(left[0] - remaining)
+                left[0] = remaining
+
+            src.backup(dst, pages=pages_per_step, progress=stepped)
+        src.rollback()
         dst.execute("PRAGMA journal_mode = DELETE")  # one self-contained file, no -wal beside it
         problems = [r[0] for r in dst.execute("PRAGMA integrity_check")] + \
                    [repr(r) for r in dst.execute("PRAGMA foreign_key_check")]
@@ -70,7 +90,8 @@ def _copy(source: str, partial: str, busy_timeout_ms: int) -> dict[str, int]:
 def backup_command(path):
     """Write a consistent copy of the database to PATH (safe while the app is serving)."""
     try:
-        counts = backup(current_app.config["DATABASE"], path, current_app.config["SQLITE_BUSY_TIMEOUT_MS"])
+        counts = backup(current_app.config["DATABASE"], path, current_app.config["SQLITE_BUSY_TIMEOUT_MS"],
+                        bar=lambda pages: progress("Copying pages", pages))
     except BackupError as error:
         raise click.ClickException(str(error)) from error
     labels = {"organizations": "organizations", "agreements": "agreements", "events": "events",

@@ -10,7 +10,9 @@ from .backup import backup_command
 from .db import get_db, init_db_command, write_transaction
 from .errors import ApiError
 from .importer import import_ics_command
+from .progress import progress
 from .publish import publish_feeds_command
+from .replication import restore_command, run_with_replica_command
 from .webhooks.delivery import webhooks_group
 from .repositories import feed_rows, feed_versions, occurrence_index, tokens, users
 from .web.catalog import add_translations_command
@@ -144,8 +146,10 @@ def disable_user_command(username):
 def rebuild_occurrences_command():
     """Index every event's occurrences again, e.g. after a tzdata update changed a zone's rules."""
     db = get_db()
-    with write_transaction(db), feed_versions.changing(db, occurrence_index=True):
-        count = occurrence_index.rebuild(db)
+    events = db.execute("select count(*) from events").fetchone()[0]
+    with write_transaction(db), feed_versions.changing(db, occurrence_index=True), \
+            progress("Indexing events", events) as bar:
+        count = occurrence_index.rebuild(db, bar.update)
         feed_rows.prune_cached(db)  # stored VEVENT bytes hold the same expansions: serialise them again
     click.echo(f"Occurrence index rebuilt ({count} rows).")
 
@@ -155,5 +159,6 @@ def init_app(app) -> None:
     for command in (init_db_command, seed_demo_command, create_token_command, list_tokens_command,
                     revoke_token_command, create_user_command, list_users_command, set_password_command,
                     disable_user_command, backup_command, publish_feeds_command, rebuild_occurrences_command,
-                    import_ics_command, webhooks_group, add_translations_command):
+                    import_ics_command, webhooks_group, add_translations_command, restore_command,
+                    run_with_replica_command):
         app.cli.add_command(command)

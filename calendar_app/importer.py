@@ -7,6 +7,7 @@ line or UID and nothing from the file is written.
 """
 
 import re
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -20,6 +21,7 @@ from .db import get_db, write_transaction
 from .errors import ApiError, BadRequest, NotFoundError, ValidationFailed
 from .eventtime import known_timezones, zone
 from .feeds.ical_builder import EMPHASIS_PROPERTY, KIND_LABELS, SCHEDULE_LABELS, SCHEDULE_PROPERTIES
+from .progress import progress
 from .repositories import events, organizations, overrides
 from .schemas.events import EventInSchema
 from .settings import default_timezone
@@ -308,15 +310,26 @@ def validate(components: list[Component], organization: str, agreement: str | No
 
 
 def import_calendar(db, data: bytes, organization: str, agreement: str | None, actor: str,
-                    max_bytes: int) -> dict:
-    """Import a file inside the caller's write transaction; raise (and write nothing) on any problem."""
+                    max_bytes: int, bar=None) -> dict:
+    """Import a file inside the caller's write transaction; raise (and write nothing) on any problem.
+
+    `bar(length)`, when given, is a progress bar entered around the writes, updated once per VEVENT.
+    """
     organizations.get_row(db, organization)  # 404 for an unknown organization
     if agreement and not db.execute("select 1 from agreements where slug = ?", [agreement]).fetchone():
         raise NotFoundError(f"No agreement with slug '{agreement}'.")
     components = parse(data, max_bytes)
     validate(components, organization, agreement)
+    with bar(len(components)) if bar else nullcontext() as shown:
+        return _write(db, components, organization, agreement, actor, shown.update if shown else None)
+
+
+def _write(db, components: list[Component], organization: str, agreement: str | None, actor: str,
+           step) -> dict:
     created, updated, ids = [], [], {}
     for component in (c for c in components if "RECURRENCE-ID" not in c.event):
+        if step:
+            step(1)
         existing = db.execute("select id from events where uid = ?", [component.uid]).fetchone()
         fields = {**component.fields, "uid": component.uid}
         if existing:
@@ -330,14 +343,16 @@ def import_calendar(db, data: bytes, organization: str, agreement: str | None, a
         else:
             ids[component.uid] = events.create(db, fields, actor)["id"]
             created.append(component.uid)
-    changed = _import_overrides(db, components, ids, actor)
+    changed = _import_overrides(db, components, ids, actor, step)
     return {"created": created, "updated": updated, "overrides": changed}
 
 
-def _import_overrides(db, components: list[Component], ids: dict, actor: str) -> int:
+def _import_overrides(db, components: list[Component], ids: dict, actor: str, step=None) -> int:
     """Apply RECURRENCE-ID VEVENTs to their series (in this file or already stored)."""
     problems, count = {}, 0
     for component in (c for c in components if "RECURRENCE-ID" in c.event):
+        if step:
+            step(1)
         key = component.uid
         event_id = ids.get(key) or (db.execute("select id from events where uid = ?", [key]).fetchone() or [None])[0]
         try:
@@ -372,7 +387,8 @@ def import_ics_command(file, organization, agreement):
     db = get_db()
     try:
         with write_transaction(db):
-            result = import_calendar(db, data, organization, agreement, ACTOR_CLI, max_bytes)
+            result = import_calendar(db, data, organization, agreement, ACTOR_CLI, max_bytes,
+                                     bar=lambda length: progress("Importing events", length))
     except ApiError as error:
         click.echo(f"Error: {error.message}", err=True)
         for key, value in (error.errors or {}).get("events", {}).items():

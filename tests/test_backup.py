@@ -29,7 +29,7 @@ def test_backup_command_copies_everything_and_restores(seeded, runner, client, a
     target = tmp_path / "backups" / "lich-2026-11-23.sqlite3"
     result = runner.invoke(args=["backup", str(target)])
     assert result.exit_code == 0, result.output
-    assert result.output.startswith(f"Backup written to {target} (5 organizations, ")
+    assert result.stdout.startswith(f"Backup written to {target} (5 organizations, ")  # progress: on stderr
     assert _dump(str(target)) == _dump(app.config["DATABASE"])
     assert not list(target.parent.glob(".*partial*"))
     assert target.stat().st_mode & 0o777 == 0o600  # it holds password and token hashes
@@ -106,3 +106,39 @@ def test_backup_during_writes_is_a_consistent_snapshot(app, auth, tmp_path):
     assert sizes == sorted(sizes) and sizes[-1] >= 20 and len(created) >= sizes[-1]
     with app.app_context():
         assert get_db().execute("select count(*) from events").fetchone()[0] == len(created)
+
+
+def test_backup_in_slices_stays_one_snapshot_while_another_connection_commits(app, make, tmp_path):
+    """Copied a page at a time (the progress bar's steps), writes between two steps neither restart nor leak in."""
+    for n in range(30):
+        make.event(title=f"Hội thảo {n}", description="Đảng ủy Khối " * 200)
+    source = app.config["DATABASE"]
+    writer = sqlite3.connect(source)
+    steps = []
+
+    class Bar:
+        def __init__(self, pages):
+            self.pages, self.done = pages, 0
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return False
+
+        def update(self, n):
+            self.done += n
+            steps.append(self.done)
+            writer.execute("insert into audit_log (at, actor, entity, entity_id, action, changes) "
+                           "values ('2026-12-01T00:00:00Z', 'test', 'note', ?, 'create', '{}')", [len(steps)])
+            writer.commit()
+
+    bars = []
+    before = _dump(source)
+    counts = backup(source, str(tmp_path / "copy.sqlite3"), bar=lambda pages: bars.append(Bar(pages)) or bars[-1],
+                    pages_per_step=1)
+    writer.close()
+    assert len(steps) > 10 and steps[-1] == bars[0].pages  # one update per page, ending at the page count
+    assert _dump(str(tmp_path / "copy.sqlite3")) == before  # the snapshot taken at the start, none of the writes
+    assert counts["audit_log"] == len(before["audit_log"])
+    assert len(_dump(source)["audit_log"]) == len(before["audit_log"]) + len(steps)

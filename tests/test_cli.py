@@ -211,7 +211,8 @@ def test_create_user_asks_for_the_password_twice(app, runner):
 
 @pytest.mark.parametrize("command", ["init-db", "seed-demo", "create-token", "list-tokens", "revoke-token",
                                      "list-users", "set-password", "disable-user",
-                                     "create-user", "backup", "publish-feeds", "import-ics", "rebuild-occurrences"])
+                                     "create-user", "backup", "publish-feeds", "import-ics", "rebuild-occurrences",
+                                     "restore", "run-with-replica"])
 def test_every_command_is_registered_with_help(runner, command):
     result = runner.invoke(args=[command, "--help"])
     assert result.exit_code == 0 and result.stdout.startswith("Usage:")

@@ -1,6 +1,7 @@
 """The fast paths give the answers of the slow ones: occurrence index vs expanding every event."""
 
 import json
+import os
 from datetime import date, datetime, timedelta
 
 import pytest
@@ -275,6 +276,7 @@ def test_publish_feeds_writes_every_public_feed_as_served(seeded, runner, tmp_pa
     index = json.loads((out / "feeds" / "index.json").read_text())["feeds"]
     assert [entry["path"] for entry in index] == paths
     assert "/feeds/organizations/tap-chi-cong-san.ics" in paths and "/feeds/all.ics" in paths
+    assert "/feeds/holidays.ics" in paths
     for entry in index:
         served = client.get(entry["path"])
         assert (out / entry["path"].lstrip("/")).read_bytes() == served.get_data()
@@ -293,23 +295,43 @@ def test_publish_feeds_rewrites_exactly_the_feeds_a_change_touches(app, client, 
     lonely = make.organization()
     event = make.event(title="Hội thảo Đà Nẵng", organizations=[child["slug"]])
     publisher = Publisher(app, tmp_path)
-    assert len(publisher.publish_changed()) == 1 + 4 + 1  # all, four organizations, one agreement
+    assert len(publisher.publish_changed()) == 1 + 1 + 4 + 1  # all, holidays, four organizations, one agreement
     assert publisher.publish_changed() == []
     make.event(title="Giao ban nội bộ", organizations=[child["slug"]], visibility="internal")
     assert publisher.publish_changed() == []  # public files follow the public twins: nothing public moved
     changed = client.patch(f"/api/v1/events/{event['id']}", headers=auth, json={"title": "Tọa đàm Điện Biên"})
     assert changed.status_code == 200
+    parent_file = tmp_path / "feeds" / "organizations" / f"{parent['slug']}.ics"
+    os.utime(parent_file, (1_000_000, 1_000_000))
+    # The parent's version moves too, but its feed does not show its units' events: its bytes stay,
+    # so its file is not written and keeps its mtime (issue 15: a file is written only when it changes).
     assert sorted(publisher.publish_changed()) == sorted([
-        "/feeds/all.ics", f"/feeds/organizations/{child['slug']}.ics", f"/feeds/organizations/{parent['slug']}.ics"])
+        "/feeds/all.ics", f"/feeds/organizations/{child['slug']}.ics"])
+    assert parent_file.stat().st_mtime == 1_000_000
     feed = tmp_path / "feeds" / "organizations" / f"{child['slug']}.ics"
     assert feed.read_bytes() == client.get(f"/feeds/organizations/{child['slug']}.ics").get_data()
     assert "Tọa đàm Điện Biên" in feed.read_text() and "Đà Nẵng" not in feed.read_text()
     assert client.delete(f"/api/v1/organizations/{lonely['slug']}", headers=auth).status_code == 204
-    assert publisher.publish_changed() == ["/feeds/all.ics", f"/feeds/organizations/{lonely['slug']}.ics"]
+    assert publisher.publish_changed() == [f"/feeds/organizations/{lonely['slug']}.ics"]  # all.ics: same bytes
     assert not (tmp_path / "feeds" / "organizations" / f"{lonely['slug']}.ics").exists()
     index = json.loads((tmp_path / "feeds" / "index.json").read_text())["feeds"]
     assert f"/feeds/organizations/{lonely['slug']}.ics" not in [e["path"] for e in index]
     assert agreement["slug"] in (tmp_path / "feeds" / "index.html").read_text()
+
+
+def test_publish_feeds_again_from_scratch_writes_no_file_whose_bytes_are_the_same(app, make, tmp_path):
+    """A restarted `publish-feeds` asks for every feed, but leaves the files it would write unchanged alone."""
+    from calendar_app.publish import Publisher
+
+    organization = make.organization()
+    make.event(title="Hội nghị giao ban", organizations=[organization["slug"]])
+    assert len(Publisher(app, tmp_path).publish_changed()) == 3  # all, holidays, the organization
+    files = sorted(p for p in tmp_path.rglob("*") if p.is_file())
+    for path in files:
+        os.utime(path, (1_000_000, 1_000_000))
+    assert Publisher(app, tmp_path).publish_changed() == []
+    assert [p.stat().st_mtime for p in files] == [1_000_000] * len(files)
+    assert sorted(p for p in tmp_path.rglob("*") if p.is_file()) == files  # no temporary file left behind
 
 
 def test_lists_skip_the_schema_dump_but_keep_its_shape(client, make, auth):

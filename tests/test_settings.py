@@ -379,6 +379,25 @@ def observe_document_issuing_body(app):
     return doc.tables[0].rows[0].cells[0].paragraphs[0].text
 
 
+def observe_replica_url(app):
+    from calendar_app.replication import ReplicationError, write_config
+    try:
+        return write_config(app.config).read_text().split("url: ")[1].split("\n")[0]
+    except ReplicationError:
+        return None
+
+
+def observe_sync_interval(app):
+    from calendar_app.replication import write_config
+    config = {**app.config, "LITESTREAM_REPLICA_URL": "file:///mnt/backup/lich"}
+    return write_config(config).read_text().split("sync-interval: ")[1].strip()
+
+
+def observe_litestream_binary(app):
+    from calendar_app.replication import litestream_binary
+    return Path(litestream_binary(app.config)).name, Path(litestream_binary(app.config)).is_absolute()
+
+
 SETTINGS = [
     ("DEFAULT_TIMEZONE", "Europe/Paris", observe_default_timezone,
      ("Asia/Ho_Chi_Minh",) * 3, ("Europe/Paris",) * 3),
@@ -426,6 +445,10 @@ SETTINGS = [
      "Đơn vị đăng lịch: Văn phòng Đảng ủy Khối"),
     ("PUBLISHING_CONTACT", "Phòng Tổng hợp, 024 3825 0000", observe_footer, "Đơn vị đăng lịch: Văn phòng cơ quan",
      "Đơn vị đăng lịch: Văn phòng cơ quan · Liên hệ: Phòng Tổng hợp, 024 3825 0000"),
+    ("LITESTREAM_REPLICA_URL", "file:///mnt/backup/lich", observe_replica_url, None, '"file:///mnt/backup/lich"'),
+    ("LITESTREAM_SYNC_INTERVAL", "10s", observe_sync_interval, '"1s"', '"10s"'),
+    ("LITESTREAM_BINARY", "/opt/litestream/bin/ls-0.5", observe_litestream_binary, ("litestream", True),
+     ("ls-0.5", True)),
 ]
 
 

@@ -63,15 +63,18 @@ def refresh(db, event_id: int) -> None:
         _insert(db, event_id, index_rows(rows[0]))
 
 
-def rebuild(db) -> int:
+def rebuild(db, step=None) -> int:
     """Index every event again and settle a migration's request for it; return the row count.
 
     Run by db.migrate when a migration asked for it, by `rebuild-occurrences` (a tzdata update),
-    or after SHORT_SPAN/MAX_INDEXED change. Caller holds the transaction.
+    or after SHORT_SPAN/MAX_INDEXED change. Caller holds the transaction. `step(1)`, when given,
+    is called once per event (a progress bar's update).
     """
     db.execute("delete from event_occurrences")
     count = 0
     for row in db.query("select * from events"):
+        if step:
+            step(1)
         try:
             entries = index_rows(row)
         except UnreadableEvent as error:  # left out of every window until it is mended or deleted

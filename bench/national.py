@@ -1,0 +1,136 @@
+"""One-request figures at scale: database size, worker memory, feeds, lists, search, pages, publish-feeds.
+
+    .venv/bin/python -m bench.national --db bench/data/national-1000000.sqlite3 [--publish]
+    .venv/bin/python -m bench.national --db bench/data/events-10000.sqlite3 --publish
+
+Works on a copy of the database. Everything but publishing goes over HTTP to `gunicorn --workers 2`
+(sync) on 127.0.0.1; each figure is the median wall time of sequential requests on one connection
+(the first request of a kind is reported on its own: it builds what later ones reuse). With
+--publish, `publish-feeds` runs in process from scratch, then one event of the hub is renamed and
+the --watch round that follows is timed, with the files it wrote. Prints one line per figure and
+writes them to bench/results/national-<events>-<time>.json.
+"""
+
+import argparse
+import json
+import statistics
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import quote
+
+from .feeds import _patch, _timed_get, _token
+from .run import FEED_PATH, ROOT, Server, app_env, copy_database, single_request_ms
+
+WEEK = ("/api/v1/occurrences?from=2028-06-05T00:00:00%2B07:00&to=2028-06-12T00:00:00%2B07:00&limit=100")
+SEARCHES = ["hội thảo chuyển đổi số", "dang uy khoi", "Đắk Lắk"]
+MONTH_PAGE = "/?month=2028-06"
+
+
+def _median(values: list[float]) -> float:
+    return round(statistics.median(values), 2)
+
+
+def build_in_process(database: Path, work: Path, figures: dict) -> None:
+    """The hub feed's first build with no stored bytes, in process: over HTTP it outlasts gunicorn's timeout."""
+    import os
+
+    os.environ.update(app_env(database, work))
+    from calendar_app import create_app
+
+    client = create_app().test_client()
+    began = time.perf_counter()
+    assert client.get(FEED_PATH, base_url="https://lich.example.vn").status_code == 200
+    figures["feed full build, no stored bytes, in process (s)"] = round(time.perf_counter() - began, 1)
+
+
+def measure_http(database: Path, work: Path, figures: dict) -> None:
+    secret, event_id = _token(database)
+    build_in_process(database, work, figures)
+    server = Server("wsgi:app", app_env(database, work), workers=2)
+    try:
+        figures["feed first request after a restart (ms)"] = round(_timed_get(server, FEED_PATH)[0], 1)
+        _ms, _status, headers, body = _timed_get(server, FEED_PATH)
+        figures["feed bytes"] = len(body)
+        figures["feed warm (ms)"] = _median(single_request_ms(server, FEED_PATH, 10))
+        figures["feed 304 (ms)"] = _median(single_request_ms(server, FEED_PATH, 20,
+                                                              {"If-None-Match": headers["ETag"]}))
+        figures["feed cold alarm= variant (ms)"] = round(_timed_get(server, FEED_PATH + "?alarm=PT45M")[0], 1)
+        figures["occurrences one week, first (ms)"] = round(_timed_get(server, WEEK)[0], 1)
+        figures["occurrences one week, cached (ms)"] = _median(single_request_ms(server, WEEK, 20))
+        for n, words in enumerate(SEARCHES):
+            path = f"/api/v1/events?q={quote(words)}&limit=20"
+            first = _timed_get(server, path)[0]
+            figures[f"search q={words!r} first (ms)"] = round(first, 1)
+            _patch(server, secret, event_id, f"Hội thảo lần {n}")  # a write: the list cache cannot answer
+            figures[f"search q={words!r} after a write (ms)"] = round(_timed_get(server, path)[0], 1)
+        figures["month page first (ms)"] = round(_timed_get(server, MONTH_PAGE)[0], 1)
+        figures["month page (ms)"] = _median(single_request_ms(server, MONTH_PAGE, 5))
+        status = _timed_get(server, "/week?week=2028-W23")[1]
+        if status == 200:  # the week page, once it is on main
+            figures["week page (ms)"] = _median(single_request_ms(server, "/week?week=2028-W23", 5))
+        figures["worker RSS (MB)"] = [round(mb) for mb in server.worker_rss_mb()]
+    finally:
+        server.stop()
+
+
+def measure_publish(database: Path, work: Path, figures: dict, without_all: bool) -> None:
+    """publish-feeds from scratch, then the --watch round after one hub event is renamed.
+
+    without_all leaves /feeds/all.ics out: at 1,000,000 events it is one feed of every public event
+    (about 1 GB), which no calendar client can subscribe to, and its first build alone takes hours here.
+    """
+    import os
+
+    os.environ.update(app_env(database, work))
+    from calendar_app import create_app, publish
+    from calendar_app.progress import progress
+
+    if without_all:
+        every_feed = publish.public_feeds
+        publish.public_feeds = lambda db: {p: s for p, s in every_feed(db).items() if p != publish.ALL_PATH}
+        figures["publish: all.ics left out"] = True
+    app = create_app()
+    out = work / "published"
+    publisher = publish.Publisher(app, out)
+    began = time.perf_counter()
+    written = publisher.publish_changed(bar=lambda count: progress("Publishing feeds", count))
+    figures["publish-feeds from scratch (s)"] = round(time.perf_counter() - began, 1)
+    figures["published files"] = len(written)
+    figures["published MB"] = round(sum(p.stat().st_size for p in out.rglob("*") if p.is_file()) / 2**20)
+    secret, event_id = _token(database)
+    renamed = publisher.client.patch(f"/api/v1/events/{event_id}", json={"title": "Hội thảo đã đổi tên"},
+                                     headers={"Authorization": f"Bearer {secret}"})
+    assert renamed.status_code == 200, renamed.get_json()
+    began = time.perf_counter()
+    changed = publisher.publish_changed()
+    figures["--watch round after one event changed (s)"] = round(time.perf_counter() - began, 2)
+    figures["--watch files written"] = changed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", type=Path, required=True)
+    parser.add_argument("--publish", action="store_true", help="also publish-feeds from scratch and one --watch round")
+    parser.add_argument("--no-http", action="store_true", help="leave out the HTTP figures")
+    parser.add_argument("--without-all", action="store_true", help="publish every feed but /feeds/all.ics")
+    args = parser.parse_args()
+    figures = {"database": args.db.name,
+               "database MB": round(sum(p.stat().st_size for p in args.db.parent.glob(args.db.name + "*")) / 2**20)}
+    with tempfile.TemporaryDirectory(prefix="bench-national-") as folder:
+        work = Path(folder)
+        database = copy_database(args.db, work)
+        if not args.no_http:
+            measure_http(database, work, figures)
+            print(json.dumps(figures, ensure_ascii=False, indent=1), flush=True)
+        if args.publish:
+            measure_publish(database, work, figures, args.without_all)
+    print(json.dumps(figures, ensure_ascii=False, indent=1))
+    results = ROOT / "bench" / "results"
+    results.mkdir(parents=True, exist_ok=True)
+    (results / f"national-{args.db.stem}-{time.strftime('%Y%m%d-%H%M%S')}.json").write_text(
+        json.dumps(figures, ensure_ascii=False, indent=1))
+
+
+if __name__ == "__main__":
+    main()
