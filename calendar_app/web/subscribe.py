@@ -22,7 +22,8 @@ from .i18n import current_language
 from .i18n import gettext as _
 from .labels import label
 
-MAX_URL_LENGTH = 200  # every subscribe address (https, webcal); Google's own link wraps it and stops at 256
+MAX_URL_LENGTH = 200  # every subscribe address (https, webcal)
+MAX_GOOGLE_LENGTH = 256  # Google's link wraps the address; above this Google fails silently
 ALARMS = ("PT15M", "PT1H", "P1D")
 ALARM_WORDS = {"PT15M": "15 minutes before", "PT1H": "1 hour before", "P1D": "1 day before"}
 # Phones add Google calendars by URL only on the web (calendar.google.com on a computer), not in the app.
@@ -77,7 +78,8 @@ def box(box_id: str, path: str, fixed: list[tuple[str, str]] = (), kinds: bool =
     options, problem = chosen_options(request.args, kinds=kinds, children=children)
     query = [*fixed, *options]
     addresses = links.feed_links(path + ("?" + urlencode(query, safe=",") if query else ""))
-    too_long = len(addresses["https"]) > MAX_URL_LENGTH or len(addresses["webcal"]) > MAX_URL_LENGTH
+    too_long = (len(addresses["https"]) > MAX_URL_LENGTH or len(addresses["webcal"]) > MAX_URL_LENGTH
+                or len(addresses["google"]) > MAX_GOOGLE_LENGTH)
     if too_long:
         problem = too_long_message()
         addresses = links.feed_links(path + ("?" + urlencode(list(fixed), safe=",") if fixed else ""))
@@ -87,7 +89,7 @@ def box(box_id: str, path: str, fixed: list[tuple[str, str]] = (), kinds: bool =
     chosen = dict(options)
     return {
         "id": box_id, "feeds": addresses, "problem": problem, "fixed": list(fixed), "keep": keep or {},
-        "base": links.absolute(path), "max_length": MAX_URL_LENGTH, "too_long": too_long_message(),
+        "base": links.absolute(path), "max_length": MAX_URL_LENGTH, "max_google": MAX_GOOGLE_LENGTH, "too_long": too_long_message(),
         "google": public and not phone, "phone": phone, "public": public,
         "host": urlsplit(addresses["https"]).hostname,
         "qr": qr_svg(addresses["https"]),

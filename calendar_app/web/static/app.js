@@ -43,6 +43,7 @@ document.addEventListener("DOMContentLoaded", function () {
     var qr = box.querySelector("[data-qr]");
     var fallback = box.querySelector("[data-webcal-fallback]");
     var maxLength = parseInt(box.getAttribute("data-max-length"), 10);
+    var maxGoogle = parseInt(box.getAttribute("data-max-google"), 10);
     var kindCount = form ? form.querySelectorAll('input[name="kind"]').length : 0;
 
     var address = function () {
@@ -63,17 +64,17 @@ document.addEventListener("DOMContentLoaded", function () {
 
     var update = function () {
       var url = address();
-      var long = url.length > maxLength || url.replace(/^https?:/, "webcal:").length > maxLength;
+      var webcalUrl = url.replace(/^https?:/, "webcal:");
+      // As links.feed_links writes it: only & escaped inside the query value.
+      var googleUrl = "https://calendar.google.com/calendar/render?cid=" + encodeURIComponent(webcalUrl)
+        .replace(/%3A/g, ":").replace(/%2F/g, "/").replace(/%3F/g, "?").replace(/%3D/g, "=").replace(/%2C/g, ",");
+      var long = url.length > maxLength || webcalUrl.length > maxLength || googleUrl.length > maxGoogle;
       tooLong.hidden = !long;
       tooLong.textContent = long ? box.getAttribute("data-too-long") : "";
       if (long) { return; }
-      var webcalUrl = url.replace(/^https?:/, "webcal:");
       https.value = url;
       webcal.href = webcalUrl;
-      if (google) {
-        google.href = "https://calendar.google.com/calendar/render?cid=" +
-          encodeURIComponent(webcalUrl).replace(/%3A/g, ":").replace(/%2F/g, "/");
-      }
+      if (google) { google.href = googleUrl; }
       var path = url.slice(url.indexOf("/", url.indexOf("//") + 2));
       var image = document.createElement("img");
       image.src = "/subscribe/qr.svg?path=" + encodeURIComponent(path);
