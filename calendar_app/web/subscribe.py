@@ -5,6 +5,7 @@ chosen in a GET form, so they work without JavaScript; app.js rewrites the same 
 from the same form. Every address stays under MAX_URL_LENGTH: Google fails silently on long ones.
 """
 
+import io
 import ipaddress
 import re
 from urllib.parse import urlencode, urlsplit
@@ -117,8 +118,10 @@ def qr_image():
     if len(url) > MAX_URL_LENGTH:
         raise NotFoundError("The address is too long.")
     code = segno.make(url, error="m")
-    return Response(code.svg_inline(scale=4, omitsize=True, svgclass="qr-code", lineclass="qr-line"),
-                    mimetype="image/svg+xml", headers={"Cache-Control": "public, max-age=86400"})
+    # As an image file (not inline) it needs its namespace, and its width and height to have a size in an <img>.
+    out = io.BytesIO()
+    code.save(out, kind="svg", scale=4, svgclass="qr-code", lineclass="qr-line", xmldecl=False)
+    return Response(out.getvalue(), mimetype="image/svg+xml", headers={"Cache-Control": "public, max-age=86400"})
 
 
 @bp.app_template_global()
