@@ -25,8 +25,6 @@ from .labels import label
 
 MAX_URL_LENGTH = 200  # every subscribe address (https, webcal)
 MAX_GOOGLE_LENGTH = 256  # Google's link wraps the address; above this Google fails silently
-ALARMS = ("PT15M", "PT1H", "P1D")
-ALARM_WORDS = {"PT15M": "15 minutes before", "PT1H": "1 hour before", "P1D": "1 day before"}
 # Phones add Google calendars by URL only on the web (calendar.google.com on a computer), not in the app.
 PHONE = re.compile(r"Android|iPhone|iPad|iPod|Mobile", re.IGNORECASE)
 FEED_PATHS = ("/feeds/organizations/", "/feeds/agreements/", "/feeds/all.ics")
@@ -97,7 +95,7 @@ def box(box_id: str, path: str, fixed: list[tuple[str, str]] = (), kinds: bool =
         "kinds": [(kind, label("event_kind", kind), kind in chosen.get("kind", "").split(","))
                   for kind in EVENT_KINDS] if kinds else [],
         "children": children, "chosen": chosen,
-        "alarms": [(value, _(ALARM_WORDS[value])) for value in ALARMS],
+        "alarms": [("PT15M", _("15 minutes before")), ("PT1H", _("1 hour before")), ("P1D", _("1 day before"))],
     }
 
 
