@@ -1,9 +1,12 @@
 """In chromium: the subscribe box's live options, the webcal fallback, the QR code, and axe-core on the changed pages."""
 
+import json
+
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 
 from playwright.sync_api import expect
+
+from .conftest import axe_violations
 
 pytestmark = pytest.mark.slow  # a real browser against a real server
 
@@ -63,5 +66,5 @@ def test_month_view_subscribes_to_this_view(page, live_server):
 def test_changed_pages_pass_axe_core(page, path):
     page.goto(path)
     page.locator("details.howto").evaluate_all("nodes => nodes.forEach(n => n.open = true)")
-    results = Axe().run(page)
-    assert results.violations_count == 0, results.generate_report()
+    violations = axe_violations(page)
+    assert violations == [], json.dumps(violations, ensure_ascii=False, indent=1)
