@@ -216,3 +216,13 @@ def _builder_event(**fields) -> dict:
             "timezone": "Asia/Ho_Chi_Minh", "start_date": None, "end_date": None, "rrule": "FREQ=WEEKLY;COUNT=3",
             "exdates": [], "created_at": moment, "updated_at": moment, "agreement": None, "parties": [],
             "organizations": [], "overrides": [], **fields}
+
+
+def test_prefix_labels_a_postponed_event_from_the_same_map(client, make, auth, world):
+    """A status added later (postponed) is one line of STATUS_PREFIXES, nothing else."""
+    postponed = make.event(title="Giao ban quý", organizations=[world["url"].rsplit("/", 1)[1][:-4]])
+    response = client.patch(f"/api/v1/events/{postponed['id']}", json={"status": "postponed"}, headers=auth)
+    assert response.status_code == 200, response.get_json()
+    assert summaries(get(client, world["url"] + "?prefix=1").data)[(postponed["uid"], None)] == "[Hoãn] Giao ban quý"
+    english = summaries(get(client, world["url"] + "?prefix=1&lang=en").data)
+    assert english[(postponed["uid"], None)] == "[Postponed] Giao ban quý"
