@@ -42,7 +42,8 @@ def feed_links(path: str) -> dict:
     return {
         "https": https,
         "webcal": webcal,
-        "google": "https://calendar.google.com/calendar/render?cid=" + quote(webcal, safe=":/"),
+        # Only & must be escaped inside the query value; each escape costs two of Google's 256 characters.
+        "google": "https://calendar.google.com/calendar/render?cid=" + quote(webcal, safe=":/?=,"),
     }
 
 

@@ -18,6 +18,7 @@ DEFAULTS = {
     "FEED_MAX_AGE_SECONDS": 900,
     "FEED_PAST_DAYS": 365,
     "FEED_CANCELLED_RETENTION_DAYS": 30,
+    "FEED_EXPAND_DAYS": 365,  # ?expand=1 writes the occurrences up to this many days ahead
     "OCCURRENCE_WINDOW_MAX_DAYS": 3660,
     "PUBLIC_BASE_URL": None,  # e.g. https://lich.example.vn; None = the request's host
     # Flask's own allow-list of Host headers (400 for any other). Without PUBLIC_BASE_URL, links in

@@ -208,6 +208,8 @@ def _anonymous_reads(mixed) -> dict[str, str]:
         "week": "/week?start=2026-12-14",
         "week_organization": f"/week?start=2026-12-14&organization={slug}",
         "week_print": "/week/print?start=2026-12-14",
+        "organization_feed_expanded": f"/feeds/organizations/{slug}.ics?expand=1&prefix=1",
+        "all_feed_expanded": "/feeds/all.ics?expand=1&prefix=1&lang=en",
     }
 
 
@@ -228,7 +230,8 @@ def test_internal_events_never_leak_to_anonymous_readers(client, mixed):
 
 def test_internal_event_by_id_is_404_for_anonymous(client, mixed):
     event_id = mixed["internal"]["id"]
-    for path in (f"/api/v1/events/{event_id}", f"/events/{event_id}.ics", f"/events/{event_id}"):
+    for path in (f"/api/v1/events/{event_id}", f"/events/{event_id}.ics", f"/events/{event_id}",
+                 f"/events/{event_id}.ics?expand=1"):
         assert client.get(path).status_code == 404, path
     missing = client.get(f"/api/v1/events/{event_id}").get_json()
     assert missing == client.get("/api/v1/events/99999").get_json() | {"message": f"No event with id {event_id}."}

@@ -143,6 +143,12 @@ def observe_feed_past_days(app):
     return _summaries(client)
 
 
+def observe_feed_expand_days(app):
+    client, _auth, make = _setup(app)
+    make.event(**{**_days_ago(-20), "title": "Hằng ngày", "rrule": "FREQ=DAILY;COUNT=30"})
+    return len(Calendar.from_ical(_feed(client, "/feeds/all.ics?expand=1").data).walk("VEVENT"))
+
+
 def observe_cancelled_retention(app):
     client, _auth, make = _setup(app)
     event = make.event(**{**TIMED, "status": "cancelled", "title": "Đã hủy"})
@@ -409,6 +415,7 @@ SETTINGS = [
     ("FEED_RETRY_AFTER_SECONDS", 60, observe_feed_retry_after, (503, "300"), (503, "60")),
     ("FEED_PAST_DAYS", 5, observe_feed_past_days, ["Mười ngày trước"], []),
     ("FEED_CANCELLED_RETENTION_DAYS", 2, observe_cancelled_retention, ["Đã hủy"], []),
+    ("FEED_EXPAND_DAYS", 25, observe_feed_expand_days, 30, 5),
     ("OCCURRENCE_WINDOW_MAX_DAYS", 10, observe_occurrence_window, 200, 400),
     ("OCCURRENCE_MAX_RESULTS", 3, observe_occurrence_max_results, 200, 400),
     ("PUBLIC_BASE_URL", "https://lich.example.vn", observe_public_base_url, "http://localhost",

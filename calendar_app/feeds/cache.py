@@ -18,8 +18,9 @@ from .. import validators
 from ..caches import LRU
 from ..db import write_transaction
 from ..repositories import feed_rows
+from ..recurrence import TooManyOccurrences
 from ..stored_event import UnreadableEvent
-from . import ical_builder
+from . import flat, ical_builder
 
 STORE_BUSY_TIMEOUT_MS = 250
 
@@ -67,26 +68,61 @@ class IncompleteFeed(Exception):
 
 
 def assemble(db, meta: ical_builder.CalendarMeta | None, selection: feed_rows.Selection, base_url: str,
-             alarm: timedelta | None, hidden: frozenset[str]) -> tuple[bytes, int]:
+             alarm: timedelta | None, hidden: frozenset[str], prefix: str | None = None,
+             expansion: flat.Window | None = None) -> tuple[bytes, int]:
     """Build a feed from stored templates, serialising only missing or outdated events.
 
+    prefix and expansion (?prefix=1, ?expand=1) are applied to the stored bytes like alarm and hidden.
     Returns (body, number of events serialised now). Raises IncompleteFeed when an event of the
-    feed cannot be serialised (the others are stored all the same, so that retrying stays cheap).
+    feed cannot be serialised or expanded (the others are stored all the same, so that retrying stays
+    cheap), and recurrence.TooManyOccurrences when an expansion holds more than its limit.
     """
     build = validators.build_key()
     with _snapshot(db):
         rows = feed_rows.select_feed_events(db, selection, build, hidden)
         missing = [row[0] for row in rows if row[4] is None]
         built, problems = _templates(db, missing) if missing else ({}, [])
-    if built:
-        _store(db, build, [(row[0], row[3], built[row[0]]) for row in rows if row[0] in built])
+        parts = [] if problems else [row[4] if row[4] is not None else _pick(built[row[0]], hidden) for row in rows]
+        if expansion is not None and not problems:
+            try:
+                parts = _expanded(db, [row[0] for row in rows], parts, expansion, problems)
+            except TooManyOccurrences:
+                _store_built(db, build, rows, built)
+                raise
+    _store_built(db, build, rows, built)
     if problems:
         raise IncompleteFeed(problems)
     zones = {(bool(row[1]), row[2]) for row in rows}
     tzids = set().union(*(ical_builder.tzids_of({"all_day": a, "timezone": tz}) for a, tz in zones))
-    templates = b"".join(row[4] if row[4] is not None else _pick(built[row[0]], hidden) for row in rows)
-    return (ical_builder.calendar_header(meta, tzids) + ical_builder.fill(templates, base_url, alarm)
+    return (ical_builder.calendar_header(meta, tzids) + ical_builder.fill(b"".join(parts), base_url, alarm, prefix)
             + ical_builder.CALENDAR_FOOTER), len(built)
+
+
+def _store_built(db, build: str, rows: list[tuple], built: dict) -> None:
+    if built:
+        _store(db, build, [(row[0], row[3], built[row[0]]) for row in rows if row[0] in built])
+
+
+def _expanded(db, event_ids: list[int], parts: list[bytes], expansion: flat.Window,
+              problems: list[UnreadableEvent]) -> list[bytes]:
+    """Each series' template written as its occurrences in the window; at most expansion.limit in the feed.
+
+    A series that cannot be read or expanded now is added to problems (the feed must not go out without it).
+    """
+    series = [n for n, part in enumerate(parts) if flat.is_series(part)]
+    events = feed_rows.stored_events(db, [event_ids[n] for n in series])
+    left = expansion.limit
+    for n in series:
+        event = events.get(event_ids[n])
+        try:
+            if event is None:  # unreadable since its template was stored
+                raise UnreadableEvent(event_ids[n], "its stored row can no longer be read")
+            parts[n], count = flat.flatten(parts[n], event, expansion.start, expansion.end, left)
+        except UnreadableEvent as error:  # a stored rule that no longer parses
+            problems.append(error)
+            continue
+        left -= count
+    return parts
 
 
 def _templates(db, event_ids: list[int]) -> tuple[dict[int, dict], list[UnreadableEvent]]:

@@ -62,6 +62,11 @@ ROLE_LABELS = {"signatory": "bên ký kết", "party": "bên tham gia", "witness
 STATUSES = {"confirmed": STATUS.CONFIRMED, "tentative": STATUS.TENTATIVE, "cancelled": STATUS.CANCELLED,
             "postponed": STATUS.CANCELLED}
 STATUS_LINES = {"cancelled": "Đã hủy", "postponed": "Hoãn", "tentative": "Dự kiến"}
+# ?prefix=1 writes "[label] " before SUMMARY, for clients that ignore STATUS (calcurse, some phones):
+# Vietnamese as STATUS_LINES says it, English with lang=en. A status without a line here gets no label.
+STATUS_PREFIXES = {status: {"vi": STATUS_LINES[status], "en": english}
+                   for status, english in (("tentative", "Tentative"), ("cancelled", "Cancelled"),
+                                           ("postponed", "Postponed"))}
 CLASSES = {"public": CLASS.PUBLIC, "internal": CLASS.PRIVATE}
 
 # RFC 5545 TEXT forbids these CONTROLs; icalendar writes them raw and strict parsers reject the feed.
@@ -177,13 +182,55 @@ def event_template(event: Mapping) -> bytes:
     """Serialise an event built on BASE_MARK as a template for fill(): marked lines cut open, a marked reminder."""
     body = event_to_ical(event, _ALARM_MARK)
     mark = BASE_MARK.encode()
+    statuses = iter(_component_statuses(event))
     # Logical lines: a CRLF followed by a space only folds a line (RFC 5545 3.1).
     lines = _LOGICAL_LINE_END.split(body)
     for number, line in enumerate(lines):
         unfolded = line.replace(_FOLD, b"") if _FOLD in line else line
         if mark in unfolded:
             lines[number] = _open_at_mark(unfolded, mark)
+        if line.startswith(_SUMMARY):  # one per VEVENT (a VALARM has none), in the order of its component
+            status = next(statuses, None)
+            if status in STATUS_PREFIXES:
+                # Unfolded, with the status marked where a label may go: fill() takes the mark out and folds.
+                lines[number] = _SUMMARY + _status_mark(status) + unfolded[len(_SUMMARY):]
     return b"\r\n".join(lines)
+
+
+# The status of a component marked in a template's SUMMARY; _text() keeps every CONTROL out of
+# serialised text, so no stored text can hold or forge a mark.
+_SUMMARY = b"SUMMARY:"
+_STATUS_MARK = re.compile(rb"\x1f([a-z_]+)\x1f")
+
+
+def _status_mark(status: str) -> bytes:
+    return b"\x1f" + status.encode() + b"\x1f"
+
+
+def _component_statuses(event: Mapping) -> list[str]:
+    """The status of each VEVENT event_to_ical writes, in its order: the series, then its overrides."""
+    statuses = [event.get("status")]
+    if event.get("rrule"):
+        series = _Series.of(event)
+        statuses += [o.get("status") or event["status"] for o in _sorted_overrides(event, series)]
+    return statuses
+
+
+def _with_prefixes(body: bytes, language: str | None) -> bytes:
+    """Put the label of each marked status before its SUMMARY (language None: none), folding as icalendar does."""
+    if b"\x1f" not in body:
+        return body
+    parts, position = [], 0
+    while (found := _STATUS_MARK.search(body, position)) is not None:
+        labels = STATUS_PREFIXES.get(found[1].decode())
+        label = vText(f"[{labels[language]}] ").to_ical() if labels and language else b""
+        end = body.find(b"\r\n", found.end())
+        line = body[found.start() - len(_SUMMARY):found.start()] + label + body[found.end():end]
+        # A line that still holds BASE_MARK is folded once the mark is replaced (fill, below).
+        parts += [body[position:found.start() - len(_SUMMARY)], line if BASE_MARK.encode() in line else _fold(line)]
+        position = end
+    parts.append(body[position:])
+    return b"".join(parts)
 
 
 def _open_at_mark(line: bytes, mark: bytes) -> bytes:
@@ -202,8 +249,12 @@ def _open_at_mark(line: bytes, mark: bytes) -> bytes:
     return _FOLD.join([*kept, rest])
 
 
-def fill(templates: bytes, base_url: str, alarm: timedelta | None) -> bytes:
-    """Complete templates for one request: the bytes event_to_ical writes for this base URL and reminder."""
+def fill(templates: bytes, base_url: str, alarm: timedelta | None, prefix: str | None = None) -> bytes:
+    """Complete templates for one request: the bytes event_to_ical writes for this base URL and reminder.
+
+    prefix (a language of STATUS_PREFIXES) writes the status labels of ?prefix=1 before SUMMARY.
+    """
+    templates = _with_prefixes(templates, prefix)
     if alarm is None:
         body = _VALARM.sub(b"", templates)
     elif alarm < timedelta(0):

@@ -12,6 +12,8 @@ from ..schemas.events import EVENT_KINDS
 
 MAX_ALARM = timedelta(days=28)
 MAX_ORGANIZATIONS = 50
+LANGUAGES = ("vi", "en")  # of the ?prefix=1 labels (ical_builder.STATUS_PREFIXES)
+DEFAULT_LANGUAGE = "vi"
 _DURATION = re.compile(r"^[+-]?P(?:\d+W|(?:\d+D)?(?:T(?:\d+H)?(?:\d+M)?(?:\d+S)?)?)$")
 
 
@@ -26,15 +28,21 @@ class FeedParams:
     since: date | None = None
     include_children: bool = False
     organizations: tuple[str, ...] = ()
+    prefix: str | None = None  # ?prefix=1: the language of the status labels written before SUMMARY
+    expand: bool = False  # ?expand=1: every occurrence in the window as a VEVENT of its own
 
     def key(self) -> str:
         """A canonical text of the params for cache keys, ETags and calendar ids."""
-        return "|".join([
+        parts = [
             ",".join(self.kinds), str(int(self.hide_cancelled)), str(int(self.hide_tentative)),
             "" if self.alarm is None else str(int(self.alarm.total_seconds())),
             self.since.isoformat() if self.since else "", str(int(self.include_children)),
             ",".join(self.organizations),
-        ])
+        ]
+        # Only when asked for: the calendar ids of the feeds that existed before them stay the same.
+        if self.prefix or self.expand:
+            parts += [self.prefix or "", str(int(self.expand))]
+        return "|".join(parts)
 
     @property
     def hidden_statuses(self) -> frozenset[str]:
@@ -53,7 +61,7 @@ def parse(args, allow_organizations: bool = False) -> FeedParams:
     errors: dict[str, list[str]] = {}
     values = {}
     for name, parser in (("kind", _kinds), ("cancelled", _hide), ("tentative", _hide), ("alarm", _alarm),
-                         ("since", _since), ("include", _include)):
+                         ("since", _since), ("include", _include), ("prefix", _flag), ("expand", _flag)):
         raw = args.get(name)
         if raw is None:
             continue
@@ -61,6 +69,11 @@ def parse(args, allow_organizations: bool = False) -> FeedParams:
             values[name] = parser(raw)
         except ValueError as error:
             errors[name] = [str(error)]
+    if values.get("prefix") and "lang" in args:  # without prefix=1, lang= is not the feed's business
+        try:
+            values["lang"] = _language(args.get("lang"))
+        except ValueError as error:
+            errors["lang"] = [str(error)]
     if "organizations" in args:
         if not allow_organizations:
             errors["organizations"] = ["Only /feeds/all.ics combines organizations."]
@@ -80,6 +93,9 @@ def parse(args, allow_organizations: bool = False) -> FeedParams:
         since=values.get("since"),
         include_children=values.get("include", False),
         organizations=values.get("organizations", ()),
+        # lang= names the labels' language and matters only with them (a page's ?lang=en link stays one feed).
+        prefix=values.get("lang", DEFAULT_LANGUAGE) if values.get("prefix") else None,
+        expand=values.get("expand", False),
     )
 
 
@@ -119,6 +135,18 @@ def _since(raw: str) -> date:
     except Exception as error:  # marshmallow's ValidationError, reported as text
         raise ValueError(str(getattr(error, "messages", [error])[0])) from None
     return day
+
+
+def _flag(raw: str) -> bool:
+    if raw not in ("1", "0"):
+        raise ValueError("Use 1 (or 0, the default).")
+    return raw == "1"
+
+
+def _language(raw: str) -> str:
+    if raw not in LANGUAGES:
+        raise ValueError(f"Use one of: {', '.join(LANGUAGES)}.")
+    return raw
 
 
 def _include(raw: str) -> bool:

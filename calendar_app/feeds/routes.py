@@ -13,10 +13,11 @@ from .. import validators
 from ..auth import may_read
 from ..clock import from_stored
 from ..db import get_db
-from ..errors import FeedUnavailable, NotFoundError
+from ..errors import BadRequest, FeedUnavailable, NotFoundError
 from ..links import absolute
 from ..repositories import events, feed_rows, feed_versions
-from . import cache, shortcut, window
+from ..recurrence import TooManyOccurrences
+from . import cache, flat, shortcut, window
 from .ical_builder import CalendarMeta
 from .params import FeedParams, parse
 
@@ -180,19 +181,22 @@ def event_feed(event_id: int):
                             lambda db, head: head.visibility == "public" or may_read(db, events.get(db, event_id)))
     private = row.visibility != "public"
     stamp = row.full if private else row.public
+    day = window.today() if params.expand else None  # only an expanded one has a window, which moves daily
     return _serve(Target(
         key=f"event:{event_id}", scopes=(stamp.scope,), versions=(stamp.version,),
-        changed_at=[stamp.changed_at], filename=f"event-{event_id}.ics", private=private, windowed=False, by_url=not private,
+        changed_at=[stamp.changed_at], filename=f"event-{event_id}.ics", private=private, windowed=day is not None,
+        by_url=not private,
         meta=lambda: None,  # "add this event", not a subscription: no calendar name, refresh or TTL
         selection=lambda: {"event_id": event_id, "include_internal": private, "kinds": params.kinds,
                            "hide_cancelled": params.hide_cancelled, "hide_tentative": params.hide_tentative}),
-        params, None)
+        params, day)
 
 
 def _serve(target: Target, params: FeedParams, day) -> Response:
     """Answer from the validators first (304), then from the cache, building only on a miss."""
     base = _base_url()
     config = current_app.config
+    expansion = _expansion(params, day) if params.expand else None  # a window too long is a 400, never a 304
     key = f"{target.key}|{params.key()}|{day}|{base}|{validators.feed_shape(config)}"
     feeds = _cache()
     entry = feeds.fresh(key, target.versions)
@@ -212,14 +216,30 @@ def _serve(target: Target, params: FeedParams, day) -> Response:
     if entry is None:
         try:
             body, _built = cache.assemble(get_db(), target.meta(), feed_rows.Selection(**target.selection()), base,
-                                          params.alarm, params.hidden_statuses)
+                                          params.alarm, params.hidden_statuses, params.prefix, expansion)
         except cache.IncompleteFeed as error:  # never 200 with fewer events: subscribers would delete them
             current_app.logger.error("feed %s not served (503): %s", request.path, error)
             raise FeedUnavailable(config["FEED_RETRY_AFTER_SECONDS"]) from error
+        except TooManyOccurrences as error:
+            raise BadRequest(f"The expanded feed would hold {error}.",
+                             {"expand": [f"More than {error.limit} occurrences; narrow the feed with kind= "
+                                         "or a later since=, or leave expand= out."]}) from None
         entry = cache.Entry(target.versions, etag, last_modified, body)
         feeds.put(key, entry)
     headers["Content-Disposition"] = f'inline; filename="{target.filename}"'
     return Response(entry.body, status=200, headers=headers, content_type=CONTENT_TYPE)
+
+
+def _expansion(params: FeedParams, day) -> flat.Window:
+    """The window of ?expand=1: from the feed's past cut-off to FEED_EXPAND_DAYS ahead, bounded like /occurrences."""
+    config = current_app.config
+    start = from_stored(window.past_cutoff(day, config["FEED_PAST_DAYS"], params.since, config["DEFAULT_TIMEZONE"]))
+    end = window.day_start(day) + timedelta(days=config["FEED_EXPAND_DAYS"])
+    longest = config["OCCURRENCE_WINDOW_MAX_DAYS"]
+    if (end - start).days > longest:
+        raise BadRequest(f"An expanded feed covers at most {longest} days; this one would cover {(end - start).days}.",
+                         {"since": [f"With expand=1, at most {longest - config['FEED_EXPAND_DAYS']} days ago."]})
+    return flat.Window(start, end, config["OCCURRENCE_MAX_RESULTS"])
 
 
 def _remember(target: Target, key: str, day, etag: str, last_modified: datetime, headers: dict) -> None:

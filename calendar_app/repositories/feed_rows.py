@@ -5,7 +5,7 @@ from typing import NamedTuple
 
 from ..clock import from_stored
 from ..schemas.events import WITHDRAWN_STATUSES
-from ..stored_event import StoredEvent, UnreadableEvent
+from ..stored_event import StoredEvent, UnreadableEvent, readable
 from . import feed_versions
 from . import overrides as overrides_repo
 
@@ -254,6 +254,14 @@ def _agreements(db, agreement_ids: list[int], base_url: str) -> tuple[dict, dict
             "organization_name": name, "role": role,
             "signatory_name": signatory_name, "signatory_title": signatory_title})
     return agreements, parties
+
+
+def stored_events(db, event_ids: list[int]) -> dict[int, StoredEvent]:
+    """The typed events of these ids (an expanded feed expands them); unreadable ones are logged and left out."""
+    found: dict[int, StoredEvent] = {}
+    for chunk in _chunks(list(event_ids)):
+        found.update(readable(db.query(f"select * from events where id in ({','.join('?' * len(chunk))})", chunk)))
+    return found
 
 
 def to_builder(row: dict, base_url: str) -> dict:

@@ -15,6 +15,7 @@ from calendar_app.repositories import users
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run"]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"  # npm ci (package.json)
 EDITOR = {"username": "van-thu", "password": "Mật khẩu thử nghiệm 2026"}
 
 
@@ -81,3 +82,14 @@ def editor() -> dict:
 def artifacts() -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
+
+
+def axe_violations(page) -> list[dict]:
+    """WCAG 2.x A/AA violations axe-core finds on the page (injected over CDP: the page's CSP allows no inline script)."""
+    if not AXE.exists():
+        pytest.skip("axe-core is not installed (npm ci; make install runs it)")
+    page.evaluate(AXE.read_text())
+    result = page.evaluate("""async () => (await axe.run(document, {runOnly: {type: 'tag',
+        values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']}})).violations
+        .map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.map(n => n.target.join(' ')).slice(0, 5)}))""")
+    return result

@@ -9,21 +9,11 @@ from docx import Document
 
 from calendar_app.demo import seed  # noqa: F401  (the live server's data: the demo set)
 
+from .conftest import axe_violations
+
 pytestmark = pytest.mark.slow  # a real browser against a real server
 
-AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 WEEK = "/week?start=2020-03-05"  # the week of the signing ceremony of the demo data (Thursday 05/03/2020)
-
-
-def axe_violations(page) -> list[dict]:
-    """WCAG 2.x A/AA violations axe-core finds on the page (injected over CDP: the page's CSP allows no inline script)."""
-    if not AXE.exists():
-        pytest.skip("axe-core is not installed (npm ci; make install runs it)")
-    page.evaluate(AXE.read_text())
-    result = page.evaluate("""async () => (await axe.run(document, {runOnly: {type: 'tag',
-        values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']}})).violations
-        .map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.map(n => n.target.join(' ')).slice(0, 5)}))""")
-    return result
 
 
 def test_the_week_view_prints_exports_and_passes_axe(page, artifacts):

@@ -31,6 +31,85 @@ document.addEventListener("DOMContentLoaded", function () {
     sync();
   }
 
+  // Subscribe boxes: rewrite the addresses while the options change (the form's GET does the same without
+  // JavaScript; web/subscribe.py builds the same query in the same order), and say so when "Subscribe" opened
+  // nothing.
+  document.querySelectorAll("[data-subscribe-base]").forEach(function (box) {
+    var form = document.querySelector('[data-subscribe-options="' + box.id + '"]');
+    var webcal = box.querySelector('[data-feed="webcal"]');
+    var google = box.querySelector('[data-feed="google"]');
+    var https = box.querySelector('[data-feed="https"]');
+    var tooLong = box.querySelector("[data-too-long-message]");
+    var qr = box.querySelector("[data-qr]");
+    var fallback = box.querySelector("[data-webcal-fallback]");
+    var maxLength = parseInt(box.getAttribute("data-max-length"), 10);
+    var maxGoogle = parseInt(box.getAttribute("data-max-google"), 10);
+    var kindCount = form ? form.querySelectorAll('input[name="kind"]').length : 0;
+
+    var address = function () {
+      var query = new URLSearchParams(box.getAttribute("data-fixed"));
+      var data = new FormData(form);
+      var kinds = data.getAll("kind").sort();
+      if (kinds.length && kinds.length < kindCount) { query.append("kind", kinds.join(",")); }
+      if (data.get("include") === "children") { query.append("include", "children"); }
+      ["since", "alarm"].forEach(function (name) { if (data.get(name)) { query.append(name, data.get(name)); } });
+      if (data.get("prefix") === "1") {
+        query.append("prefix", "1");
+        if (box.getAttribute("data-lang") !== "vi") { query.append("lang", box.getAttribute("data-lang")); }
+      }
+      if (data.get("expand") === "1") { query.append("expand", "1"); }
+      var text = query.toString().replace(/%2C/g, ",");
+      return box.getAttribute("data-subscribe-base") + (text ? "?" + text : "");
+    };
+
+    var update = function () {
+      var url = address();
+      var webcalUrl = url.replace(/^https?:/, "webcal:");
+      // As links.feed_links writes it: only & escaped inside the query value.
+      var googleUrl = "https://calendar.google.com/calendar/render?cid=" + encodeURIComponent(webcalUrl)
+        .replace(/%3A/g, ":").replace(/%2F/g, "/").replace(/%3F/g, "?").replace(/%3D/g, "=").replace(/%2C/g, ",");
+      var long = url.length > maxLength || webcalUrl.length > maxLength || googleUrl.length > maxGoogle;
+      tooLong.hidden = !long;
+      tooLong.textContent = long ? box.getAttribute("data-too-long") : "";
+      if (long) { return; }
+      https.value = url;
+      webcal.href = webcalUrl;
+      if (google) { google.href = googleUrl; }
+      var path = url.slice(url.indexOf("/", url.indexOf("//") + 2));
+      var image = document.createElement("img");
+      image.src = "/subscribe/qr.svg?path=" + encodeURIComponent(path);
+      image.alt = qr.querySelector("figcaption").textContent;
+      image.className = "qr-code";
+      var old = qr.querySelector(".qr-code");
+      qr.replaceChild(image, old);
+    };
+    if (form) {
+      form.addEventListener("change", update);
+      form.addEventListener("input", update);
+    }
+
+    // Nothing handles webcal: links on this device when the page keeps the focus after the click.
+    if (fallback && webcal) {
+      fallback.hidden = true;
+      webcal.addEventListener("click", function () {
+        var left = false;
+        var leave = function () { left = true; };
+        window.addEventListener("blur", leave, { once: true });
+        document.addEventListener("visibilitychange", leave, { once: true });
+        setTimeout(function () {
+          window.removeEventListener("blur", leave);
+          document.removeEventListener("visibilitychange", leave);
+          if (!left && document.visibilityState === "visible") {
+            fallback.hidden = false;
+            fallback.setAttribute("role", "alert");
+            var copy = box.querySelector("button[data-copy]");
+            if (copy) { copy.focus(); }
+          }
+        }, 1500);
+      });
+    }
+  });
+
   // Ask before destructive buttons.
   document.querySelectorAll("button[data-confirm]").forEach(function (button) {
     button.addEventListener("click", function (event) {
