@@ -128,7 +128,7 @@ def test_duplicate_slug_is_a_conflict(client, auth, make, orgs):
 
 def _series_occurrences(client, slug):
     body = client.get("/api/v1/occurrences", query_string={**OCCURRENCES_2020_2026, "agreement": slug}).get_json()
-    return [o["start"] for o in body["items"]]
+    return [o["starts_at"] for o in body["items"]]
 
 
 TEN_REVIEWS = [f"{year}-{month}-05T14:00:00+07:00" for year in range(2020, 2026) for month in ("03", "09")][1:-1]
@@ -379,7 +379,7 @@ def test_review_series_never_skips_a_short_month(client, auth, orgs, valid_from,
     starts = client.get("/api/v1/occurrences", query_string={
         "from": "2019-01-01T00:00:00+07:00", "to": "2021-09-01T00:00:00+07:00",
         "agreement": response.get_json()["slug"]}).get_json()["items"]
-    assert [o["start"][:10] for o in starts][:len(expected)] == expected
+    assert [o["starts_at"][:10] for o in starts][:len(expected)] == expected
 
 
 SHORT_TERM = ("The first review meeting, on 2020-09-05, would fall after the term ends (2020-06-30): "

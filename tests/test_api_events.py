@@ -114,7 +114,7 @@ def test_six_monthly_series_over_five_years_gives_ten_occurrences(client, make):
                                                                "to": "2026-01-01T00:00:00+07:00"})
     body = response.get_json()
     assert response.status_code == 200 and body["total"] == 10
-    assert [o["start"][:10] for o in body["items"]][:3] == ["2020-09-05", "2021-03-05", "2021-09-05"]
+    assert [o["starts_at"][:10] for o in body["items"]][:3] == ["2020-09-05", "2021-03-05", "2021-09-05"]
 
 
 def test_window_filter_includes_series_with_an_occurrence_inside(client, make):

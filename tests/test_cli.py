@@ -134,7 +134,7 @@ def test_demo_six_monthly_review_series(client, seeded):
         "2017-07-01T14:00:00+07:00", "FREQ=MONTHLY;INTERVAL=6", ["ban-can-su-dang-bo-tt-tt", "dang-uy-khoi-dn-tw"])
     occurrences = client.get("/api/v1/occurrences", query_string={
         "from": "2017-01-01T00:00:00+07:00", "to": "2019-01-01T00:00:00+07:00", "kind": "review_meeting"}).get_json()
-    assert [o["start"] for o in occurrences["items"]] == [
+    assert [o["starts_at"] for o in occurrences["items"]] == [
         "2017-07-01T14:00:00+07:00", "2018-01-01T14:00:00+07:00", "2018-07-01T14:00:00+07:00"]
 
 

@@ -123,7 +123,7 @@ def test_occurrences_api_reflects_overrides(client, auth, series):
     client.put(url(series, "2027-03-05T14:00:00"), headers=auth, json={"status": "cancelled"})
     window = "from=2026-01-01T00:00:00%2B07:00&to=2027-06-01T00:00:00%2B07:00"
     items = client.get(f"/api/v1/occurrences?{window}").get_json()["items"]
-    assert [(o["start"], o["end"], o["status"], o["title"], o["recurrence_id"]) for o in items] == [
+    assert [(o["starts_at"], o["ends_at"], o["status"], o["title"], o["recurrence_id"]) for o in items] == [
         ("2026-03-05T14:00:00+07:00", "2026-03-05T16:00:00+07:00", "confirmed", SERIES["title"],
          "2026-03-05T14:00:00+07:00"),
         ("2027-01-10T09:00:00+07:00", "2027-01-10T11:00:00+07:00", "confirmed", "Giao ban dời lịch",

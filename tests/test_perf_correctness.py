@@ -203,7 +203,7 @@ def test_occurrences_api_serves_the_indexed_answer(client, make):
     series = make.event(title="Giao ban 6 tháng", starts_at="2026-01-31T14:00:00+07:00",
                         ends_at="2026-01-31T16:00:00+07:00", rrule="FREQ=MONTHLY;INTERVAL=6;COUNT=4")
     body = client.get("/api/v1/occurrences?from=2026-06-01T00:00:00%2B07:00&to=2027-12-31T00:00:00%2B07:00").get_json()
-    assert [(o["start"], o["end"], o["recurrence_id"]) for o in body["items"]] == [
+    assert [(o["starts_at"], o["ends_at"], o["recurrence_id"]) for o in body["items"]] == [
         ("2026-07-31T14:00:00+07:00", "2026-07-31T16:00:00+07:00", "2026-07-31T14:00:00+07:00"),
         ("2027-01-31T14:00:00+07:00", "2027-01-31T16:00:00+07:00", "2027-01-31T14:00:00+07:00"),
         ("2027-07-31T14:00:00+07:00", "2027-07-31T16:00:00+07:00", "2027-07-31T14:00:00+07:00"),

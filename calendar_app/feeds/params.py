@@ -7,13 +7,14 @@ from datetime import date, timedelta
 from icalendar import vDuration
 
 from ..errors import BadRequest
-from ..schemas.common import SLUG_PATTERN, check_year
+from ..schemas.common import SLUG_PATTERN, check_year, list_items
 from ..schemas.events import EVENT_KINDS
 
 MAX_ALARM = timedelta(days=28)
 MAX_ORGANIZATIONS = 50
 LANGUAGES = ("vi", "en")  # of the ?prefix=1 labels (ical_builder.STATUS_PREFIXES)
 DEFAULT_LANGUAGE = "vi"
+LIST_ARGUMENTS = frozenset({"kind", "organizations"})  # kind=a&kind=b means kind=a,b
 _DURATION = re.compile(r"^[+-]?P(?:\d+W|(?:\d+D)?(?:T(?:\d+H)?(?:\d+M)?(?:\d+S)?)?)$")
 
 
@@ -62,8 +63,8 @@ def parse(args, allow_organizations: bool = False) -> FeedParams:
     values = {}
     for name, parser in (("kind", _kinds), ("cancelled", _hide), ("tentative", _hide), ("alarm", _alarm),
                          ("since", _since), ("include", _include), ("prefix", _flag), ("expand", _flag)):
-        raw = args.get(name)
-        if raw is None:
+        raw = args.getlist(name) if name in LIST_ARGUMENTS else args.get(name)
+        if raw is None or raw == []:
             continue
         try:
             values[name] = parser(raw)
@@ -79,7 +80,7 @@ def parse(args, allow_organizations: bool = False) -> FeedParams:
             errors["organizations"] = ["Only /feeds/all.ics combines organizations."]
         else:
             try:
-                values["organizations"] = _organizations(args.get("organizations"))
+                values["organizations"] = _organizations(args.getlist("organizations"))
             except ValueError as error:
                 errors["organizations"] = [str(error)]
     if errors:
@@ -99,8 +100,8 @@ def parse(args, allow_organizations: bool = False) -> FeedParams:
     )
 
 
-def _kinds(raw: str) -> tuple[str, ...]:
-    items = sorted({item.strip() for item in raw.split(",") if item.strip()})
+def _kinds(raw: list[str]) -> tuple[str, ...]:
+    items = sorted(set(list_items(raw)))
     unknown = [item for item in items if item not in EVENT_KINDS]
     if unknown or not items:
         raise ValueError(f"Unknown kind(s): {', '.join(unknown) or '(empty)'}. Use any of: {', '.join(EVENT_KINDS)}.")
@@ -155,8 +156,8 @@ def _include(raw: str) -> bool:
     return True
 
 
-def _organizations(raw: str | None) -> tuple[str, ...]:
-    items = sorted({item.strip() for item in (raw or "").split(",") if item.strip()})
+def _organizations(raw: list[str]) -> tuple[str, ...]:
+    items = sorted(set(list_items(raw)))
     bad = [item for item in items if not SLUG_PATTERN.match(item)]
     if bad or not items:
         raise ValueError("Give organization slugs separated by commas.")

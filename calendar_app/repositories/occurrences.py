@@ -169,14 +169,16 @@ def represent_occurrence(event: dict, occurrence: Occurrence) -> dict:
     """The occurrences API's item: the event's representation at one occurrence."""
     all_day = event["all_day"]
     start = occurrence.start.isoformat()
+    # The events' own vocabulary: timed occurrences give starts_at/ends_at (ends_at exclusive), all-day
+    # ones start_date/end_date with the inclusive last day; the other pair is null.
+    end = (occurrence.end - timedelta(days=1) if all_day else occurrence.end).isoformat()
     return {
         "event_id": event["id"], "uid": event["uid"], "title": event["title"], "kind": event["kind"],
         "status": event["status"], "status_reason": event["status_reason"], "agreement": event["agreement"],
         "organizations": event["organizations"],
         "location": event["location"], "all_day": all_day, "timezone": event["timezone"],
-        "start": start,
-        # All-day occurrences report their inclusive last day, as events do.
-        "end": (occurrence.end - timedelta(days=1) if all_day else occurrence.end).isoformat(),
+        "starts_at": None if all_day else start, "ends_at": None if all_day else end,
+        "start_date": start if all_day else None, "end_date": end if all_day else None,
         # An occurrence the series gives (not moved) starts at its recurrence id: the same value.
         "recurrence_id": start if occurrence.recurrence_id is occurrence.start else occurrence.recurrence_id.isoformat(),
     }

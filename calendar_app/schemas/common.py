@@ -65,16 +65,26 @@ def check_year(value: date) -> None:
         raise ValidationError(f"Must be between the years {EARLIEST_YEAR} and {LATEST_YEAR}.")
 
 
+def list_items(values) -> list[str]:
+    """The items of a list argument given as kind=a,b, as kind=a&kind=b or both: the one reader of list arguments."""
+    if isinstance(values, str):
+        values = [values]
+    return [item.strip() for value in values for item in str(value).split(",") if item.strip()]
+
+
 class CommaList(fields.Field):
-    """A comma-separated query argument such as kind=a,b; each item checked against `choices`."""
+    """A list query argument such as kind=a,b (or kind=a&kind=b); each item checked against `choices`."""
+
+    is_multiple = True  # webargs hands over every repeated value, not only the first
 
     def __init__(self, choices, **kwargs):
         self.choices = tuple(choices)
-        kwargs.setdefault("metadata", {})["description"] = "Comma-separated, any of: " + ", ".join(self.choices)
+        kwargs.setdefault("metadata", {}).update({
+            "type": "string", "description": "Comma-separated (a,b) or repeated, any of: " + ", ".join(self.choices)})
         super().__init__(**kwargs)
 
     def _deserialize(self, value, attr, data, **kwargs):
-        items = [item.strip() for item in str(value).split(",") if item.strip()]
+        items = list_items(value)
         unknown = [item for item in items if item not in self.choices]
         if unknown:
             raise ValidationError(f"Unknown value(s): {', '.join(unknown)}. Use any of: {', '.join(self.choices)}.")

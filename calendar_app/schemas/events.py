@@ -10,6 +10,8 @@ from ..recurrence import RecurrenceError, first_occurrence_between, normalize_rr
 from ..stored_event import SCHEDULE_FIELDS
 from .common import (EARLIEST_YEAR, LATEST_YEAR, CommaList, Day, ListEnvelopeSchema, PageQuerySchema, Slug, Text,
                      WebUrl, check_year)
+from . import windows
+from .windows import EXAMPLE_TIMEZONE, WindowBound, ZoneName
 
 EVENT_KINDS = ("signing_ceremony", "joint_workshop", "volunteer_program", "review_meeting", "other")
 EVENT_STATUSES = ("confirmed", "tentative", "cancelled", "postponed")
@@ -18,7 +20,6 @@ WITHDRAWN_STATUSES = ("cancelled", "postponed")
 STATUS_REASON_DOC = {"description": "Why it was cancelled or postponed (optional); cleared when status is confirmed",
                      "example": "Lãnh đạo bận họp đột xuất"}
 VISIBILITIES = ("public", "internal")
-EXAMPLE_TIMEZONE = "Asia/Ho_Chi_Minh"
 
 
 class Instant(fields.AwareDateTime):
@@ -219,10 +220,11 @@ class EventSchema(EventFactsSchema):
     emphasis = fields.Boolean(required=True)
     visibility = fields.String(required=True)
     sequence = fields.Integer(required=True)
-    starts_at = fields.String(allow_none=True)
-    ends_at = fields.String(allow_none=True)
-    start_date = fields.String(allow_none=True)
-    end_date = fields.String(allow_none=True)
+    starts_at = fields.String(allow_none=True, metadata={"description": "First start (timed events; null for all-day)"})
+    ends_at = fields.String(allow_none=True, metadata={"description": "Exclusive end (timed events; null for all-day)"})
+    start_date = fields.String(allow_none=True, metadata={"description": "First day (all-day events; null for timed)"})
+    end_date = fields.String(allow_none=True,
+                             metadata={"description": "Last day, inclusive (all-day events; null for timed)"})
     rrule = fields.String(allow_none=True)
     exdates = fields.List(fields.String(), required=True)
     created_at = fields.String(required=True)
@@ -242,28 +244,46 @@ class EventQuerySchema(PageQuerySchema):
     kind = CommaList(EVENT_KINDS)
     status = CommaList(EVENT_STATUSES)
     q = Text(max_length=200, metadata={"description": "Search, insensitive to case and diacritics"})
-    from_ = Instant(data_key="from", metadata={"description": "Window start (events overlapping the window)"})
-    to = Instant(metadata={"description": "Window end, exclusive"})
+    from_ = WindowBound(data_key="from", metadata={
+        "description": "Window start (events overlapping the window): a date (midnight in tz) or a date-time "
+                       "with an offset"})
+    to = WindowBound(metadata={"description": "Window end, exclusive: a date (midnight in tz) or a date-time "
+                                              "with an offset"})
+    tz = ZoneName()
 
     @validates_schema
     def check_window(self, data, **_kwargs):
         """A window that ends before it starts is a client mistake, not an empty answer."""
-        if data.get("from_") and data.get("to") and data["to"] <= data["from_"]:
-            raise ValidationError({"to": ["Must be after from."]})
+        windows.check_window(data, ("from_", "to"))
+
+    @post_load
+    def to_instants(self, data, **_kwargs):
+        """Dates become midnight in tz: the repositories take instants."""
+        return windows.resolve_window(data, ("from_", "to"))
 
 
 class OccurrenceQuerySchema(EventQuerySchema):
-    from_ = Instant(data_key="from", required=True)
-    to = Instant(required=True)
+    from_ = WindowBound(data_key="from", required=True, metadata={
+        "description": "Window start: a date (midnight in tz) or a date-time with an offset"})
+    to = WindowBound(required=True, metadata={
+        "description": "Window end, exclusive: a date (midnight in tz) or a date-time with an offset"})
 
 
 class OccurrenceSchema(EventFactsSchema):
     """One occurrence of an event inside the asked window."""
 
     event_id = fields.Integer(required=True)
-    start = fields.String(required=True)
-    end = fields.String(required=True, metadata={"description": "Exclusive end; for all-day, the last day"})
-    recurrence_id = fields.String(required=True)
+    starts_at = fields.String(allow_none=True, required=True,
+                              metadata={"description": "Start in the event's zone (timed occurrences; null for all-day)"})
+    ends_at = fields.String(allow_none=True, required=True,
+                            metadata={"description": "Exclusive end in the event's zone (timed occurrences; null for all-day)"})
+    start_date = fields.String(allow_none=True, required=True,
+                               metadata={"description": "First day (all-day occurrences; null for timed)"})
+    end_date = fields.String(allow_none=True, required=True,
+                             metadata={"description": "Last day, inclusive (all-day occurrences; null for timed)"})
+    recurrence_id = fields.String(required=True, metadata={
+        "description": "The occurrence's original start (a date for all-day series): names it in "
+                       "/events/{id}/occurrences/{recurrence_id}"})
 
 
 class OccurrenceListSchema(ListEnvelopeSchema):

@@ -53,11 +53,11 @@ def home_span(start: datetime, end: datetime, tz_name: str) -> str:
 def occurrence_view(item: dict) -> dict:
     """An occurrence with typed times, the days it covers in Vietnam time and its time in words."""
     if item["all_day"]:
-        start, end = date.fromisoformat(item["start"]), date.fromisoformat(item["end"])
+        start, end = date.fromisoformat(item["start_date"]), date.fromisoformat(item["end_date"])
         first, last = start, end
         return {**item, "first_day": first, "last_day": last, "when": format_span(start, end),
                 "home_start_time": None}
-    start, end = datetime.fromisoformat(item["start"]), datetime.fromisoformat(item["end"])
+    start, end = datetime.fromisoformat(item["starts_at"]), datetime.fromisoformat(item["ends_at"])
     home = zone(default_timezone())
     first = start.astimezone(home).date()
     last = max(first, (end.astimezone(home) - timedelta(microseconds=1)).date())
