@@ -75,6 +75,11 @@ DEFAULTS = {
     "OPENAPI_SWAGGER_UI_URL": "/api/v1/docs-assets/",
     # Swagger UI's validator badge (standalone layout) would call validator.swagger.io: keep the page offline.
     "OPENAPI_SWAGGER_UI_CONFIG": {"validatorUrl": None},
+    # Origins (exact, e.g. "https://cong.example.gov.vn") whose pages may call the API with a token
+    # and write; every other origin may only read anonymously (Access-Control-Allow-Origin: *).
+    "CORS_ORIGINS": [],
+    # Origins whose pages may frame /embed/… (frame-ancestors); empty: any. Other pages are never framed.
+    "EMBED_ALLOWED_ORIGINS": [],
     "WTF_CSRF_TIME_LIMIT": None,  # a form left open over lunch still submits
     # The footer of every page: the office that publishes the calendar, and whom to contact (None: no line).
     "PUBLISHING_OFFICE": "Văn phòng cơ quan",

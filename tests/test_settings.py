@@ -404,6 +404,12 @@ def observe_litestream_binary(app):
     return Path(litestream_binary(app.config)).name, Path(litestream_binary(app.config)).is_absolute()
 
 
+def observe_cors_origins(app):
+    client, auth, _make = _setup(app)
+    answer = client.get("/api/v1/events", headers={**auth, "Origin": "https://cong.example.gov.vn"})
+    return answer.headers.get("Access-Control-Allow-Origin")
+
+
 SETTINGS = [
     ("DEFAULT_TIMEZONE", "Europe/Paris", observe_default_timezone,
      ("Asia/Ho_Chi_Minh",) * 3, ("Europe/Paris",) * 3),
@@ -456,6 +462,7 @@ SETTINGS = [
     ("LITESTREAM_SYNC_INTERVAL", "10s", observe_sync_interval, '"1s"', '"10s"'),
     ("LITESTREAM_BINARY", "/opt/litestream/bin/ls-0.5", observe_litestream_binary, ("litestream", True),
      ("ls-0.5", True)),
+    ("CORS_ORIGINS", ["https://cong.example.gov.vn"], observe_cors_origins, None, "https://cong.example.gov.vn"),
 ]
 
 

@@ -15,7 +15,7 @@ from werkzeug.routing import IntegerConverter
 
 from ..auth import require_write
 from ..errors import error_body, flatten_locations, http_error_page
-from . import list_cache
+from . import list_cache, list_etags
 
 # flask-smorest documents X-Pagination as an object header but sends JSON; we do not use
 # its paginator, but keep the document honest should a view ever do.
@@ -163,6 +163,7 @@ def init_app(app) -> None:
         api.register_blueprint(module.blp, url_prefix=API_PREFIX)
     app.before_request(guard_writes)
     app.after_request(json_headers)
+    list_etags.init_app(app)  # after guard_writes, before the list cache (see list_etags)
     list_cache.init_app(app)  # after guard_writes: a cached answer is still a request that passed it
     app.register_blueprint(docs_assets)
     app.extensions["calendar_api"] = api

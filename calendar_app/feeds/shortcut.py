@@ -32,6 +32,7 @@ from ..repositories import feed_versions
 from . import window
 
 PREFIXES = ("/feeds/", "/events/")
+VARY = ("Vary", "Origin")  # as Flask's answers say (cors.py): the CORS headers depend on Origin
 
 
 @dataclass(frozen=True)
@@ -75,7 +76,9 @@ class Shortcut:
 
     def __call__(self, environ, start_response):
         path = environ.get("PATH_INFO", "")
-        if path.startswith(PREFIXES) and environ.get("REQUEST_METHOD") in ("GET", "HEAD"):
+        # A cross-origin request (it carries Origin) goes through Flask, where cors.py adds its headers.
+        if (path.startswith(PREFIXES) and environ.get("REQUEST_METHOD") in ("GET", "HEAD")
+                and not environ.get("HTTP_ORIGIN")):
             answer = self._answer(environ)
             if answer is not None:
                 status, headers, body = answer
@@ -105,8 +108,8 @@ class Shortcut:
             self.slots.discard(key, only_if=slot)
             return None
         if validators.not_modified(environ, slot.etag, slot.last_modified):
-            return "304 NOT MODIFIED", list(slot.not_modified_headers), b""
+            return "304 NOT MODIFIED", [*slot.not_modified_headers, VARY], b""
         entry = self.feed_cache.fresh(slot.feed_key, slot.versions)
         if entry is None or entry.etag != slot.etag:
             return None  # evicted or rebuilt meanwhile: the route has the bytes or builds them
-        return "200 OK", [*slot.headers, ("Content-Length", str(len(entry.body)))], entry.body
+        return "200 OK", [*slot.headers, VARY, ("Content-Length", str(len(entry.body)))], entry.body

@@ -73,6 +73,25 @@ def versions(db, scopes: tuple[str, ...]) -> tuple[int, ...]:
     return tuple(found.get(scope, 0) for scope in scopes)
 
 
+def reader_scopes(db, readable) -> tuple[str, ...]:
+    """The scopes whose versions move when anything a reader may list changes (lists' ETags read them).
+
+    `readable` as auth.readable_internal says: internal events of all organizations (True), of none
+    (False: only the public twin, so internal edits never show through), or of these slugs (the
+    public twin and those organizations' full scopes). Hazard: an organization's scope also moves
+    for its descendants' events, so a limited token's ETag may move without a visible change; it
+    never stays put across one.
+    """
+    if readable is True:
+        return (ALL,)
+    if readable is False or not readable:
+        return (public(ALL),)
+    slugs = list(readable)
+    ids = sorted(row[0] for row in db.execute(
+        f"select id from organizations where slug in ({_marks(slugs)})", slugs).fetchall())
+    return (public(ALL), *(scope("organization", i) for i in ids))
+
+
 # --- the organization tree ------------------------------------------------------------------------
 
 
