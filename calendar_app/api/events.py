@@ -6,12 +6,13 @@ from flask_smorest import Blueprint
 
 from ..auth import Identity, may_read, readable_internal, require_involvement
 from ..db import get_db
-from ..errors import BadRequest, NotFoundError, ValidationFailed
+from ..errors import NotFoundError, ValidationFailed
 from ..links import absolute, event_ics_path
 from ..repositories import events, holidays, occurrences
 from ..schemas.events import (EventInSchema, EventListSchema, EventQuerySchema, EventSchema,
                               OccurrenceListSchema, OccurrenceQuerySchema)
 from ..schemas.holidays import EventWrittenSchema
+from ..schemas.windows import check_length
 from . import event_json
 from .common import check_if_match, envelope, etag_of, writing
 
@@ -160,10 +161,7 @@ class Occurrences(MethodView):
     @blp.response(200, OccurrenceListSchema)
     def get(self, query):
         """Occurrences inside [from, to), recurring events expanded, sorted by start"""
-        max_days = current_app.config["OCCURRENCE_WINDOW_MAX_DAYS"]
-        if (query["to"] - query["from_"]).days > max_days:
-            raise BadRequest(f"The window is longer than {max_days} days; ask for a shorter one.",
-                             {"to": [f"At most {max_days} days after from."]})
+        check_length(query["from_"], query["to"], ("from", "to"))
         items, total = occurrences.list_occurrences(get_db(), _filters(query), query["limit"], query["offset"],
                                                     current_app.config["OCCURRENCE_MAX_RESULTS"],
                                                     represent=event_json.represent_events)

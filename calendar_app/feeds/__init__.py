@@ -6,6 +6,7 @@ def init_app(app) -> None:
     from ..caches import register
     from .cache import FeedCache
     from . import holiday_feed  # noqa: F401  (adds its route to bp)
+    from . import fullcalendar  # noqa: F401 (its route joins the feeds' blueprint)
     from .routes import bp
     from .shortcut import Shortcut
 

@@ -94,19 +94,25 @@ def _window_selection(params: FeedParams, day, **fixed) -> dict:
     }
 
 
+def organization_access(db, slug: str) -> tuple[feed_rows.OrganizationHead, bool]:
+    """The organization a feed URL names, and whether its ?token= opens the private feed (a wrong one: 404)."""
+    row = feed_rows.organization_head(db, slug)
+    if row is None:
+        raise NotFoundError(f"No organization with slug '{slug}'.")
+    token = request.args.get("token")
+    private = token is not None
+    if private and not hmac.compare_digest(token.encode(), row.feed_token.encode()):
+        raise NotFoundError(f"No organization with slug '{slug}'.")  # never the public feed instead
+    return row, private
+
+
 @bp.get("/feeds/organizations/<slug>.ics")
 def organization_feed(slug: str):
     """An organization's events, directly or through its agreements; ?token= adds internal ones."""
     params = parse(request.args)
     db = get_db()
-    row = feed_rows.organization_head(db, slug)
-    if row is None:
-        raise NotFoundError(f"No organization with slug '{slug}'.")
+    row, private = organization_access(db, slug)
     organization_id, name = row.id, row.name
-    token = request.args.get("token")
-    private = token is not None
-    if private and not hmac.compare_digest(token.encode(), row.feed_token.encode()):
-        raise NotFoundError(f"No organization with slug '{slug}'.")  # never the public feed instead
     stamp = row.full if private else row.public
     day = window.today()
 

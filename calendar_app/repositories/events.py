@@ -217,6 +217,10 @@ def filter_clauses(db, filters: dict) -> tuple[list[str], list]:
             [organization_id], with_descendants=bool(filters.get("with_sub_units")))
         where.append(f"events.id in ({taking_part})")
         params += taking_part_params
+    if filters.get("organization_ids") is not None:  # a feed's organizations by id (children included, say)
+        taking_part, taking_part_params = feed_versions.events_taking_part(filters["organization_ids"])
+        where.append(f"events.id in ({taking_part})")
+        params += taking_part_params
     if filters.get("event_id"):
         where.append("events.id = ?")
         params.append(filters["event_id"])

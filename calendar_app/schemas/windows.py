@@ -6,9 +6,11 @@
 
 from datetime import date, datetime
 
+from flask import current_app
 from marshmallow import ValidationError, fields, validate
 
 from .. import settings
+from ..errors import BadRequest
 from ..eventtime import day_start, known_timezones, zone
 from .common import check_year
 
@@ -93,3 +95,11 @@ def resolve_window(data: dict, keys: tuple[str, str], tz_key: str = "tz") -> dic
     """`data` with both edges as instants (called once the schema has validated them)."""
     tz = data.get(tz_key) or settings.default_timezone()
     return {**data, **{key: resolve_bound(data[key], tz) for key in keys if key in data}}
+
+
+def check_length(start: datetime, end: datetime, names: tuple[str, str]) -> None:
+    """Refuse a window longer than OCCURRENCE_WINDOW_MAX_DAYS (400 naming the arguments, start and end)."""
+    max_days = current_app.config["OCCURRENCE_WINDOW_MAX_DAYS"]
+    if (end - start).days > max_days:
+        raise BadRequest(f"The window is longer than {max_days} days; ask for a shorter one.",
+                         {names[1]: [f"At most {max_days} days after {names[0]}."]})

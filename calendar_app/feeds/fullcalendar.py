@@ -1,0 +1,110 @@
+"""A FullCalendar event source: `/feeds/organizations/<slug>.json?start=…&end=…[&timeZone=…]`.
+
+FullCalendar asks with its own parameters: `start`/`end` as ISO 8601 dates, date-times with an
+offset, or (when its `timeZone` is a named zone) local date-times without one plus `timeZone`.
+The answer is its event-object array; `end` is exclusive (for all-day events the day after the
+last). Timed events are given with their offset, or in `timeZone`'s local time when one was
+sent (FullCalendar reads offset-less times in its own zone). The filters and the `?token=` rule
+are the .ics feed's; the window is bounded like /api/v1/occurrences. Validators come from the
+organization's feed_versions stamp, never from the body.
+"""
+
+from datetime import date, datetime, timedelta
+
+from flask import Response, current_app, json, request
+from marshmallow import Schema, ValidationError, validates_schema
+from werkzeug.http import http_date
+
+from .. import validators
+from ..clock import from_stored
+from ..db import get_db
+from ..errors import ValidationFailed
+from ..eventtime import zone
+from ..links import absolute
+from ..repositories import feed_versions, occurrences
+from ..schemas import windows
+from . import window
+from .params import FeedParams, parse
+from .routes import bp, organization_access
+
+NAMES = ("start", "end")
+
+
+class FullCalendarQuerySchema(Schema):
+    """FullCalendar's startParam, endParam and timeZoneParam."""
+
+    start = windows.WindowBound(required=True, local_times=True)
+    end = windows.WindowBound(required=True, local_times=True)
+    timeZone = windows.ZoneName(load_default=None)  # noqa: N815 (FullCalendar's name)
+
+    @validates_schema
+    def check_window(self, data, **_kwargs):
+        windows.check_window(data, NAMES, tz_key="timeZone")
+
+
+QUERY = FullCalendarQuerySchema()
+
+
+def read_window(args) -> tuple[datetime, datetime, str | None]:
+    """(start, end, the asked zone or None) from FullCalendar's arguments; 422 or 400 naming them."""
+    try:
+        data = QUERY.load({key: args.get(key) for key in ("start", "end", "timeZone") if key in args})
+    except ValidationError as error:
+        raise ValidationFailed(error.messages) from None
+    resolved = windows.resolve_window(data, NAMES, tz_key="timeZone")
+    windows.check_length(resolved["start"], resolved["end"], NAMES)
+    return resolved["start"], resolved["end"], data.get("timeZone")
+
+
+def event_object(item: dict, asked_zone: str | None) -> dict:
+    """One occurrence as a FullCalendar event object."""
+    if item["all_day"]:
+        start = item["start_date"]
+        end = (date.fromisoformat(item["end_date"]) + timedelta(days=1)).isoformat()  # exclusive
+    else:
+        start, end = (_in_zone(item[key], asked_zone) for key in ("starts_at", "ends_at"))
+    return {
+        "id": f"{item['event_id']}:{item['recurrence_id']}", "groupId": str(item["event_id"]),
+        "title": item["title"], "start": start, "end": end, "allDay": item["all_day"],
+        "url": absolute(f"/events/{item['event_id']}"),
+        "extendedProps": {"kind": item["kind"], "status": item["status"], "agreement": item["agreement"],
+                          "location": item["location"], "organizations": item["organizations"],
+                          "event_id": item["event_id"], "recurrence_id": item["recurrence_id"]},
+    }
+
+
+def _in_zone(value: str, asked_zone: str | None) -> str:
+    moment = datetime.fromisoformat(value)
+    if asked_zone is None:
+        return value
+    return moment.astimezone(zone(asked_zone)).replace(tzinfo=None).isoformat()
+
+
+def _selection(db, row, params: FeedParams, private: bool) -> dict:
+    ids = feed_versions.descendants(db, [row.id]) if params.include_children else (row.id,)
+    return {"organization_ids": list(ids), "kind": list(params.kinds), "include_internal": private}
+
+
+@bp.get("/feeds/organizations/<slug>.json")
+def organization_event_source(slug: str):
+    """The organization's occurrences in [start, end) as FullCalendar event objects; ?token= adds internal ones."""
+    params = parse(request.args)
+    start, end, asked_zone = read_window(request.args)
+    db = get_db()
+    row, private = organization_access(db, slug)
+    stamp = row.full if private else row.public
+    config = current_app.config
+    tag = validators.etag("fullcalendar", request.full_path, absolute(""), stamp.scope, stamp.version,
+                          stamp.changed_at, int(private), params.key(), config["DEFAULT_TIMEZONE"],
+                          config["OCCURRENCE_MAX_RESULTS"])
+    last_modified = from_stored(stamp.changed_at) or window.day_start(window.today())
+    headers = {"ETag": tag, "Last-Modified": http_date(last_modified),
+               "Cache-Control": validators.cache_control(config, private)}
+    if validators.not_modified(request.environ, tag, last_modified):
+        return Response(status=304, headers=headers, mimetype="application/json")
+    limit = config["OCCURRENCE_MAX_RESULTS"]
+    filters = {**_selection(db, row, params, private), "from": start, "to": end}
+    items, _total = occurrences.list_occurrences(db, filters, limit, 0, limit)
+    hidden = params.hidden_statuses
+    body = [event_object(item, asked_zone) for item in items if item["status"] not in hidden]
+    return Response(json.dumps(body), headers=headers, mimetype="application/json")
