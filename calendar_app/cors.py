@@ -27,10 +27,10 @@ SAFE_METHODS = frozenset({"GET", "HEAD"})
 MAX_AGE = 600  # seconds a browser may keep a preflight's answer
 
 
-def check_origins(origins) -> list[str]:
-    """CORS_ORIGINS as flask-cors takes them, refusing anything but exact lower-case origins."""
+def check_origins(origins, setting: str = "CORS_ORIGINS") -> list[str]:
+    """A setting's origins, refusing anything but exact lower-case origins (no patterns, nothing to inject)."""
     if isinstance(origins, str) or not all(isinstance(o, str) and ORIGIN.match(o) for o in origins):
-        raise ValueError("CORS_ORIGINS must be a list of origins such as 'https://cong.example.gov.vn' "
+        raise ValueError(f"{setting} must be a list of origins such as 'https://cong.example.gov.vn' "
                          "(scheme, lower-case host and port only; no patterns).")
     return list(origins)
 

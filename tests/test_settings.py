@@ -410,6 +410,13 @@ def observe_cors_origins(app):
     return answer.headers.get("Access-Control-Allow-Origin")
 
 
+def observe_embed_allowed_origins(app):
+    _client, _auth, make = _setup(app)
+    slug = make.organization()["slug"]
+    policy = app.test_client().get(f"/embed/organizations/{slug}").headers["Content-Security-Policy"]
+    return policy.split("frame-ancestors ")[1].split(";")[0]
+
+
 SETTINGS = [
     ("DEFAULT_TIMEZONE", "Europe/Paris", observe_default_timezone,
      ("Asia/Ho_Chi_Minh",) * 3, ("Europe/Paris",) * 3),
@@ -462,6 +469,8 @@ SETTINGS = [
     ("LITESTREAM_SYNC_INTERVAL", "10s", observe_sync_interval, '"1s"', '"10s"'),
     ("LITESTREAM_BINARY", "/opt/litestream/bin/ls-0.5", observe_litestream_binary, ("litestream", True),
      ("ls-0.5", True)),
+    ("EMBED_ALLOWED_ORIGINS", ["https://cong.example.gov.vn"], observe_embed_allowed_origins, "*",
+     "https://cong.example.gov.vn"),
     ("CORS_ORIGINS", ["https://cong.example.gov.vn"], observe_cors_origins, None, "https://cong.example.gov.vn"),
 ]
 

@@ -9,6 +9,7 @@ from ..errors import render_pages_with, wants_html
 from ..links import with_query
 from . import i18n, security
 from .blueprint import bp, current_user
+from .embed import iframe_snippet
 from .errors import api_error_page, http_error_page
 from .i18n import (current_language, format_date, format_datetime, format_day, gettext, remember_language,
                    weekday_heads)
@@ -49,6 +50,6 @@ def init_app(app) -> None:
     app.context_processor(page_context)
     app.jinja_env.globals.update(_=gettext, label=label, choices=choices, weekday_heads=weekday_heads,
                                  day_facts=day_facts, status_mark=status_mark,
-                                 date_names=names_json)
+                                 date_names=names_json, iframe_snippet=iframe_snippet)
     app.jinja_env.filters.update(vdate=format_date, vday=format_day, vdatetime=format_datetime, readback=readback, isodate=date.fromisoformat,
                                  zip=lambda left, right: list(zip(left, right)))

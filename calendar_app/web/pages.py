@@ -67,7 +67,9 @@ def occurrence_view(item: dict) -> dict:
 
 def find_occurrences(filters: dict, start: datetime, end: datetime, limit: int) -> tuple[list[dict], str | None]:
     """Occurrences in [start, end) by start, or none and a message when the window holds too many."""
-    query = {**filters, "from": start, "to": end, "include_internal": signed_in()}
+    # filters may narrow include_internal (the embedded pages show public events only), never widen it.
+    query = {"include_internal": signed_in() and filters.get("include_internal", True),
+             **{k: v for k, v in filters.items() if k != "include_internal"}, "from": start, "to": end}
     try:
         items, _total = occurrences.list_occurrences(get_db(), query, limit, 0,
                                                      current_app.config["OCCURRENCE_MAX_RESULTS"])

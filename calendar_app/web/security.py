@@ -1,7 +1,9 @@
 """CSRF tokens on the pages' forms and the security headers of every HTML response."""
 
-from flask import request
+from flask import current_app, request
 from flask_wtf.csrf import CSRFProtect
+
+from ..cors import check_origins
 
 csrf = CSRFProtect()
 
@@ -11,6 +13,8 @@ PAGE_CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 's
 # flask-smorest's Swagger UI page starts itself with an inline script; only that page may run one.
 DOCS_CSP = ("default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
             "img-src 'self' data:; object-src 'none'; base-uri 'self'; frame-ancestors 'none'")
+# The pages portals frame (web/embed.py): who may frame them is EMBED_ALLOWED_ORIGINS' business.
+EMBED_ENDPOINTS = frozenset({"web.embed_organization", "web.embed_agreement"})
 DOCS_ENDPOINTS = frozenset({"api-docs.openapi_swagger_ui", "api-docs.openapi_redoc", "api-docs.openapi_rapidoc"})
 TOKEN_AUTHENTICATED = ("/api/", "/feeds/")  # the API ignores the session cookie (auth.BEARER_ONLY); feeds only read
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -29,15 +33,24 @@ def add_headers(response):
     if response.mimetype != "text/html":
         return response
     docs = request.endpoint in DOCS_ENDPOINTS
-    response.headers.setdefault("Content-Security-Policy", DOCS_CSP if docs else PAGE_CSP)
+    embedded = request.endpoint in EMBED_ENDPOINTS and response.status_code == 200
+    response.headers.setdefault("Content-Security-Policy", embed_csp() if embedded else DOCS_CSP if docs else PAGE_CSP)
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "same-origin")
-    response.headers.setdefault("X-Frame-Options", "DENY")
+    if not embedded:  # X-Frame-Options cannot name origins; frame-ancestors says it for the embedded pages
+        response.headers.setdefault("X-Frame-Options", "DENY")
     return response
+
+
+def embed_csp() -> str:
+    """The pages' policy, with frame-ancestors from EMBED_ALLOWED_ORIGINS (empty: any site may frame)."""
+    origins = current_app.config["EMBED_ALLOWED_ORIGINS"]
+    return PAGE_CSP.replace("frame-ancestors 'none'", "frame-ancestors " + (" ".join(origins) or "*"))
 
 
 def init_app(app) -> None:
     """Enable CSRF tokens (checked by protect_forms, not app-wide) and the headers."""
+    check_origins(app.config["EMBED_ALLOWED_ORIGINS"], "EMBED_ALLOWED_ORIGINS")  # they go into a header as given
     app.config["WTF_CSRF_CHECK_DEFAULT"] = False
     csrf.init_app(app)
     app.before_request(protect_forms)
