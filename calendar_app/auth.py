@@ -24,6 +24,7 @@ class Identity:
     scope: str
     organizations: tuple[str, ...] | None = None
     token_id: int | None = None  # the API token's id (None for an editor's session): webhooks live as long as it
+    owner: str | None = None  # "token:<id>" or "user:<id>": whose personal feed links are whose (feed_links.py)
 
     @property
     def can_write(self) -> bool:
@@ -48,13 +49,13 @@ def _resolve_identity() -> Identity | None:
             raise Unauthorized("The token is unknown, expired or revoked.")
         # `is not None`: a stored empty list is a token for no organization, never one for all.
         organizations = tuple(token["organizations"]) if token["organizations"] is not None else None
-        return Identity(f"token:{token['name']}", token["scope"], organizations, token["id"])
+        return Identity(f"token:{token['name']}", token["scope"], organizations, token["id"], f"token:{token['id']}")
     if request.path.startswith(BEARER_ONLY):
         # A cross-site form can make a browser send the session cookie, never this header: the
         # API would otherwise take forged writes (its paths carry no CSRF token).
         return None
     user = users.for_session(get_db(), session.get("user_id"), session.get("session_version"))
-    return Identity(f"user:{user['username']}", "write") if user else None
+    return Identity(f"user:{user['username']}", "write", owner=f"user:{user['id']}") if user else None
 
 
 def is_authenticated() -> bool:

@@ -55,5 +55,10 @@ def agreement_feed_path(slug: str) -> str:
     return f"/feeds/agreements/{slug}.ics"
 
 
+def personal_feed_path(secret: str) -> str:
+    """A personal feed link's URL path ('<id>-<secret>', repositories/feed_links.py)."""
+    return f"/feeds/personal/{secret}.ics"
+
+
 def event_ics_path(event_id: int) -> str:
     return f"/events/{event_id}.ics"

@@ -5,8 +5,7 @@ def init_app(app) -> None:
     """Register the feed routes, the in-memory feed cache and its shortcut."""
     from ..caches import register
     from .cache import FeedCache
-    from . import holiday_feed  # noqa: F401  (adds its route to bp)
-    from . import fullcalendar  # noqa: F401 (its route joins the feeds' blueprint)
+    from . import holiday_feed, personal  # noqa: F401  (they add their routes to bp)
     from .routes import bp
     from .shortcut import Shortcut
 

@@ -98,20 +98,21 @@ def verify(db, presented: str) -> dict | None:
     now = now_stored()
     if row["revoked_at"] or (row["expires_at"] and row["expires_at"] <= now):
         return None
-    if _stale(row["last_used_at"], now):
+    if use_due(row["last_used_at"], now):
         row["last_used_at"] = now
-        _record_use(db, row["id"], now)
+        record_use(db, "api_tokens", row["id"], now)
     return _represent(row)
 
 
 USE_RECORD_INTERVAL = timedelta(hours=1)
 
 
-def _stale(last_used_at: str | None, now: str) -> bool:
+def use_due(last_used_at: str | None, now: str) -> bool:
     """Record use at most hourly: enough to spot unused tokens, without a write per request."""
     return last_used_at is None or from_stored(last_used_at) + USE_RECORD_INTERVAL <= from_stored(now)
 
 
-def _record_use(db, token_id: int, now: str) -> None:
+def record_use(db, table: str, row_id: int, now: str) -> None:
+    """Note a credential's use (API tokens, personal feed links) in its own short transaction."""
     with write_transaction(db):
-        db.execute("update api_tokens set last_used_at = ? where id = ?", [now, token_id])
+        db.execute(f"update {table} set last_used_at = ? where id = ?", [now, row_id])

@@ -4,7 +4,7 @@ from marshmallow import Schema, fields, validate
 
 from .common import ListEnvelopeSchema, PageQuerySchema, Slug, Text
 
-ENTITIES = ("organization", "agreement", "event", "token", "webhook")
+ENTITIES = ("organization", "agreement", "event", "token", "webhook", "feed_link")
 
 
 class TokenInSchema(Schema):
@@ -55,3 +55,25 @@ class AuditEntrySchema(Schema):
 
 class AuditListSchema(ListEnvelopeSchema):
     items = fields.List(fields.Nested(AuditEntrySchema), required=True)
+
+
+class FeedLinkInSchema(Schema):
+    """A personal feed link to create: a name and the organizations it shows (among those the caller may see)."""
+
+    name = Text(required=True, min_length=1, max_length=100, metadata={"example": "Lịch của tôi trên điện thoại"})
+    organizations = fields.List(Slug(), required=True, validate=validate.Length(min=1, max=50))
+
+
+class FeedLinkSchema(Schema):
+    id = fields.Integer(required=True)
+    name = fields.String(required=True)
+    organizations = fields.List(fields.String(), required=True)
+    created_at = fields.String(required=True)
+    revoked_at = fields.String(allow_none=True)
+    last_used_at = fields.String(allow_none=True, metadata={"description": "Recorded at most hourly"})
+    feeds = fields.Dict(metadata={"description": "The link's feed URLs (https, webcal, google): only in the answer "
+                                                 "to its creation"})
+
+
+class FeedLinkListSchema(Schema):
+    items = fields.List(fields.Nested(FeedLinkSchema), required=True)
