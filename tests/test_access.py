@@ -831,3 +831,62 @@ def test_holiday_writes_need_an_identity_for_every_organization(app, client, lim
     listed = client.get("/api/v1/holidays?year=2027&limit=100").get_json()["items"]
     assert any(h["name"] == HOLIDAY["name"] for h in listed) == (status == 201)
     assert client.get("/feeds/holidays.ics").status_code == 200 and client.get("/holidays").status_code == 200
+
+
+# --- issue 14: portal paths (anonymous, read-only, organization-limited, full token, editor session) -----------
+
+def _portal_paths(limited) -> dict[str, str]:
+    window = "start=2026-12-01&end=2027-02-01"
+    return {"fullcalendar": f"/feeds/organizations/{limited['theirs']}.json?{window}",
+            "fullcalendar_mine": f"/feeds/organizations/{limited['mine']}.json?{window}",
+            "embed_organization": f"/embed/organizations/{limited['theirs']}",
+            "embed_agreement": f"/embed/agreements/{limited['foreign']}",
+            "events_etag": "/api/v1/events"}
+
+
+@pytest.mark.parametrize("who", ["anonymous", "read", "headers", "full", "editor"])
+def test_portal_reads_show_internal_events_only_by_their_own_rules(app, client, auth, limited, internal_of_each, who,
+                                                                     clock):
+    """FullCalendar and embed answer public events whoever asks (internal ones only with the feed's ?token=)."""
+    clock.set(datetime(2026, 12, 1, tzinfo=timezone.utc))  # the embedded list shows what is coming
+    headers = {"anonymous": {}, "read": limited["read"], "headers": limited["headers"], "full": auth,
+               "editor": {}}[who]
+    if who == "editor":
+        create_editor(app)
+        sign_in(client)
+    for name, path in _portal_paths(limited).items():
+        response = client.get(path, headers=headers)
+        assert response.status_code == 200, (name, response.get_data(as_text=True)[:200])
+        text = response.get_data(as_text=True)
+        if name != "events_etag":
+            assert "Nội bộ" not in text, name  # no token in the URL: public events only, for everyone
+        elif who in ("anonymous", "editor"):  # the API ignores the session cookie
+            assert "Nội bộ" not in text
+        elif who in ("read", "headers"):
+            assert "Nội bộ giaoban của họ" not in text and "ngoài" not in text
+        assert "Công khai giaoban" in text or name in ("fullcalendar_mine", "embed_agreement"), name
+
+
+@pytest.mark.parametrize("who, listed, created", [("anonymous", 401, 401), ("read", 200, 403), ("headers", 200, 201),
+                                                  ("full", 200, 201)])
+def test_feed_links_api_by_credential(app, client, auth, limited, internal_of_each, who, listed, created):
+    headers = {"anonymous": {}, "read": limited["read"], "headers": limited["headers"], "full": auth}[who]
+    assert client.get("/api/v1/feed-links", headers=headers).status_code == listed
+    response = client.post("/api/v1/feed-links", headers=headers, json={"name": "x", "organizations": [limited["mine"]]})
+    assert response.status_code == created
+    if created == 201:
+        path = response.get_json()["feeds"]["https"].removeprefix("http://localhost")
+        text = client.get(path).get_data(as_text=True)
+        assert "Nội bộ giaoban của tôi" in text and "của họ" not in text and "ngoài" not in text
+        outside = client.post("/api/v1/feed-links", headers=headers,
+                              json={"name": "y", "organizations": [limited["theirs"]]})
+        assert outside.status_code == (403 if who == "headers" else 201)
+
+
+def test_feed_links_page_is_for_editors_only(app, client, auth):
+    assert client.get("/me/feed-links", headers=auth).status_code == 302  # a token opens no page
+    assert client.post("/me/feed-links", data={"name": "x"}).status_code in (302, 400)
+    create_editor(app)
+    sign_in(client)
+    assert client.get("/me/feed-links").status_code == 200
+    assert client.post("/me/feed-links", data={"name": "x"}).status_code == 400  # no CSRF token

@@ -112,6 +112,11 @@ CASES = [
      "holidays", None),
     ("rename a holiday", "PATCH", "/api/v1/holidays/1", {"name": "Tết Dương lịch (1/1)"}, "holidays", "holidays", None),
     ("delete a holiday", "DELETE", "/api/v1/holidays/1", None, "holidays", "holidays", None),
+    # Personal feed links change no feed's bytes: their feed is never kept by URL (feeds/personal.py).
+    ("create a personal feed link", "POST", "/api/v1/feed-links", lambda w: {"name": "x", "organizations": [w["slug"]["C"]]},
+     "", "", None),
+    ("revoke a personal feed link", "DELETE", "/api/v1/feed-links/1", None, "", "",
+     ("POST", "/api/v1/feed-links", lambda w: {"name": "x", "organizations": [w["slug"]["C"]]})),
 ]
 
 
@@ -135,7 +140,8 @@ def _send(client, auth, method, path, body):
 def test_each_write_moves_exactly_the_scopes_it_changed(app, client, auth, world, name, method, path, body,
                                                         full, public, setup):
     if setup:
-        assert _send(client, auth, setup[0], _path(setup[1], world), setup[2]).status_code < 300
+        setup_body = setup[2](world) if callable(setup[2]) else setup[2]
+        assert _send(client, auth, setup[0], _path(setup[1], world), setup_body).status_code < 300
     body = body(world) if callable(body) else body
     rows, before = _rows(app), _versions(app)
     response = _send(client, auth, method, _path(path, world), body)
