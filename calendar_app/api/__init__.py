@@ -159,8 +159,11 @@ def init_app(app) -> None:
         "info": {"description": "Events and signing ceremonies of coordination agreements between organizations."},
     })
     api.spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
+    from ..feeds import fullcalendar
+
     for module in (organizations, agreements, events, overrides, imports, tokens, feed_links, audit, holidays, webhooks):
         api.register_blueprint(module.blp, url_prefix=API_PREFIX)
+    api.register_blueprint(fullcalendar.blp)  # a feed (/feeds/…), documented with the API for portals
     app.before_request(guard_writes)
     app.after_request(json_headers)
     list_etags.init_app(app)  # after guard_writes, before the list cache (see list_etags)

@@ -12,48 +12,83 @@ organization's feed_versions stamp, never from the body.
 from datetime import date, datetime, timedelta
 
 from flask import Response, current_app, json, request
-from marshmallow import Schema, ValidationError, validates_schema
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from marshmallow import EXCLUDE, Schema, fields, validates_schema
 from werkzeug.http import http_date
 
 from .. import validators
 from ..clock import from_stored
 from ..db import get_db
-from ..errors import ValidationFailed
 from ..eventtime import zone
 from ..links import absolute
 from ..repositories import feed_versions, occurrences
 from ..schemas import windows
 from . import window
 from .params import FeedParams, parse
-from .routes import bp, organization_access
+from .routes import organization_access
 
 NAMES = ("start", "end")
+FEED_FILTERS = {"kind": "Comma-separated or repeated event kinds", "cancelled": "'hide' leaves cancelled ones out",
+                "tentative": "'hide' leaves tentative ones out", "include": "'children' adds descendants' events",
+                "token": "The organization's private feed token: internal events too"}
+
+blp = Blueprint("fullcalendar", __name__, description="FullCalendar event sources (outside /api/v1, like the feeds)")
 
 
 class FullCalendarQuerySchema(Schema):
-    """FullCalendar's startParam, endParam and timeZoneParam."""
+    """FullCalendar's startParam, endParam and timeZoneParam, and the .ics feed's filters (checked by feeds.params)."""
 
-    start = windows.WindowBound(required=True, local_times=True)
-    end = windows.WindowBound(required=True, local_times=True)
+    class Meta:
+        unknown = EXCLUDE  # FullCalendar may add its own (a cache buster, say)
+
+    start = windows.WindowBound(required=True, local_times=True, metadata={
+        "description": "Window start as FullCalendar sends it: a date, a date-time with an offset, or a local "
+                       "date-time in timeZone"})
+    end = windows.WindowBound(required=True, local_times=True, metadata={"description": "Window end, exclusive"})
     timeZone = windows.ZoneName(load_default=None)  # noqa: N815 (FullCalendar's name)
+    kind = fields.String(metadata={"description": FEED_FILTERS["kind"]})
+    cancelled = fields.String(metadata={"description": FEED_FILTERS["cancelled"]})
+    tentative = fields.String(metadata={"description": FEED_FILTERS["tentative"]})
+    include = fields.String(metadata={"description": FEED_FILTERS["include"]})
+    token = fields.String(metadata={"description": FEED_FILTERS["token"]})
 
     @validates_schema
     def check_window(self, data, **_kwargs):
         windows.check_window(data, NAMES, tz_key="timeZone")
 
 
+class EventPropsSchema(Schema):
+    kind = fields.String(required=True)
+    status = fields.String(required=True)
+    agreement = fields.String(allow_none=True, required=True)
+    location = fields.String(allow_none=True, required=True)
+    organizations = fields.List(fields.String(), required=True)
+    event_id = fields.Integer(required=True)
+    recurrence_id = fields.String(required=True)
+
+
+class EventObjectSchema(Schema):
+    """A FullCalendar event object."""
+
+    id = fields.String(required=True, metadata={"description": "<event id>:<recurrence id>"})
+    groupId = fields.String(required=True)  # noqa: N815
+    title = fields.String(required=True)
+    start = fields.String(required=True)
+    end = fields.String(required=True, metadata={"description": "Exclusive (all-day: the day after the last)"})
+    allDay = fields.Boolean(required=True)  # noqa: N815
+    url = fields.String(required=True)
+    extendedProps = fields.Nested(EventPropsSchema, required=True)  # noqa: N815
+
+
 QUERY = FullCalendarQuerySchema()
 
 
-def read_window(args) -> tuple[datetime, datetime, str | None]:
-    """(start, end, the asked zone or None) from FullCalendar's arguments; 422 or 400 naming them."""
-    try:
-        data = QUERY.load({key: args.get(key) for key in ("start", "end", "timeZone") if key in args})
-    except ValidationError as error:
-        raise ValidationFailed(error.messages) from None
-    resolved = windows.resolve_window(data, NAMES, tz_key="timeZone")
+def read_window(query: dict) -> tuple[datetime, datetime, str | None]:
+    """(start, end, the asked zone or None) from FullCalendar's parsed arguments; 400 for too long a window."""
+    resolved = windows.resolve_window(query, NAMES, tz_key="timeZone")
     windows.check_length(resolved["start"], resolved["end"], NAMES)
-    return resolved["start"], resolved["end"], data.get("timeZone")
+    return resolved["start"], resolved["end"], query.get("timeZone")
 
 
 def event_object(item: dict, asked_zone: str | None) -> dict:
@@ -85,11 +120,18 @@ def _selection(db, row, params: FeedParams, private: bool) -> dict:
     return {"organization_ids": list(ids), "kind": list(params.kinds), "include_internal": private}
 
 
-@bp.get("/feeds/organizations/<slug>.json")
-def organization_event_source(slug: str):
-    """The organization's occurrences in [start, end) as FullCalendar event objects; ?token= adds internal ones."""
+@blp.route("/feeds/organizations/<slug>.json")
+class OrganizationEventSource(MethodView):
+    @blp.arguments(QUERY, location="query")
+    @blp.response(200, EventObjectSchema(many=True))
+    def get(self, query, slug):
+        """An organization's occurrences in [start, end) as FullCalendar event objects; ?token= adds internal ones"""
+        return organization_event_source(slug, query)
+
+
+def organization_event_source(slug: str, query: dict) -> Response:
     params = parse(request.args)
-    start, end, asked_zone = read_window(request.args)
+    start, end, asked_zone = read_window(query)
     db = get_db()
     row, private = organization_access(db, slug)
     stamp = row.full if private else row.public
