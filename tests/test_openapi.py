@@ -23,10 +23,11 @@ def spec(client) -> dict:
 
 
 def api_routes(app) -> dict[str, set[str]]:
-    """Every /api/v1 route as an OpenAPI path, with the methods it answers."""
+    """Every /api/v1 route (and the FullCalendar source portals call) as an OpenAPI path, with its methods."""
     routes = {}
     for rule in app.url_map.iter_rules():
-        if not rule.rule.startswith("/api/v1/") or rule.rule in NOT_DOCUMENTED:
+        documented = rule.rule.startswith("/api/v1/") or rule.endpoint.startswith("fullcalendar.")
+        if not documented or rule.rule in NOT_DOCUMENTED:
             continue
         path = re.sub(r"<(?:[a-z]+:)?([a-z_]+)>", r"{\1}", rule.rule)
         routes.setdefault(path, set()).update(m.lower() for m in rule.methods - {"HEAD", "OPTIONS"})
