@@ -120,14 +120,14 @@ def _placements(occurrence: dict, zone: ZoneInfo, monday: date, words):
     """(day, start time or None, time text) for each day of the week the occurrence is listed on."""
     week_end = monday + timedelta(days=7)
     if occurrence["all_day"]:
-        first, last = date.fromisoformat(occurrence["start"]), date.fromisoformat(occurrence["end"])
+        first, last = date.fromisoformat(occurrence["start_date"]), date.fromisoformat(occurrence["end_date"])
         day = max(first, monday)
         while day <= last and day < week_end:
             yield day, None, words.all_day()
             day += timedelta(days=1)
         return
-    start = datetime.fromisoformat(occurrence["start"]).astimezone(zone)
-    end = datetime.fromisoformat(occurrence["end"]).astimezone(zone)
+    start = datetime.fromisoformat(occurrence["starts_at"]).astimezone(zone)
+    end = datetime.fromisoformat(occurrence["ends_at"]).astimezone(zone)
     last = max(start.date(), (end - timedelta(microseconds=1)).date())
     if monday <= start.date() < week_end:
         text = f"{start:%H:%M} – {end:%H:%M}" if last == start.date() else f"{start:%H:%M} – {end:%H:%M %d/%m}"

@@ -100,7 +100,7 @@ def test_a_lunar_yearly_event_in_the_api_the_occurrences_and_the_feed(client, au
     created = client.post("/api/v1/events", json={**GIO_TO, "organizations": [organization["slug"]]}, headers=auth)
     assert created.status_code == 201 and created.get_json()["rrule"] == "FREQ=LUNAR_YEARLY;COUNT=4"
     listed = client.get("/api/v1/occurrences?from=2026-01-01T00:00:00Z&to=2031-01-01T00:00:00Z").get_json()["items"]
-    assert [o["start"][:10] for o in listed] == ["2026-04-26", "2027-04-16", "2028-04-04", "2029-04-23"]
+    assert [o["starts_at"][:10] for o in listed] == ["2026-04-26", "2027-04-16", "2028-04-04", "2029-04-23"]
     feed = client.get(f"/feeds/organizations/{organization['slug']}.ics").data
     assert b"RRULE" not in feed and b"RSCALE" not in feed and b"RDATE;TZID=Asia/Ho_Chi_Minh:" in feed
     found = recurring_ical_events.of(Calendar.from_ical(feed)).between(date(2026, 1, 1), date(2031, 1, 1))
