@@ -78,7 +78,7 @@ def test_one_occurrence_is_postponed_with_its_own_reason(client, auth, series):
     assert put.status_code == 201
     assert (put.get_json()["status"], put.get_json()["status_reason"]) == ("postponed", REASON)
     listed = client.get("/api/v1/occurrences?from=2026-12-01T00:00:00%2B07:00&to=2027-03-01T00:00:00%2B07:00")
-    statuses = [(o["start"][:10], o["status"], o["status_reason"]) for o in listed.get_json()["items"]]
+    statuses = [(o["starts_at"][:10], o["status"], o["status_reason"]) for o in listed.get_json()["items"]]
     assert statuses == [("2026-12-04", "confirmed", None), ("2027-01-04", "postponed", REASON),
                         ("2027-02-04", "confirmed", None)]
     shown = vevents(client, f"/events/{series['id']}.ics")
