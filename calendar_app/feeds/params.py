@@ -63,7 +63,7 @@ def parse(args, allow_organizations: bool = False) -> FeedParams:
     values = {}
     for name, parser in (("kind", _kinds), ("cancelled", _hide), ("tentative", _hide), ("alarm", _alarm),
                          ("since", _since), ("include", _include), ("prefix", _flag), ("expand", _flag)):
-        raw = args.getlist(name) if name in LIST_ARGUMENTS else args.get(name)
+        raw = _all(args, name) if name in LIST_ARGUMENTS else args.get(name)
         if raw is None or raw == []:
             continue
         try:
@@ -80,7 +80,7 @@ def parse(args, allow_organizations: bool = False) -> FeedParams:
             errors["organizations"] = ["Only /feeds/all.ics combines organizations."]
         else:
             try:
-                values["organizations"] = _organizations(args.getlist("organizations"))
+                values["organizations"] = _organizations(_all(args, "organizations"))
             except ValueError as error:
                 errors["organizations"] = [str(error)]
     if errors:
@@ -98,6 +98,13 @@ def parse(args, allow_organizations: bool = False) -> FeedParams:
         prefix=values.get("lang", DEFAULT_LANGUAGE) if values.get("prefix") else None,
         expand=values.get("expand", False),
     )
+
+
+def _all(args, name: str) -> list[str]:
+    """Every value of a repeated argument; a plain dict (pages build the options as one) holds at most one."""
+    if hasattr(args, "getlist"):
+        return args.getlist(name)
+    return [args[name]] if args.get(name) is not None else []
 
 
 def _kinds(raw: list[str]) -> tuple[str, ...]:
