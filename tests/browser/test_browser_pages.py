@@ -7,7 +7,6 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from icalendar import Calendar
 from playwright.sync_api import expect
 from werkzeug.serving import make_server
@@ -19,6 +18,7 @@ from calendar_app.repositories import events, users
 from calendar_app.schemas.events import EventInSchema
 
 from .conftest import EDITOR
+from .test_browser_week import axe_violations
 from .test_browser_web import sign_in
 
 pytestmark = pytest.mark.slow  # a real browser against a real server
@@ -26,9 +26,6 @@ pytestmark = pytest.mark.slow  # a real browser against a real server
 HCM = ZoneInfo("Asia/Ho_Chi_Minh")
 SERIES = "Giao ban công tác tuyên giáo hằng tháng"
 BUSY_DAY = "2027-03-09"
-WCAG_A_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]},
-             "resultTypes": ["violations"]}
-AXE = Axe()
 
 
 def add(database, **fields) -> dict:
@@ -68,8 +65,7 @@ def live_server(tmp_path_factory):
 
 def no_violations(page) -> None:
     """axe-core finds no WCAG 2 A/AA violation on the page as it stands."""
-    results = AXE.run(page, options=WCAG_A_AA)
-    assert results.violations_count == 0, results.generate_report()
+    assert axe_violations(page) == []
 
 
 def test_search_from_the_header_box(page):
