@@ -57,3 +57,12 @@ def test_every_page_has_the_search_box_and_the_footer(client, path):
 def test_a_hostile_query_is_just_text(client, found):
     response = client.get("/search?q=" + "%22%3Cscript%3E" * 40)
     assert response.status_code == 200 and "<script>" not in response.get_data(as_text=True)
+
+
+def test_vietnamese_names_are_marked_lang_vi_on_english_pages(client, found):
+    organization = found["organization"]
+    html = client.get(f"/organizations/{organization['slug']}?lang=en").get_data(as_text=True)
+    assert '<html lang="en">' in html and '<h1 lang="vi">Ban Tổ chức Hội nghị</h1>' in html
+    assert 'Published by <span lang="vi">Văn phòng cơ quan</span>' in html
+    results = client.get("/search?q=hoi+nghi&lang=en").get_data(as_text=True)
+    assert 'lang="vi">Quy chế phối hợp Hội nghị Trung ương</a>' in results

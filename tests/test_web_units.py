@@ -103,7 +103,7 @@ def test_datetime_local_values_get_the_offset_of_their_zone(app, value, tz, expe
      "Hãy nhập một số từ 1 đến 120.", "Enter a number from 1 to 120."),
     ("Unknown organization 'khong-co'.", "organizations", "Không có cơ quan, tổ chức “khong-co”.",
      "There is no organization “khong-co”."),
-    # Issue 12: never the RRULE words; the field each message concerns is field_errors' (test_web_forms).
+    # Issue 12: never the RRULE words; field_errors puts each on its field (test_web.py).
     ("INTERVAL must be a whole number between 1 and 1000", "rrule",
      "Hãy nhập cách nhau bao nhiêu tuần, tháng hoặc năm: một số nguyên từ 1 đến 1000.",
      "Enter how many weeks, months or years apart, a whole number from 1 to 1000."),

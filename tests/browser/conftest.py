@@ -27,10 +27,9 @@ def chromium_path() -> str:
     return path
 
 
-@pytest.fixture(scope="module")
-def live_server(tmp_path_factory):
-    """The application with the demo data and one editor, served by werkzeug in a thread."""
-    instance = tmp_path_factory.mktemp("browser-instance")
+def serve(instance: Path, prepare=None):
+    """The application with the demo data and one editor (and what `prepare(db)` adds, in the same
+    write transaction), served by werkzeug in a thread: yields its base URL."""
     app = create_app({"INSTANCE_PATH": str(instance), "SECRET_KEY": "browser-tests",
                       "DATABASE": str(instance / "browser.sqlite3")})
     with app.app_context():
@@ -38,6 +37,8 @@ def live_server(tmp_path_factory):
         seed(database)
         with write_transaction(database):
             users.create(database, EDITOR["username"], EDITOR["password"], "Văn thư Đảng ủy Khối")
+            if prepare is not None:
+                prepare(database)
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -45,6 +46,12 @@ def live_server(tmp_path_factory):
     server.shutdown()
     thread.join(timeout=10)
     server.server_close()
+
+
+@pytest.fixture(scope="module")
+def live_server(tmp_path_factory):
+    """The application with the demo data and one editor, served by werkzeug in a thread."""
+    yield from serve(tmp_path_factory.mktemp("browser-instance"))
 
 
 @pytest.fixture(scope="module")

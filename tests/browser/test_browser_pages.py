@@ -2,23 +2,18 @@
 event, the busy month (screenshot), the date entry, the agreement form."""
 
 import re
-import threading
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from icalendar import Calendar
 from playwright.sync_api import expect
-from werkzeug.serving import make_server
 
-from calendar_app import create_app
-from calendar_app.db import get_db, write_transaction
-from calendar_app.demo import seed
-from calendar_app.repositories import events, users
+from calendar_app.repositories import events
 from calendar_app.schemas.events import EventInSchema
 
-from .conftest import EDITOR
+from .conftest import serve
+from .test_browser_week import axe_violations
 from .test_browser_web import sign_in
 
 pytestmark = pytest.mark.slow  # a real browser against a real server
@@ -26,9 +21,6 @@ pytestmark = pytest.mark.slow  # a real browser against a real server
 HCM = ZoneInfo("Asia/Ho_Chi_Minh")
 SERIES = "Giao ban công tác tuyên giáo hằng tháng"
 BUSY_DAY = "2027-03-09"
-WCAG_A_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]},
-             "resultTypes": ["violations"]}
-AXE = Axe()
 
 
 def add(database, **fields) -> dict:
@@ -36,40 +28,29 @@ def add(database, **fields) -> dict:
     return events.create(database, EventInSchema().load(body), "test")
 
 
+def busy_calendar(database) -> None:
+    """A monthly series and a busy day in March 2027 (five meetings, a five-day program across it)."""
+    add(database, title=SERIES, starts_at="2027-01-05T14:00:00+07:00", ends_at="2027-01-05T16:00:00+07:00",
+        rrule="FREQ=MONTHLY;COUNT=12")
+    for hour, title in ((7, "Chào cờ đầu tuần"), (8, "Họp Ban Thường vụ Đảng ủy Khối mở rộng quý I"),
+                        (10, "Tiếp đoàn công tác Tỉnh ủy Quảng Ninh"), (14, "Hội thảo khoa học chuyển đổi số"),
+                        (16, "Họp chi bộ")):
+        add(database, title=title, kind="joint_workshop" if hour == 14 else "review_meeting",
+            status="tentative" if hour == 16 else "confirmed",
+            starts_at=f"{BUSY_DAY}T{hour:02d}:00:00+07:00", ends_at=f"{BUSY_DAY}T{hour:02d}:45:00+07:00")
+    add(database, title="Chương trình tình nguyện mùa xuân", kind="volunteer_program", all_day=True,
+        start_date="2027-03-08", end_date="2027-03-12")
+
+
 @pytest.fixture(scope="module")
 def live_server(tmp_path_factory):
-    """The demo data, one editor, a monthly series and a busy day in March 2027, served in a thread."""
-    instance = tmp_path_factory.mktemp("browser-pages")
-    app = create_app({"INSTANCE_PATH": str(instance), "SECRET_KEY": "browser-pages",
-                      "DATABASE": str(instance / "browser.sqlite3")})
-    with app.app_context():
-        database = get_db()
-        seed(database)
-        with write_transaction(database):
-            users.create(database, EDITOR["username"], EDITOR["password"], "Văn thư Đảng ủy Khối")
-            add(database, title=SERIES, starts_at="2027-01-05T14:00:00+07:00", ends_at="2027-01-05T16:00:00+07:00",
-                rrule="FREQ=MONTHLY;COUNT=12")
-            for hour, title in ((7, "Chào cờ đầu tuần"), (8, "Họp Ban Thường vụ Đảng ủy Khối mở rộng quý I"),
-                                (10, "Tiếp đoàn công tác Tỉnh ủy Quảng Ninh"), (14, "Hội thảo khoa học chuyển đổi số"),
-                                (16, "Họp chi bộ")):
-                add(database, title=title, kind="joint_workshop" if hour == 14 else "review_meeting",
-                    status="tentative" if hour == 16 else "confirmed",
-                    starts_at=f"{BUSY_DAY}T{hour:02d}:00:00+07:00", ends_at=f"{BUSY_DAY}T{hour:02d}:45:00+07:00")
-            add(database, title="Chương trình tình nguyện mùa xuân", kind="volunteer_program", all_day=True,
-                start_date="2027-03-08", end_date="2027-03-12")
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=10)
-    server.server_close()
+    """The demo data, one editor and the busy calendar, served in a thread."""
+    yield from serve(tmp_path_factory.mktemp("browser-pages"), busy_calendar)
 
 
 def no_violations(page) -> None:
     """axe-core finds no WCAG 2 A/AA violation on the page as it stands."""
-    results = AXE.run(page, options=WCAG_A_AA)
-    assert results.violations_count == 0, results.generate_report()
+    assert axe_violations(page) == []
 
 
 def test_search_from_the_header_box(page):
