@@ -343,6 +343,8 @@ def observe_webhooks_per_token(app):
     organization = make.organization()
     return [client.post("/api/v1/webhooks", json={"url": "https://a.example/h", "organizations": [organization["slug"]]},
                         headers=auth).status_code for _ in range(3)]
+
+
 def _document_text(app) -> list[str]:
     """The paragraphs of a Word export's frame as these settings make it."""
     import io
@@ -398,6 +400,14 @@ def observe_litestream_binary(app):
     return Path(litestream_binary(app.config)).name, Path(litestream_binary(app.config)).is_absolute()
 
 
+def observe_follow_up_expiring_days(app):
+    """Which agreements the follow-up counts as ending soon: one ending in 60 days."""
+    client, _auth, make = _setup(app)
+    ending = (datetime.now(timezone.utc) + timedelta(days=60)).date().isoformat()
+    agreement = make.agreement(valid_from="2020-01-01", valid_until=ending)
+    return [a["slug"] for a in client.get("/api/v1/follow-up").get_json()["expiring"]] == [agreement["slug"]]
+
+
 SETTINGS = [
     ("DEFAULT_TIMEZONE", "Europe/Paris", observe_default_timezone,
      ("Asia/Ho_Chi_Minh",) * 3, ("Europe/Paris",) * 3),
@@ -449,6 +459,7 @@ SETTINGS = [
     ("LITESTREAM_SYNC_INTERVAL", "10s", observe_sync_interval, '"1s"', '"10s"'),
     ("LITESTREAM_BINARY", "/opt/litestream/bin/ls-0.5", observe_litestream_binary, ("litestream", True),
      ("ls-0.5", True)),
+    ("FOLLOW_UP_EXPIRING_DAYS", 30, observe_follow_up_expiring_days, True, False),
 ]
 
 

@@ -151,7 +151,7 @@ def json_headers(response):
 
 def init_app(app) -> None:
     """Create the Api and register every resource blueprint."""
-    from . import agreements, audit, events, holidays, imports, organizations, overrides, tokens, webhooks
+    from . import agreements, audit, events, holidays, imports, obligations, organizations, overrides, tokens, webhooks
 
     app.url_map.converters["int"] = SqliteIdConverter  # before any route; feeds and pages register later
     api = CalendarApi(app, spec_kwargs={
@@ -159,7 +159,7 @@ def init_app(app) -> None:
         "info": {"description": "Events and signing ceremonies of coordination agreements between organizations."},
     })
     api.spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
-    for module in (organizations, agreements, events, overrides, imports, tokens, audit, holidays, webhooks):
+    for module in (organizations, agreements, obligations, events, overrides, imports, tokens, audit, holidays, webhooks):
         api.register_blueprint(module.blp, url_prefix=API_PREFIX)
     app.before_request(guard_writes)
     app.after_request(json_headers)
