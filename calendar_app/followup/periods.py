@@ -69,7 +69,9 @@ def cadence_periods(valid_from: date, valid_until: date | None, months: int, kin
     """
     if months < 1:
         raise NoPeriod("The cadence must be at least one month.")
-    closing = (valid_until + timedelta(days=1)) if valid_until else _latest_day(valid_from) + timedelta(days=1)
+    # The review of the last period falls on the day after the term: within the calendar's years too.
+    latest = _latest_day(valid_from)
+    closing = min(valid_until + timedelta(days=1), latest) if valid_until else latest
     periods = []
     k = 1
     while len(periods) < MAX_COUNT:
