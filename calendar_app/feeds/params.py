@@ -26,15 +26,17 @@ class FeedParams:
     since: date | None = None
     include_children: bool = False
     organizations: tuple[str, ...] = ()
+    obligations: bool = False  # ?obligations=1: open obligation periods as all-day events
 
     def key(self) -> str:
         """A canonical text of the params for cache keys, ETags and calendar ids."""
+        # Without obligations the text is what it was before they existed: calendar ids must not move.
         return "|".join([
             ",".join(self.kinds), str(int(self.hide_cancelled)), str(int(self.hide_tentative)),
             "" if self.alarm is None else str(int(self.alarm.total_seconds())),
             self.since.isoformat() if self.since else "", str(int(self.include_children)),
             ",".join(self.organizations),
-        ])
+        ]) + ("|obligations" if self.obligations else "")
 
     @property
     def hidden_statuses(self) -> frozenset[str]:
@@ -53,7 +55,7 @@ def parse(args, allow_organizations: bool = False) -> FeedParams:
     errors: dict[str, list[str]] = {}
     values = {}
     for name, parser in (("kind", _kinds), ("cancelled", _hide), ("tentative", _hide), ("alarm", _alarm),
-                         ("since", _since), ("include", _include)):
+                         ("since", _since), ("include", _include), ("obligations", _obligations)):
         raw = args.get(name)
         if raw is None:
             continue
@@ -80,6 +82,7 @@ def parse(args, allow_organizations: bool = False) -> FeedParams:
         since=values.get("since"),
         include_children=values.get("include", False),
         organizations=values.get("organizations", ()),
+        obligations=values.get("obligations", False),
     )
 
 
@@ -119,6 +122,12 @@ def _since(raw: str) -> date:
     except Exception as error:  # marshmallow's ValidationError, reported as text
         raise ValueError(str(getattr(error, "messages", [error])[0])) from None
     return day
+
+
+def _obligations(raw: str) -> bool:
+    if raw not in ("0", "1"):
+        raise ValueError("Use 1 to add the open obligation periods (or 0, the default).")
+    return raw == "1"
 
 
 def _include(raw: str) -> bool:

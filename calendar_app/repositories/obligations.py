@@ -423,3 +423,27 @@ def expired_without_successor(db, organization_ids: tuple[int, ...] | None, toda
                   and pa.organization_id not in (select pb.organization_id from agreement_parties pb
                                                  where pb.agreement_id = b.id)))
         order by a.valid_until desc, a.slug""", [*params, today.isoformat()])
+
+
+def feed_items(db, *, organization_ids: tuple[int, ...] | None = None, agreement_id: int | None = None,
+               include_internal: bool, due_from: date, today: date) -> list[dict]:
+    """The open periods a feed with ?obligations=1 shows: neither fulfilled nor waived, due on or after `due_from`."""
+    where = ["1" if include_internal else "ob.visibility = 'public'"]
+    params: list = []
+    if agreement_id is not None:
+        where.append("ob.agreement_id = ?")
+        params.append(agreement_id)
+    if organization_ids is not None:
+        where.append(f"ob.agreement_id in (select agreement_id from agreement_parties where organization_id in "
+                     f"({','.join('?' * len(organization_ids)) or 'null'}))")
+        params += list(organization_ids)
+    rows = select(db, f"select ob.* from obligations ob where {' and '.join(where)} order by ob.id", params)
+    names = dict(db.execute("select slug, name from organizations where id in (select responsible_id from obligations)")
+                 .fetchall())
+    cutoff = due_from.isoformat()
+    return [{"agreement": o["agreement"], "agreement_title": o["agreement_title"], "obligation": o["id"],
+             "title": o["title"], "responsible_name": names.get(o["responsible"]), "remind_days": o["remind_days"],
+             "visibility": o["visibility"], "updated_at": o["updated_at"], "total": o["progress"]["total"],
+             "period": p}
+            for o in represent(db, rows, today) for p in o["periods"]
+            if p["state"] not in ("fulfilled", "waived") and p["due_on"] >= cutoff]
