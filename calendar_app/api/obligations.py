@@ -6,8 +6,7 @@ from flask_smorest import Blueprint
 
 from ..auth import readable_internal, require_organizations
 from ..db import get_db
-from ..errors import NotFoundError
-from ..followup.today import follow_up_today, expiring_days
+from ..followup.today import follow_up, follow_up_today
 from ..repositories import obligations
 from ..schemas.obligations import (FollowUpQuerySchema, FollowUpSchema, ObligationInSchema, ObligationListSchema,
                                    ObligationSchema, RecordInSchema)
@@ -97,21 +96,7 @@ class FollowUp(MethodView):
     @blp.response(200, FollowUpSchema)
     def get(self, query):
         """What is due or overdue for an organization and its sub-units; terms ending soon or ended unrenewed"""
-        return follow_up(get_db(), query.get("organization"), query["state"])
-
-
-def follow_up(db, organization: str | None, states: list[str]) -> dict:
-    """The follow-up view of an organization (with sub-units), or of every organization; 404 for an unknown slug."""
-    ids = None
-    if organization:
-        found = db.execute("select id from organizations where slug = ?", [organization]).fetchone()
-        if found is None:
-            raise NotFoundError(f"No organization with slug '{organization}'.")
-        ids = (found[0],)
-    today = follow_up_today()
-    return {"items": obligations.periods_in_states(db, ids, states, today, readable_internal()),
-            "expiring": obligations.expiring(db, ids, today, expiring_days()),
-            "expired_without_successor": obligations.expired_without_successor(db, ids, today)}
+        return follow_up(get_db(), query.get("organization"), query["state"], readable_internal())
 
 
 def _fields(obligation: dict) -> dict:

@@ -38,7 +38,7 @@ def init_app(app) -> None:
     """Register the pages, their CSRF protection, headers, language and error pages."""
     # Each adds its routes to bp.
     # Each adds its routes to bp.
-    from . import (account, editing, event_actions, holiday_pages, occurrence_actions, pages,  # noqa: F401
+    from . import (account, editing, event_actions, followup, holiday_pages, occurrence_actions, pages,  # noqa: F401
                    search, week)
 
     i18n.init_app(app)
