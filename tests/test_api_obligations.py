@@ -244,3 +244,16 @@ def test_deleting_the_event_keeps_the_record_and_deleting_the_agreement_its_obli
     assert (record["event"], record["outcome"]) == (None, "Đã họp")
     assert client.delete(f"/api/v1/agreements/{agreement['slug']}", headers=auth).status_code == 204
     assert client.get(f"/api/v1/agreements/{agreement['slug']}/obligations").status_code == 404
+
+
+def test_the_demo_data_carries_both_agreements_obligations(client, seeded, clock):
+    clock.set(date(2026, 12, 1))
+    regulation = obligations_of(client, "quy-che-phoi-hop-bcsd-bo-tt-tt-dang-uy-khoi-dn-tw")
+    assert [(o["kind"], o["cadence_months"]) for o in regulation] == [("review_meeting", 6), ("results_report", 6)]
+    assert regulation[0]["progress"]["total"] is None  # open-ended: the periods begun and the next are listed
+    assert regulation[0]["periods"][-1]["starts_on"] == "2027-01-01"
+    program = obligations_of(client, "chuong-trinh-phoi-hop-dang-uy-khoi-dn-tw-tap-chi-cong-san-2020-2025")
+    plans, final = program
+    assert [p["state"] for p in plans["periods"]] == ["fulfilled"] + ["overdue"] * 5  # 2020 – 2025
+    assert plans["periods"][0]["record"]["plan"] == "chuong-trinh-phoi-hop-cu-the-nam-2020-dang-uy-khoi-dn-tw-tap-chi-cong-san"
+    assert (final["kind"], final["due_on"], final["periods"][0]["state"]) == ("final_review", "2025-12-31", "overdue")

@@ -80,3 +80,11 @@ def test_states_at_fixed_days(today, record, expected):
 def test_today_is_the_local_day_of_the_instant():
     # 18:00 UTC on 4 March is already 5 March in Hà Nội.
     assert local_today(datetime(2021, 3, 4, 18, tzinfo=timezone.utc)) == date(2021, 3, 5)
+
+
+def test_the_last_shorter_year_of_a_term_still_has_its_yearly_plan():
+    periods = cadence_periods(date(2020, 3, 5), date(2025, 12, 31), 12, "yearly_plan")
+    assert [p.starts_on.year for p in periods] == [2020, 2021, 2022, 2023, 2024, 2025]
+    assert periods[-1] == Period(6, date(2025, 3, 5), date(2025, 12, 31), date(2025, 4, 5))
+    assert len(cadence_periods(date(2020, 3, 5), date(2025, 12, 31), 12, "review_meeting")) == 5
+    assert len(cadence_periods(date(2020, 3, 5), date(2020, 6, 30), 12, "yearly_plan")) == 1

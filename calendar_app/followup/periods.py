@@ -9,7 +9,8 @@ is due on that next day (for 2020-03-05 – 2025-03-04 every 6 months: ten perio
 on 2025-03-05, the day after the term, as review_series schedules it). Each boundary is counted
 from valid_from, not from the previous boundary, so 31 January steps to 28/29 February and back
 to 31 March, and 29 February 2020 comes back in 2024. A period that the term cuts short has no
-review and is not a period. The bounds are recurrence's: at most MAX_COUNT periods, within
+review and is not a period (except for a yearly plan: the last, shorter year of a term still
+plans its work). The bounds are recurrence's: at most MAX_COUNT periods, within
 MAX_SERIES_YEARS of the start, within the years the calendar handles; an open-ended term runs to
 those bounds.
 """
@@ -83,6 +84,12 @@ def cadence_periods(valid_from: date, valid_until: date | None, months: int, kin
         due_on = boundary if kind != "yearly_plan" else min(starts_on + relativedelta(months=PLAN_DUE_MONTHS), ends_on)
         periods.append(Period(k, starts_on, ends_on, due_on))
         k += 1
+    tail_start = valid_from + relativedelta(months=months * (len(periods)))
+    if kind == "yearly_plan" and valid_until and tail_start <= valid_until and len(periods) < MAX_COUNT:
+        # A plan is for the year ahead, so the last, shorter year of a term still has one
+        # (a 2020 – 2025 program that runs to 31 December 2025 plans 2025 too); a review would not.
+        periods.append(Period(len(periods) + 1, tail_start, valid_until,
+                              min(tail_start + relativedelta(months=PLAN_DUE_MONTHS), valid_until)))
     if not periods:
         raise NoPeriod(f"A cadence of {months} month(s) from {valid_from} leaves no whole period before the term ends"
                        + (f" ({valid_until})." if valid_until else "."))

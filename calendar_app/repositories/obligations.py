@@ -99,9 +99,9 @@ def _child_plans(db, agreement_ids: list[int]) -> dict[int, list[dict]]:
     """The child agreements of kind plan of each agreement: each fulfils the yearly plan of the period it starts in."""
     found: dict[int, list[dict]] = {}
     if agreement_ids:
-        for plan in select(db, "select parent_id, slug, title, coalesce(valid_from, signed_on) as starts "
+        for plan in select(db, "select parent_id, slug, title, signed_on, valid_from "
                                f"from agreements where kind = 'plan' and parent_id in ({','.join('?' * len(agreement_ids))}) "
-                               "order by starts, id", agreement_ids):
+                               "order by coalesce(signed_on, valid_from), id", agreement_ids):
             found.setdefault(plan["parent_id"], []).append(plan)
     return found
 
@@ -143,13 +143,17 @@ def _public_record(record: dict | None) -> dict | None:
 
 
 def _plan_record(period: period_rules.Period, plans: list[dict]) -> dict | None:
-    """The record a child plan starting within the period stands for (derived, never stored)."""
+    """The record a child plan signed (or starting) within the period stands for (derived, never stored).
+
+    The 2020 plan under the 2020 – 2025 program was signed with it on 5 March 2020 but runs from
+    1 January: either day inside the program's first year counts.
+    """
     for plan in plans:
-        starts = _day(plan["starts"])
-        if starts is not None and period.starts_on <= starts <= period.ends_on:
+        days = [d for d in (_day(plan["signed_on"]), _day(plan["valid_from"])) if d is not None]
+        if any(period.starts_on <= d <= period.ends_on for d in days):
             return {"event": None, "event_title": None, "occurrence": None, "plan": plan["slug"],
-                    "outcome": plan["title"], "document_url": None, "held_on": plan["starts"], "waived_reason": None,
-                    "recorded_by": None, "recorded_at": None}
+                    "outcome": plan["title"], "document_url": None, "held_on": plan["signed_on"] or plan["valid_from"],
+                    "waived_reason": None, "recorded_by": None, "recorded_at": None}
     return None
 
 
