@@ -76,3 +76,36 @@ def test_the_dashboard_lists_due_and_overdue_with_sub_units_and_terms(client, fo
     only_due = client.get("/follow-up", query_string={"organization": followed["a"]["slug"], "state": "due"})
     assert 'class="state-overdue"' not in only_due.get_data(as_text=True)
     assert client.get("/follow-up", query_string={"organization": "khong-co", "state": "bad"}).status_code == 200
+
+
+def test_the_follow_up_report_opens_in_word_and_excel(client, auth, followed):
+    import io
+
+    from docx import Document
+    from openpyxl import load_workbook
+
+    slug = followed["agreement"]["slug"]
+    [review] = client.get(f"/api/v1/agreements/{slug}/obligations").get_json()["items"]
+    client.put(f"/api/v1/agreements/{slug}/obligations/{review['id']}/periods/1", headers=auth,
+               json={"held_on": "2020-09-05", "outcome": "Biên bản số 1/BB-ĐUK"})
+    word = client.get(f"/agreements/{slug}/follow-up.docx")
+    assert word.status_code == 200 and word.mimetype.endswith("wordprocessingml.document")
+    assert f'filename="theo-doi-thuc-hien-{slug}.docx"' in word.headers["Content-Disposition"]
+    doc = Document(io.BytesIO(word.data))
+    texts = [p.text for p in doc.paragraphs]
+    assert "BÁO CÁO TÌNH HÌNH THỰC HIỆN QUY CHẾ PHỐI HỢP" in texts
+    assert "Quy chế <b>phối hợp</b> (tính đến ngày 01/03/2022)" in texts
+    grid = doc.tables[1]
+    assert [c.text for c in grid.rows[0].cells] == ["Văn bản", "Nghĩa vụ", "Kỳ", "Hạn", "Tình trạng", "Sự kiện, kết quả"]
+    assert len(grid.rows) == 11
+    assert [c.text for c in grid.rows[1].cells][2:] == ["Kỳ 1: 05/03/2020 – 04/09/2020", "05/09/2020", "Đã thực hiện",
+                                                        "Ngày: 05/09/2020\nBiên bản số 1/BB-ĐUK"]
+    assert [c.text for c in grid.rows[2].cells][4] == "Quá hạn"
+    sheet = load_workbook(io.BytesIO(client.get(f"/agreements/{slug}/follow-up.xlsx").data)).active
+    rows = [[c.value for c in row] for row in sheet.iter_rows()]
+    assert rows[1][0] == "BÁO CÁO TÌNH HÌNH THỰC HIỆN QUY CHẾ PHỐI HỢP" and sheet.freeze_panes == "A6"
+    assert rows[5][3:5] == ["05/09/2020", "Đã thực hiện"] and len(rows) == 15
+    organization = client.get("/follow-up.xlsx", query_string={"organization": followed["child"]["slug"]})
+    assert load_workbook(io.BytesIO(organization.data)).active.max_row == 5  # a sub-unit with no agreement
+    assert client.get(f"/agreements/{slug}/follow-up.pdf").status_code == 404
+    assert client.get("/agreements/khong-co/follow-up.docx").status_code == 404

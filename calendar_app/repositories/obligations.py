@@ -356,7 +356,7 @@ def create_defaults(db, agreement: dict, actor: str, today: date) -> list[dict]:
 # --- following up across agreements ---------------------------------------------------------------
 
 
-def _rows_of_organizations(db, organization_ids: tuple[int, ...] | None, internal) -> list[dict]:
+def rows_of_organizations(db, organization_ids: tuple[int, ...] | None, internal) -> list[dict]:
     """The obligations (readable by the caller) of agreements these organizations or their sub-units are party to."""
     clause, params = readable_clause(internal)
     where = [clause]
@@ -382,14 +382,14 @@ def periods_in_states(db, organization_ids: tuple[int, ...] | None, states: list
                       internal) -> list[dict]:
     """Every period in one of `states` of these organizations' agreements (with sub-units), soonest due first."""
     wanted = set(states)
-    return _items(represent(db, _rows_of_organizations(db, organization_ids, internal), today),
+    return _items(represent(db, rows_of_organizations(db, organization_ids, internal), today),
                   lambda p: p["state"] in wanted)
 
 
 def due_between(db, organization_ids: tuple[int, ...] | None, first: date, last: date, today: date,
                 internal) -> list[dict]:
     """The open periods (neither fulfilled nor waived) due from `first` to `last`: a week's due obligations."""
-    return _items(represent(db, _rows_of_organizations(db, organization_ids, internal), today),
+    return _items(represent(db, rows_of_organizations(db, organization_ids, internal), today),
                   lambda p: p["state"] not in ("fulfilled", "waived") and first.isoformat() <= p["due_on"] <= last.isoformat())
 
 

@@ -7,15 +7,17 @@ own views stay as they are.
 
 from datetime import date
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import current_app, flash, g, redirect, render_template, request, url_for
 from marshmallow import ValidationError
 
 from ..db import get_db, write_transaction
-from ..errors import ApiError
+from ..errors import ApiError, NotFoundError
+from ..exports import follow_up as follow_up_export
 from ..followup.periods import STATES
 from ..followup.today import follow_up, follow_up_today
 from ..repositories import obligations, organizations
 from ..schemas.obligations import RecordInSchema
+from . import week
 from .blueprint import actor, bp, current_user, editor_required
 from .i18n import gettext as _
 
@@ -137,3 +139,34 @@ def follow_up_page():
     view = follow_up(db, chosen or None, states, _internal())
     return render_template("follow_up.html", view=view, chosen=chosen, states=states, all_states=STATES,
                            organizations=all_organizations)
+
+
+def _report(obligations_found: list[dict], about: str, ext: str, filename: str):
+    """A follow-up report file (Vietnamese, as every administrative document) of these obligations."""
+    if ext not in follow_up_export.KINDS:
+        raise NotFoundError("No such report format.")
+    g.language = "vi"
+    body = follow_up_export.BUILDERS[ext](follow_up_export.rows_of(obligations_found), about, week.issuer(),
+                                          current_app.config, follow_up_today())
+    headers = {"Content-Disposition": f'attachment; filename="{filename}.{ext}"', **week.private_headers()}
+    return current_app.response_class(body, mimetype=follow_up_export.MEDIA_TYPES[ext], headers=headers)
+
+
+@bp.route("/agreements/<slug>/follow-up.<ext>")
+def follow_up_export_agreement(slug, ext):
+    """The agreement's follow-up table as a report (.xlsx or .docx)."""
+    found = obligations.list_for_agreement(get_db(), slug, follow_up_today(), _internal())
+    title = get_db().execute("select title from agreements where slug = ?", [slug]).fetchone()[0]
+    return _report(found, title, ext, f"theo-doi-thuc-hien-{slug}")
+
+
+@bp.route("/follow-up.<ext>")
+def follow_up_export_organization(ext):
+    """The follow-up of an organization and its sub-units (?organization=), all periods of its agreements."""
+    db = get_db()
+    slug = (request.args.get("organization") or "").strip()
+    organization = organizations.get(db, slug) if slug else None
+    ids = (db.execute("select id from organizations where slug = ?", [slug]).fetchone()[0],) if slug else None
+    found = obligations.represent(db, obligations.rows_of_organizations(db, ids, _internal()), follow_up_today())
+    about = organization["name"] if organization else "Tất cả cơ quan, tổ chức"
+    return _report(found, about, ext, f"theo-doi-thuc-hien-{slug or 'tat-ca'}")
