@@ -250,8 +250,8 @@ def test_the_demo_data_carries_both_agreements_obligations(client, seeded, clock
     clock.set(date(2026, 12, 1))
     regulation = obligations_of(client, "quy-che-phoi-hop-bcsd-bo-tt-tt-dang-uy-khoi-dn-tw")
     assert [(o["kind"], o["cadence_months"]) for o in regulation] == [("review_meeting", 6), ("results_report", 6)]
-    assert regulation[0]["progress"]["total"] is None  # open-ended: the periods begun and the next are listed
-    assert regulation[0]["periods"][-1]["starts_on"] == "2027-01-01"
+    assert regulation[0]["progress"]["total"] is None  # open-ended: the periods due so far and the next are listed
+    assert regulation[0]["periods"][-1]["due_on"] == "2027-01-01"  # the next review due
     program = obligations_of(client, "chuong-trinh-phoi-hop-dang-uy-khoi-dn-tw-tap-chi-cong-san-2020-2025")
     plans, final = program
     assert [p["state"] for p in plans["periods"]] == ["fulfilled"] + ["overdue"] * 5  # 2020 – 2025

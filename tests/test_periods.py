@@ -42,7 +42,7 @@ def test_an_open_ended_term_runs_to_the_recurrence_bounds_and_lists_what_has_beg
     assert len(cadence_periods(date(2020, 1, 1), None, 1)) == 1000  # recurrence's MAX_COUNT
     assert len(cadence_periods(date(2195, 1, 1), None, 12)) == 5  # the calendar ends with 2200
     listed = shown(periods, date(2026, 12, 1), open_ended=True)
-    assert [p.starts_on for p in listed[-2:]] == [date(2026, 7, 1), date(2027, 1, 1)]
+    assert [p.due_on for p in listed[-2:]] == [date(2026, 7, 1), date(2027, 1, 1)]
     assert shown(periods[:3], date(2026, 12, 1), open_ended=False) == periods[:3]
 
 

@@ -114,8 +114,8 @@ def state(period: Period, record: dict | None, today: date, remind_days: int) ->
 
 
 def shown(periods: list[Period], today: date, open_ended: bool) -> list[Period]:
-    """What to list of an open-ended term: the periods begun by today and the next one (the rest repeat)."""
+    """What to list of an open-ended term: the periods due before today and the next one due (the rest repeat)."""
     if not open_ended:
         return periods
-    begun = [p for p in periods if p.starts_on <= today]
-    return periods[:len(begun) + 1]
+    past = [p for p in periods if p.due_on < today]
+    return periods[:len(past) + 1]

@@ -95,7 +95,7 @@ class ProgressSchema(Schema):
 
 
 class ObligationSchema(Schema):
-    """An obligation with its periods as of today (an open-ended term lists those begun and the next)."""
+    """An obligation with its periods as of today (an open-ended term lists those due so far and the next)."""
 
     id = fields.Integer(required=True)
     agreement = fields.String(required=True)

@@ -50,7 +50,7 @@ def period_state(state: str) -> str:
 
 
 def progress_line(obligation: dict) -> str:
-    """'6/10 kỳ giao ban đã tổ chức; 1 quá hạn' (an open-ended term counts the periods begun)."""
+    """'6/10 kỳ giao ban đã tổ chức; 1 quá hạn' (an open-ended term counts the periods due so far and the next)."""
     counts = obligation["progress"]
     total = counts["total"] if counts["total"] is not None else len(obligation["periods"])
     text = _(KIND_WORDS.get(obligation["kind"], KIND_WORDS["other"])[1], done=counts["fulfilled"], total=total)
