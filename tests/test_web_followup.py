@@ -109,3 +109,14 @@ def test_the_follow_up_report_opens_in_word_and_excel(client, auth, followed):
     assert load_workbook(io.BytesIO(organization.data)).active.max_row == 5  # a sub-unit with no agreement
     assert client.get(f"/agreements/{slug}/follow-up.pdf").status_code == 404
     assert client.get("/agreements/khong-co/follow-up.docx").status_code == 404
+
+
+def test_the_week_page_lists_the_obligations_due_that_week(client, followed):
+    html = client.get("/week", query_string={"start": "2022-03-07"}).get_data(as_text=True)
+    assert "Nghĩa vụ đến hạn trong tuần" not in html
+    html = client.get("/week", query_string={"start": "2022-02-28",
+                                             "organization": followed["child"]["slug"]}).get_data(as_text=True)
+    assert "Nghĩa vụ đến hạn trong tuần" not in html  # a sub-unit is not party to its parent's agreements
+    html = client.get("/week", query_string={"start": "2022-02-28",
+                                             "organization": followed["a"]["slug"]}).get_data(as_text=True)
+    assert "Nghĩa vụ đến hạn trong tuần" in html and "Hội nghị giao ban 6 tháng — kỳ 4" in html

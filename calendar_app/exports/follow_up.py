@@ -5,14 +5,13 @@ Pure: report rows and texts in, bytes out; the route (web/followup.py) reads the
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 from datetime import date
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, Side
-from openpyxl.utils import get_column_letter
+from openpyxl.styles import Alignment, Font
 
+from . import sheet
 from .document_frame import add_grid, finish, frame_from_config, open_document
 from .week import FONT, MEDIA_TYPES
 
@@ -102,28 +101,14 @@ def xlsx(rows: list[Row], about: str, issuer: dict, config, issued_on: date) -> 
         ws.append([text])
         ws.cell(ws.max_row, 1).font = font
     ws.append([])
-    ws.append(list(HEADINGS))
-    heading_row = ws.max_row
-    thin = Side(style="thin")
-    border = Border(left=thin, right=thin, top=thin, bottom=thin)
-    for cell in ws[heading_row]:
-        cell.font, cell.border = bold, border
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    heading_row = sheet.heading_row(ws, HEADINGS, bold)
     for row in rows:
         ws.append(_texts(row))
         for cell in ws[ws.max_row]:
             cell.font = Font(name=FONT, size=12, bold=row.state == "overdue" and cell.column == 5)
-            cell.border = border
+            cell.border = sheet.BORDER
             cell.alignment = Alignment(wrap_text=True, vertical="top")
-    for column, width in enumerate(XLSX_WIDTHS, start=1):
-        ws.column_dimensions[get_column_letter(column)].width = width
-    ws.freeze_panes = ws.cell(heading_row + 1, 1)
-    ws.print_title_rows = f"{heading_row}:{heading_row}"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return sheet.finish(wb, ws, heading_row, XLSX_WIDTHS)
 
 
 BUILDERS = {"docx": docx, "xlsx": xlsx}

@@ -5,7 +5,7 @@ _record_outcome.html) and read their data through the template globals below, so
 own views stay as they are.
 """
 
-from datetime import date
+from datetime import date, timedelta
 
 from flask import current_app, flash, g, redirect, render_template, request, url_for
 from marshmallow import ValidationError
@@ -87,6 +87,15 @@ def outcome_choices(event: dict, occurrence: str | None = None) -> dict | None:
     chosen = min(options, key=lambda option: abs((date.fromisoformat(option["due_on"]) - around).days))
     return {"options": options, "chosen": chosen["value"], "occurrence": occurrence if _day_of(occurrence) else None,
             "held_on": around.isoformat() if _day_of(occurrence) else ""}
+
+
+@bp.app_template_global()
+def obligations_due(monday: date, organization: str | None = None) -> list[dict]:
+    """The open obligation periods due Monday to Sunday (of an organization and its sub-units), for the week page."""
+    db = get_db()
+    found = db.execute("select id from organizations where slug = ?", [organization]).fetchone() if organization else None
+    ids = (found[0],) if found else None
+    return obligations.due_between(db, ids, monday, monday + timedelta(days=6), follow_up_today(), _internal())
 
 
 def _day_of(value: str | None) -> date | None:
