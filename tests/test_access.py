@@ -890,3 +890,92 @@ def test_feed_links_page_is_for_editors_only(app, client, auth):
     sign_in(client)
     assert client.get("/me/feed-links").status_code == 200
     assert client.post("/me/feed-links", data={"name": "x"}).status_code == 400  # no CSRF token
+# --- obligations (issue 13): an internal obligation is the parties' business only -------------------------
+
+INTERNAL_OBLIGATION = "Nội bộ: chuẩn bị nhân sự giaoban"
+
+
+@pytest.fixture
+def obligation_world(app, client, auth, make, limited, clock):
+    """An internal and a public obligation of `foreign` (theirs and third), both due on the held day; an editor."""
+    from test_web import create_editor
+
+    clock.set(datetime(2026, 12, 15, 3, tzinfo=timezone.utc))
+    path = f"/api/v1/agreements/{limited['foreign']}/obligations"
+    internal = client.post(path, headers=auth, json={"kind": "other", "title": INTERNAL_OBLIGATION,
+                                                     "due_on": "2026-12-20", "visibility": "internal"}).get_json()
+    public = client.post(path, headers=auth, json={"kind": "other", "title": "Công khai giaoban",
+                                                   "due_on": "2026-12-21"}).get_json()
+    create_editor(app)
+    return {"path": path, "internal": internal, "public": public,
+            "theirs": bearer(make_token(app, scope="read", organizations=[limited["theirs"]]))}
+
+
+def _obligation_reads(limited, world) -> list[str]:
+    foreign, theirs = limited["foreign"], limited["theirs"]
+    return [world["path"], f"{world['path']}/{world['internal']['id']}", "/api/v1/follow-up",
+            f"/api/v1/follow-up?organization={theirs}&state=upcoming,due", f"/agreements/{foreign}",
+            f"/follow-up?organization={theirs}&state=due", f"/feeds/organizations/{theirs}.ics?obligations=1",
+            f"/feeds/agreements/{foreign}.ics?obligations=1"]
+
+
+@pytest.mark.parametrize("who, sees", [("anonymous", False), ("read", False), ("limited", False),
+                                       ("party", True), ("full", True), ("editor", True)])
+def test_internal_obligations_show_only_to_identities_in_scope(app, client, auth, limited, obligation_world, who,
+                                                               sees):
+    from test_web import sign_in
+
+    headers = {"anonymous": {}, "read": {}, "limited": limited["read"], "party": obligation_world["theirs"],
+               "full": auth, "editor": {}}[who]
+    if who == "read":
+        headers = bearer(make_token(app, scope="read", organizations=[limited["mine"]]))
+    if who == "editor":
+        sign_in(client)
+    api_paths = [p for p in _obligation_reads(limited, obligation_world) if p.startswith("/api/")]
+    for path in _obligation_reads(limited, obligation_world):
+        response = client.get(path, headers=headers)
+        # The API knows callers by their token only, pages editors by their session only; feeds hold
+        # internal obligations only behind ?token=.
+        by_api = sees and who != "editor"
+        if path.endswith(f"/{obligation_world['internal']['id']}"):
+            assert response.status_code == (200 if by_api else 404), (who, path)
+            continue
+        assert response.status_code == 200, (who, path)
+        text = response.get_data(as_text=True)
+        shown = by_api if path in api_paths else (who == "editor" and not path.startswith("/feeds/"))
+        assert (INTERNAL_OBLIGATION in text) is shown, (who, path)
+        assert "Công khai giaoban" in text, (who, path)
+
+
+@pytest.mark.parametrize("who, status", [("anonymous", 401), ("read", 403), ("limited", 403), ("one party", 403),
+                                         ("full", None)])
+def test_obligation_writes_need_every_partys_write_scope(app, client, auth, limited, obligation_world, who, status):
+    tokens = {"anonymous": {}, "read": bearer(make_token(app, scope="read")), "limited": limited["headers"],
+              "one party": bearer(make_token(app, organizations=[limited["theirs"]])), "full": auth}
+    path, internal = obligation_world["path"], obligation_world["internal"]["id"]
+    writes = [("post", path, {"kind": "other", "due_on": "2027-01-01"}),
+              ("patch", f"{path}/{internal}", {"title": "Chiếm"}),
+              ("put", f"{path}/{internal}/periods/1", {"held_on": "2026-12-20"}),
+              ("delete", f"{path}/{internal}/periods/1", None),
+              ("delete", f"{path}/{internal}", None)]
+    before = client.get(path, headers=auth).get_json()
+    for method, target, body in writes:
+        response = getattr(client, method)(target, json=body, headers=tokens[who])
+        assert response.status_code == (status or response.status_code) and response.status_code < 500, (who, target)
+        if status is None:
+            assert response.status_code in (200, 201, 204), (who, target, response.get_json())
+    if status is not None:
+        assert client.get(path, headers=auth).get_json() == before
+
+
+def test_the_outcome_form_needs_an_editor_and_its_csrf_token(app, client, auth, limited, obligation_world, make):
+    from test_web import csrf_token, sign_in
+
+    event = make.event(agreement=limited["foreign"])
+    form = {"period": f"{obligation_world['public']['id']}:1", "held_on": "2026-12-20"}
+    assert "/login" in client.post(f"/events/{event['id']}/outcome",
+                                   data={**form, "csrf_token": csrf_token(client)}).headers["Location"]
+    sign_in(client)
+    assert client.post(f"/events/{event['id']}/outcome", data=form).status_code == 400  # no CSRF token
+    fulfilled = client.get(f"{obligation_world['path']}/{obligation_world['public']['id']}").get_json()
+    assert fulfilled["progress"]["fulfilled"] == 0

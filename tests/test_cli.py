@@ -31,7 +31,7 @@ def test_init_db_reports_what_it_applied_then_that_it_is_up_to_date(tmp_path):
 
 def test_seed_demo_is_idempotent(app, runner):
     first = runner.invoke(args=["seed-demo"])
-    assert first.exit_code == 0 and first.stdout == "Demo data ready (13 records created).\n"
+    assert first.exit_code == 0 and first.stdout == "Demo data ready (14 records created).\n"
     before = dump(app)
     second = runner.invoke(args=["seed-demo"])
     assert second.stdout == "Demo data ready (0 records created).\n"
@@ -48,7 +48,7 @@ def test_seed_demo_if_empty_loads_a_new_database_only(app, runner, make):
 
 
 def test_seed_demo_if_empty_on_a_new_database(app, runner):
-    assert runner.invoke(args=["seed-demo", "--if-empty"]).stdout == "Demo data ready (13 records created).\n"
+    assert runner.invoke(args=["seed-demo", "--if-empty"]).stdout == "Demo data ready (14 records created).\n"
 
 
 def test_seed_demo_restores_what_was_deleted(client, auth, runner, seeded):

@@ -58,6 +58,10 @@ def _scopes(names: str, ids: dict, new: int | None) -> set[str]:
 EV_PUB = "event:Epub organization:C organization:P"
 EV_INT = "event:Eint agreement:A organization:C organization:P organization:X"
 
+# An obligation of A shows in A's feed and in its parties' (C, X) and their ancestors' (P) with ?obligations=1.
+OBLIGATIONS_OF_A = "agreement:A organization:C organization:P organization:X"
+NEW_OBLIGATION = {"kind": "other", "due_on": "2026-12-31"}
+
 # (name, method, path, body, full scopes moved, public twins moved, setup)
 CASES = [
     ("create a public event", "POST", "/api/v1/events", lambda w: {
@@ -100,6 +104,16 @@ CASES = [
     ("delete an agreement", "DELETE", "/api/v1/agreements/{slug[B]}", None, "agreement:B", "agreement:B", None),
     ("import events", "POST", "/api/v1/import?organization={slug[X]}", ICS, "event:new organization:X",
      "event:new organization:X", None),
+    ("add an obligation", "POST", "/api/v1/agreements/{slug[A]}/obligations", {"kind": "other", "due_on": "2026-12-31"},
+     OBLIGATIONS_OF_A, OBLIGATIONS_OF_A, None),
+    ("add an internal obligation", "POST", "/api/v1/agreements/{slug[A]}/obligations",
+     {"kind": "other", "due_on": "2026-12-31", "visibility": "internal"}, OBLIGATIONS_OF_A, "", None),
+    ("change an obligation", "PATCH", "/api/v1/agreements/{slug[A]}/obligations/1", {"title": "Báo cáo quý"},
+     OBLIGATIONS_OF_A, OBLIGATIONS_OF_A, ("POST", "/api/v1/agreements/{slug[A]}/obligations", NEW_OBLIGATION)),
+    ("record a period", "PUT", "/api/v1/agreements/{slug[A]}/obligations/1/periods/1", {"held_on": "2026-12-20"},
+     OBLIGATIONS_OF_A, OBLIGATIONS_OF_A, ("POST", "/api/v1/agreements/{slug[A]}/obligations", NEW_OBLIGATION)),
+    ("delete an obligation", "DELETE", "/api/v1/agreements/{slug[A]}/obligations/1", None,
+     OBLIGATIONS_OF_A, OBLIGATIONS_OF_A, ("POST", "/api/v1/agreements/{slug[A]}/obligations", NEW_OBLIGATION)),
     ("create a token", "POST", "/api/v1/tokens", {"name": "cổng thông tin", "scope": "read"}, "", "", None),
     ("revoke a token", "DELETE", "/api/v1/tokens/1", None, "", "", None),
     ("create a webhook", "POST", "/api/v1/webhooks", {"url": "https://cong.example.vn/hook"}, "", "", None),

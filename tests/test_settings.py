@@ -349,6 +349,8 @@ def observe_webhooks_per_token(app):
     organization = make.organization()
     return [client.post("/api/v1/webhooks", json={"url": "https://a.example/h", "organizations": [organization["slug"]]},
                         headers=auth).status_code for _ in range(3)]
+
+
 def _document_text(app) -> list[str]:
     """The paragraphs of a Word export's frame as these settings make it."""
     import io
@@ -415,6 +417,12 @@ def observe_embed_allowed_origins(app):
     slug = make.organization()["slug"]
     policy = app.test_client().get(f"/embed/organizations/{slug}").headers["Content-Security-Policy"]
     return policy.split("frame-ancestors ")[1].split(";")[0]
+def observe_follow_up_expiring_days(app):
+    """Which agreements the follow-up counts as ending soon: one ending in 60 days."""
+    client, _auth, make = _setup(app)
+    ending = (datetime.now(timezone.utc) + timedelta(days=60)).date().isoformat()
+    agreement = make.agreement(valid_from="2020-01-01", valid_until=ending)
+    return [a["slug"] for a in client.get("/api/v1/follow-up").get_json()["expiring"]] == [agreement["slug"]]
 
 
 SETTINGS = [
@@ -472,6 +480,7 @@ SETTINGS = [
     ("EMBED_ALLOWED_ORIGINS", ["https://cong.example.gov.vn"], observe_embed_allowed_origins, "*",
      "https://cong.example.gov.vn"),
     ("CORS_ORIGINS", ["https://cong.example.gov.vn"], observe_cors_origins, None, "https://cong.example.gov.vn"),
+    ("FOLLOW_UP_EXPIRING_DAYS", 30, observe_follow_up_expiring_days, True, False),
 ]
 
 

@@ -151,7 +151,7 @@ def json_headers(response):
 
 def init_app(app) -> None:
     """Create the Api and register every resource blueprint."""
-    from . import agreements, audit, events, feed_links, holidays, imports, organizations, overrides, tokens, webhooks
+    from . import agreements, audit, events, feed_links, holidays, imports, obligations, organizations, overrides, tokens, webhooks
 
     app.url_map.converters["int"] = SqliteIdConverter  # before any route; feeds and pages register later
     api = CalendarApi(app, spec_kwargs={
@@ -161,7 +161,8 @@ def init_app(app) -> None:
     api.spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
     from ..feeds import fullcalendar
 
-    for module in (organizations, agreements, events, overrides, imports, tokens, feed_links, audit, holidays, webhooks):
+    for module in (organizations, agreements, obligations, events, overrides, imports, tokens, feed_links, audit, holidays,
+                   webhooks):
         api.register_blueprint(module.blp, url_prefix=API_PREFIX)
     api.register_blueprint(fullcalendar.blp)  # a feed (/feeds/…), documented with the API for portals
     app.before_request(guard_writes)

@@ -5,16 +5,15 @@ Pure: a week_schedule.Week and texts in, bytes out (the PDF renders the print vi
 
 from __future__ import annotations
 
-import io
 from datetime import date
 from pathlib import Path
 
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, Side
-from openpyxl.utils import get_column_letter
+from openpyxl.styles import Alignment, Font
 
 from ..week_schedule import Item, Week
+from . import sheet
 from .document_frame import add_grid, finish, frame_from_config, open_document
 
 __all__ = ["BUILDERS", "HEADINGS", "KINDS", "MEDIA_TYPES", "PRINT_CSS", "content_lines", "docx", "filename", "pdf",
@@ -125,20 +124,14 @@ def xlsx(week: Week, issuer: dict, config, issued_on: date) -> bytes:
     ws.append([])
     for row in range(1, 4):
         ws.cell(row, 1).font = bold if row < 3 else Font(name=FONT, size=13, italic=True)
-    ws.append(list(HEADINGS))
-    heading_row = ws.max_row
-    thin = Side(style="thin")
-    border = Border(left=thin, right=thin, top=thin, bottom=thin)
-    for cell in ws[heading_row]:
-        cell.font, cell.border = bold, border
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    heading_row = sheet.heading_row(ws, HEADINGS, bold)
     day_start = part_start = None
     for day, part, item in _rows(week):
         ws.append([_day_text(day), part.label if part else "", *_cells(item)])
         row = ws.max_row
         font = Font(name=FONT, size=12, bold=bool(item and item.emphasis))
         for cell in ws[row]:
-            cell.font, cell.border = font, border
+            cell.font, cell.border = font, sheet.BORDER
             cell.alignment = Alignment(wrap_text=True, vertical="top")
         # Only the top-left cell of a merge keeps its value: each merged day or part keeps its text there.
         if day_start is not None and day_start[0] is day:
@@ -149,17 +142,7 @@ def xlsx(week: Week, issuer: dict, config, issued_on: date) -> bytes:
             ws.merge_cells(start_row=part_start[1], start_column=2, end_row=row, end_column=2)
         elif part is not None:
             part_start = (part, row)
-    for column, width in enumerate(XLSX_WIDTHS, start=1):
-        ws.column_dimensions[get_column_letter(column)].width = width
-    ws.freeze_panes = ws.cell(heading_row + 1, 1)
-    ws.print_title_rows = f"{heading_row}:{heading_row}"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return sheet.finish(wb, ws, heading_row, XLSX_WIDTHS)
 
 
 def pdf(html: str) -> bytes:

@@ -31,6 +31,7 @@ class FeedParams:
     organizations: tuple[str, ...] = ()
     prefix: str | None = None  # ?prefix=1: the language of the status labels written before SUMMARY
     expand: bool = False  # ?expand=1: every occurrence in the window as a VEVENT of its own
+    obligations: bool = False  # ?obligations=1: open obligation periods as all-day events
 
     def key(self) -> str:
         """A canonical text of the params for cache keys, ETags and calendar ids."""
@@ -43,6 +44,8 @@ class FeedParams:
         # Only when asked for: the calendar ids of the feeds that existed before them stay the same.
         if self.prefix or self.expand:
             parts += [self.prefix or "", str(int(self.expand))]
+        if self.obligations:
+            parts.append("obligations")
         return "|".join(parts)
 
     @property
@@ -62,7 +65,8 @@ def parse(args, allow_organizations: bool = False) -> FeedParams:
     errors: dict[str, list[str]] = {}
     values = {}
     for name, parser in (("kind", _kinds), ("cancelled", _hide), ("tentative", _hide), ("alarm", _alarm),
-                         ("since", _since), ("include", _include), ("prefix", _flag), ("expand", _flag)):
+                         ("since", _since), ("include", _include), ("prefix", _flag), ("expand", _flag),
+                         ("obligations", _flag)):
         raw = _all(args, name) if name in LIST_ARGUMENTS else args.get(name)
         if raw is None or raw == []:
             continue
@@ -97,6 +101,7 @@ def parse(args, allow_organizations: bool = False) -> FeedParams:
         # lang= names the labels' language and matters only with them (a page's ?lang=en link stays one feed).
         prefix=values.get("lang", DEFAULT_LANGUAGE) if values.get("prefix") else None,
         expand=values.get("expand", False),
+        obligations=values.get("obligations", False),
     )
 
 

@@ -14,11 +14,12 @@ from ..auth import may_read
 from ..clock import from_stored
 from ..db import get_db
 from ..errors import BadRequest, FeedUnavailable, NotFoundError
+from ..followup.today import follow_up_today
 from ..links import absolute
-from ..repositories import events, feed_rows, feed_versions
 from ..recurrence import TooManyOccurrences
-from . import cache, flat, shortcut, window
-from .ical_builder import CalendarMeta
+from ..repositories import events, feed_rows, feed_versions, obligations
+from . import cache, flat, obligation_ical, shortcut, window
+from .ical_builder import CALENDAR_FOOTER, CalendarMeta
 from .params import FeedParams, parse
 
 bp = Blueprint("feeds", __name__)
@@ -42,6 +43,8 @@ class Target:
     # Whether the answer depends on the URL alone, so the shortcut may repeat it: not for an internal
     # event shown to a signed-in caller (a private organization feed is keyed by its ?token= URL).
     by_url: bool = True
+    # ?obligations=1: the selection of open obligation periods (obligations.feed_items' arguments).
+    obligations: Callable[[], dict] | None = None
 
 
 def _cache() -> cache.FeedCache:
@@ -71,6 +74,21 @@ def _no_token() -> None:
     """Only organization feeds have private variants: any token elsewhere is a wrong one."""
     if "token" in request.args:
         raise NotFoundError("No such feed.")
+
+
+def _no_obligations(params: FeedParams) -> None:
+    """Obligations belong to agreements and their parties: only those feeds carry them."""
+    if params.obligations:
+        raise BadRequest("Invalid feed arguments: obligations: only organization and agreement feeds carry "
+                         "obligations.", {"obligations": ["Only organization and agreement feeds carry obligations."]})
+
+
+def _obligations(params: FeedParams, day, selection: Callable[[], dict]) -> Callable[[], dict] | None:
+    """The open obligation periods a feed asked for with ?obligations=1 (within its past window)."""
+    if not params.obligations:
+        return None
+    past = timedelta(days=current_app.config["FEED_PAST_DAYS"])
+    return lambda: {**selection(), "due_from": params.since or day - past}
 
 
 def _head(lookup, key, named: str, readable=lambda db, head: True) -> tuple[FeedParams, object, tuple]:
@@ -127,7 +145,9 @@ def organization_feed(slug: str):
         filename=f"{slug}.ics", private=private, windowed=True,
         meta=lambda: _meta(title, f"Lễ ký kết, hội thảo, giao ban và hoạt động phối hợp của {name}",
                            f"organization-{organization_id}" + ("-internal" if private else ""), params),
-        selection=selection), params, day)
+        selection=selection,
+        obligations=_obligations(params, day, lambda: {"organization_ids": selection()["organization_ids"],
+                                                       "include_internal": private})), params, day)
 
 
 @bp.get("/feeds/agreements/<slug>.ics")
@@ -141,7 +161,9 @@ def agreement_feed(slug: str):
         changed_at=[stamp.changed_at],
         filename=f"{slug}.ics", private=False, windowed=True,
         meta=lambda: _meta(title, f"Các sự kiện thực hiện văn bản: {title}", f"agreement-{agreement_id}", params),
-        selection=lambda: _window_selection(params, day, agreement_id=agreement_id)), params, day)
+        selection=lambda: _window_selection(params, day, agreement_id=agreement_id),
+        obligations=_obligations(params, day, lambda: {"agreement_id": agreement_id, "include_internal": False})),
+        params, day)
 
 
 @bp.get("/feeds/all.ics")
@@ -149,6 +171,7 @@ def all_feed():
     """Every public event, or those of the organizations named in ?organizations=a,b."""
     _no_token()
     params = parse(request.args, allow_organizations=True)
+    _no_obligations(params)
     db = get_db()
     day = window.today()
     if not params.organizations:
@@ -185,6 +208,7 @@ def event_feed(event_id: int):
     """One event (its series and overrides) for 'add to my calendar' links."""
     params, db, row = _head(feed_rows.event_head, event_id, f"event with id {event_id}",
                             lambda db, head: head.visibility == "public" or may_read(db, events.get(db, event_id)))
+    _no_obligations(params)
     private = row.visibility != "public"
     stamp = row.full if private else row.public
     day = window.today() if params.expand else None  # only an expanded one has a window, which moves daily
@@ -230,6 +254,9 @@ def _serve(target: Target, params: FeedParams, day) -> Response:
             raise BadRequest(f"The expanded feed would hold {error}.",
                              {"expand": [f"More than {error.limit} occurrences; narrow the feed with kind= "
                                          "or a later since=, or leave expand= out."]}) from None
+        if target.obligations is not None:
+            items = obligations.feed_items(get_db(), **target.obligations(), today=follow_up_today())
+            body = obligation_ical.splice(body, obligation_ical.obligation_vevents(items, base), CALENDAR_FOOTER)
         entry = cache.Entry(target.versions, etag, last_modified, body)
         feeds.put(key, entry)
     headers["Content-Disposition"] = f'inline; filename="{target.filename}"'

@@ -2,11 +2,12 @@
 
 from datetime import date
 
-from ..clock import now_stored
+from ..clock import now_stored, utc_now
 from ..collation import COLLATION
+from ..followup.periods import local_today
 from ..errors import ConflictError, NotFoundError, ValidationFailed
 from ..text import fold
-from . import audit, feed_versions, review_series
+from . import audit, feed_versions, obligations, review_series
 from .organizations import ids_for_slugs
 from .rows import ensure_slug_free, one_row
 from .search import search_clause
@@ -149,11 +150,13 @@ def create(db, data: dict, actor: str) -> dict:
     agreement_id = audit.unused_id(db, "agreements", "agreement")
     row.update(id=agreement_id, parent_id=_check_parent(db, None, data.get("parent")),
                search_text=_search_text(data, data["parties"]), created_at=now, updated_at=now)
-    with feed_versions.changing(db, agreements={agreement_id}):
+    # A new yearly plan fulfils a period of its program's yearly_plan obligation.
+    with feed_versions.changing(db, agreements={agreement_id}, obligations_of={row["parent_id"]} - {None}):
         db["agreements"].insert(row)
         _write_parties(db, agreement_id, data["parties"])
     created = get(db, data["slug"])
     audit.record(db, actor, "agreement", agreement_id, data["slug"], "create", None, created)
+    obligations.create_defaults(db, created, actor, local_today(utc_now()))
     return created
 
 
@@ -172,7 +175,9 @@ def update(db, slug: str, changes: dict, actor: str) -> dict:
     _check_term(merged)
     values["search_text"] = _search_text(merged, parties)
     values["updated_at"] = now_stored()
-    with feed_versions.changing(db, agreements={row["id"]}):
+    # The term moves the obligations' periods; a new parent or kind moves which yearly plan a plan fulfils.
+    with feed_versions.changing(db, agreements={row["id"]},
+                                obligations_of={row["id"], row["parent_id"], values.get("parent_id")} - {None}):
         db["agreements"].update(row["id"], values)
         if "parties" in changes:
             _write_parties(db, row["id"], changes["parties"])
@@ -203,7 +208,8 @@ def delete(db, slug: str, actor: str) -> None:
     if reasons:
         raise ConflictError(f"Agreement '{slug}' cannot be deleted: " + "; ".join(reasons) + ".")
     before = get(db, slug)
-    with feed_versions.changing(db, agreements={row["id"]}):
+    with feed_versions.changing(db, agreements={row["id"]}, obligations_of={row["id"], row["parent_id"]} - {None}):
+        db.execute("delete from obligations where agreement_id = ?", [row["id"]])  # their records cascade
         db.execute("delete from agreement_parties where agreement_id = ?", [row["id"]])
         db.execute("delete from agreements where id = ?", [row["id"]])
     audit.record(db, actor, "agreement", row["id"], slug, "delete", before, None)

@@ -228,7 +228,8 @@ class _Moved:
 
 @contextmanager
 def changing(db, *, events: Iterable[int] = (), agreements: Iterable[int] = (), organizations: Iterable[int] = (),
-             feed_tokens: Iterable[int] = (), occurrence_index: bool = False, holidays: bool = False):
+             feed_tokens: Iterable[int] = (), occurrence_index: bool = False, holidays: bool = False,
+             obligations_of: Iterable[int] = ()):
     """Around a write (inside its transaction): name what it changes; the scopes it moves are bumped.
 
     events: those whose row, links or overrides change; agreements: those whose fields or parties
@@ -236,17 +237,20 @@ def changing(db, *, events: Iterable[int] = (), agreements: Iterable[int] = (), 
     (their events' feeds show them, their ancestors' feeds with children hold them);
     feed_tokens: organizations whose private feed URL changes (the private feed only);
     occurrence_index: the index was rebuilt (the lists may differ, no feed does);
-    holidays: the holidays table changed (the holidays feed).
+    holidays: the holidays table changed (the holidays feed);
+    obligations_of: agreements whose obligations or period records change (the ?obligations=1
+    feeds of the agreement and of its parties and their ancestors show them).
     Ids may name rows that do not exist yet (a create) or any more (a delete).
     The webhooks' outbox is written here too, from the same before and after.
     """
     from ..webhooks import outbox  # the outbox reads events, whose repository imports this module
 
     named = (set(events), set(agreements), set(organizations), set(feed_tokens))
-    before = _moved_by(db, *named)
+    followed = set(obligations_of)
+    before = _moved_by(db, *named) | _moved_by_obligations(db, followed)
     heard = outbox.look(db, *named[:3])
     yield
-    moved = before | _moved_by(db, *named)
+    moved = before | _moved_by(db, *named) | _moved_by_obligations(db, followed)
     if occurrence_index:
         moved.add({ALL}, public=True)
     if holidays:
@@ -270,6 +274,22 @@ def _moved_by(db, events: set[int], agreements: set[int], organizations: set[int
         event_ids |= event_ids_of_organizations(db, organizations, with_descendants=True)
     for event_scopes, is_public in _event_scopes(db, event_ids):
         moved.add(event_scopes, is_public)
+    return moved
+
+
+def _moved_by_obligations(db, agreement_ids: set[int]) -> _Moved:
+    """The scopes showing these agreements' obligations (none without any): public only while one is public."""
+    moved = _Moved()
+    for agreement_id in sorted(agreement_ids):
+        shown = db.execute("select count(*), coalesce(max(visibility = 'public'), 0) from obligations "
+                           "where agreement_id = ?", [agreement_id]).fetchone()
+        if not shown[0]:
+            continue
+        is_public = shown[1]
+        parties = {row[0] for row in db.execute(
+            "select organization_id from agreement_parties where agreement_id = ?", [agreement_id]).fetchall()}
+        moved.add({scope("agreement", agreement_id)} | {scope("organization", o) for o in ancestors(db, parties)},
+                  public=bool(is_public))
     return moved
 
 

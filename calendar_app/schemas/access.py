@@ -4,7 +4,7 @@ from marshmallow import Schema, fields, validate
 
 from .common import ListEnvelopeSchema, PageQuerySchema, Slug, Text
 
-ENTITIES = ("organization", "agreement", "event", "token", "webhook", "feed_link")
+ENTITIES = ("organization", "agreement", "event", "token", "webhook", "feed_link", "obligation")
 
 
 class TokenInSchema(Schema):

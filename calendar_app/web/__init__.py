@@ -38,8 +38,8 @@ def csrf_error(error: CSRFError):
 def init_app(app) -> None:
     """Register the pages, their CSRF protection, headers, language and error pages."""
     # Each adds its routes to bp.
-    from . import (account, editing, event_actions, holiday_pages, my_feed_links, occurrence_actions,  # noqa: F401
-                   pages, search, subscribe, week)
+    from . import (account, editing, event_actions, followup, holiday_pages, my_feed_links,  # noqa: F401
+                   occurrence_actions, pages, search, subscribe, week)
 
     i18n.init_app(app)
     security.init_app(app)
