@@ -17,13 +17,9 @@ $(STAMP): requirements.txt requirements-dev.txt
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $(STAMP)
 
-# Node packages for the tests only (make run needs no node): axe-core for the browser tests
-# (package.json) and ical.js for tests/clients. npm ci writes node_modules/.package-lock.json,
-# newer than the lock file.
-NODE_STAMPS := node_modules/.package-lock.json tests/clients/node_modules/.package-lock.json
-
-node_modules/.package-lock.json: package.json package-lock.json
-	npm ci --no-audit --no-fund --silent
+# ical.js for tests/clients, for the tests only (make run needs no node). npm ci writes
+# node_modules/.package-lock.json, newer than the lock file.
+NODE_STAMPS := tests/clients/node_modules/.package-lock.json
 
 tests/clients/node_modules/.package-lock.json: tests/clients/package.json tests/clients/package-lock.json
 	npm ci --prefix tests/clients --no-audit --no-fund --silent
@@ -71,4 +67,4 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.run write --db bench/data/events-10000.sqlite3
 
 clean:
-	rm -rf $(VENV) .pytest_cache .hypothesis .schemathesis test-artifacts node_modules tests/clients/node_modules
+	rm -rf $(VENV) .pytest_cache .hypothesis .schemathesis test-artifacts tests/clients/node_modules

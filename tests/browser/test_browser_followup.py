@@ -3,7 +3,7 @@
 from datetime import datetime, timezone
 
 import pytest
-from tests.browser.test_browser_week import axe_violations
+from .conftest import axe_violations
 
 from calendar_app import clock
 

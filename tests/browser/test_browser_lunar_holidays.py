@@ -1,21 +1,16 @@
 """In chromium: the lunar dates of a known week (Tết 2027), holidays shaded, the holiday warning; axe-core on each page."""
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
+from .conftest import axe_violations
 from .test_browser_web import sign_in
 
 pytestmark = pytest.mark.slow  # a real browser against a real server
 
-WCAG_A_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]},
-             "resultTypes": ["violations"]}
-
-
 def assert_accessible(page) -> None:
     """No WCAG 2 A/AA violation that axe-core finds on the page as it stands."""
-    violations = Axe().run(page, options=WCAG_A_AA).response["violations"]
-    assert [(v["id"], [n["target"] for n in v["nodes"]]) for v in violations] == []
+    assert axe_violations(page) == []
 
 
 def test_the_week_of_tet_2027_shows_its_lunar_dates_and_holidays(page, artifacts):

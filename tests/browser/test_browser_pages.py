@@ -13,7 +13,7 @@ from calendar_app.repositories import events
 from calendar_app.schemas.events import EventInSchema
 
 from .conftest import serve
-from .test_browser_week import axe_violations
+from .conftest import axe_violations
 from .test_browser_web import sign_in
 
 pytestmark = pytest.mark.slow  # a real browser against a real server
