@@ -36,6 +36,7 @@ ConflictError = _with_status("ConflictError", 409)
 PreconditionFailed = _with_status("PreconditionFailed", 412)
 Forbidden = _with_status("Forbidden", 403)
 BadRequest = _with_status("BadRequest", 400)
+ServiceUnavailable = _with_status("ServiceUnavailable", 503)
 
 
 class ValidationFailed(ApiError):

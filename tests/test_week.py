@@ -4,6 +4,7 @@ import io
 import re
 import shutil
 import subprocess
+import sys
 from datetime import date, datetime, time, timezone
 
 import pytest
@@ -273,3 +274,12 @@ def test_the_print_view_is_the_table_alone(client, week):
     html = response.get_data(as_text=True)
     assert response.status_code == 200 and "LỊCH CÔNG TÁC TUẦN 10" in html and MEETING in html
     assert 'class="site"' not in html and 'class="filters"' not in html and "week-print.css" in html
+
+
+def test_pdf_without_weasyprints_system_libraries_is_a_clear_503(client, week, monkeypatch):
+    """WeasyPrint imports Pango from the system: a server without it answers 503 for the PDF, never 500."""
+    monkeypatch.setitem(sys.modules, "weasyprint", None)  # `from weasyprint import …` now raises ImportError
+    response = client.get("/week.pdf?start=2027-03-10")
+    assert response.status_code == 503
+    assert "Pango" in response.get_data(as_text=True)
+    assert client.get("/week.docx?start=2027-03-10").status_code == 200

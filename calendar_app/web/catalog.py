@@ -38,7 +38,7 @@ def table_messages() -> set[str]:
     They are not `_("…")` literals, so pybabel's Python extractor cannot see them; this is the one list
     of those tables, read by the extractor below and by the translation test.
     """
-    from . import errors, event_actions, followup, forms, holiday_pages, labels, pages
+    from . import errors, event_actions, followup, forms, holiday_pages, labels, pages, week
 
     found = {message for group in labels.LABELS.values() for message in group.values()}
     found |= {message for _pattern, message in forms.PLAIN}
@@ -48,6 +48,7 @@ def table_messages() -> set[str]:
     found |= {message for _pattern, _field, message in forms.REPETITION}
     found |= {message for _status, *words in event_actions.ACTIONS.values() for message in words}
     found |= {message for pair in followup.KIND_WORDS.values() for message in pair} | set(followup.STATE_WORDS.values())
+    found |= set(week.PART_WORDS.values())
     return found
 
 

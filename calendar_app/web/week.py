@@ -7,7 +7,7 @@ from flask import current_app, g, render_template, request, url_for
 
 from .. import week_schedule
 from ..db import get_db
-from ..errors import BadRequest
+from ..errors import BadRequest, ServiceUnavailable
 from ..eventtime import day_start, zone
 from ..exports import week as week_export
 from ..repositories import agreements, events, organizations
@@ -152,7 +152,12 @@ def export(kind: str):
         raise BadRequest(problem)
     who = issuer()
     if kind == "pdf":
-        body = week_export.pdf(print_html(week, for_pdf=True))
+        try:
+            body = week_export.pdf(print_html(week, for_pdf=True))
+        except (OSError, ImportError) as error:  # WeasyPrint loads Pango from the system when first imported
+            current_app.logger.error("week.pdf unavailable: %s", error)
+            raise ServiceUnavailable(_("The PDF export needs the Pango libraries on the server; the Word and "
+                                       "Excel exports work.")) from error
     else:
         body = week_export.BUILDERS[kind](week, who, current_app.config, today())
     headers = {"Content-Disposition": f'attachment; filename="{week_export.filename(week, kind)}"',
