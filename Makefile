@@ -11,10 +11,13 @@ THREADS ?= 8
 
 .PHONY: run test check install db openapi messages bench clean
 
-$(STAMP): requirements.txt requirements-dev.txt
+$(STAMP): requirements.txt requirements-dev.txt requirements-icu.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -r requirements-dev.txt
+	if pkg-config --exists icu-i18n 2>/dev/null && command -v g++ >/dev/null; then \
+	  $(BIN)/pip install --quiet -r requirements-icu.txt; \
+	else echo "PyICU not built (needs libicu-dev pkg-config g++): Vietnamese sorting uses the built-in fallback"; fi
 	touch $(STAMP)
 
 # ical.js for tests/clients, for the tests only (make run needs no node). npm ci writes

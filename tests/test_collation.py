@@ -1,6 +1,7 @@
 """Vietnamese alphabetical order: PyICU's vi_VN collator, the pure-Python fallback, SQLite, the API and the pages."""
 
 import importlib
+import os
 import random
 import sys
 
@@ -32,7 +33,10 @@ def fallback(monkeypatch):
 
 
 def test_icu_is_installed_and_sorts_vietnamese():
-    assert collation.icu is not None
+    if collation.icu is None:  # make builds PyICU only where libicu-dev is installed; CI installs it
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail("PyICU is not installed; CI must build it (.ci/run installs libicu-dev pkg-config g++)")
+        pytest.skip("PyICU is not installed (apt-get install libicu-dev pkg-config g++, then make)")
     assert collation.sorted_vi(shuffled(VIETNAMESE_ORDER)) == VIETNAMESE_ORDER
     assert collation.sorted_vi(shuffled(TONES_AND_CASE)) == TONES_AND_CASE
 
