@@ -283,3 +283,16 @@ def test_pdf_without_weasyprints_system_libraries_is_a_clear_503(client, week, m
     assert response.status_code == 503
     assert "Pango" in response.get_data(as_text=True)
     assert client.get("/week.docx?start=2027-03-10").status_code == 200
+
+
+def test_exports_name_the_obligations_due_that_day(seeded, client):
+    """The demo regulation's review and results report are due on 1 January 2027: the exports say so on that day."""
+    sheet = load_workbook(io.BytesIO(client.get("/week.xlsx?start=2027-01-01").data)).active
+    cells = " ".join(str(cell.value) for row in sheet.iter_rows() for cell in row if cell.value)
+    assert "Đến hạn: Hội nghị giao ban 6 tháng, kỳ " in cells
+    assert "Đến hạn: Định kỳ thông báo cho nhau kết quả phối hợp, kỳ " in cells
+    document = Document(io.BytesIO(client.get("/week.docx?start=2027-01-01").data))
+    text = " ".join(cell.text for table in document.tables for row in table.rows for cell in row.cells)
+    assert "Đến hạn: Hội nghị giao ban 6 tháng" in text
+    later = load_workbook(io.BytesIO(client.get("/week.xlsx?start=2027-01-11").data)).active
+    assert "Đến hạn" not in " ".join(str(c.value) for row in later.iter_rows() for c in row if c.value)

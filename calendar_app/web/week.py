@@ -14,6 +14,7 @@ from ..repositories import agreements, events, organizations
 from ..settings import default_timezone
 from . import days
 from .blueprint import bp
+from . import followup  # a module import: followup imports this module too
 from .i18n import format_date
 from .i18n import gettext as _
 from .labels import label
@@ -25,18 +26,26 @@ PART_WORDS = {"morning": "Morning", "afternoon": "Afternoon", "evening": "Evenin
 
 
 class Words:
-    """The schedule's words in the interface language (week_schedule.build asks for them)."""
+    """The schedule's words in the interface language (week_schedule.build asks for them).
+
+    due: the week's open obligation periods (web.followup.obligations_due), named in the day notes.
+    """
 
     day_label = staticmethod(format_date)
 
-    @staticmethod
-    def day_note(day: date) -> str | None:
-        """The day's lunar date and holidays in words, for the exports (the pages include _day_facts.html)."""
+    def __init__(self, due: list[dict] = ()):
+        self.due = due
+
+    def day_note(self, day: date) -> str | None:
+        """The day's lunar date, holidays and obligations due, for the exports (pages show them their own way)."""
         facts = days.day_facts(day)
         parts = [facts.lunar.full] if facts.lunar else []
         parts += [row["name"] for row in facts.days_off]
         if facts.working_day:
             parts.append(facts.working_day["name"])
+        parts += [_("Due: {title}, period {n} ({agreement})", title=item["title"], n=item["period"]["n"],
+                    agreement=item["agreement_title"])
+                  for item in self.due if item["period"]["due_on"] == day.isoformat()]
         return "; ".join(parts) or None
 
     @staticmethod
@@ -78,7 +87,8 @@ def load_week(monday: date) -> tuple[week_schedule.Week, dict, str | None]:
     items, problem = find_occurrences(filters, day_start(monday, home), day_start(monday + timedelta(days=7), home),
                                       WEEK_LIMIT)
     fields = events.schedule_fields(get_db(), {item["event_id"] for item in items})
-    return week_schedule.build(monday, items, fields, zone(home), Words), chosen, problem
+    words = Words(followup.obligations_due(monday, chosen.get("organization")))
+    return week_schedule.build(monday, items, fields, zone(home), words), chosen, problem
 
 
 def week_texts(week: week_schedule.Week) -> dict:
