@@ -44,12 +44,13 @@ def free_port() -> int:
 class Server:
     """A gunicorn process on 127.0.0.1, stopped on exit."""
 
-    def __init__(self, target: str, env: dict, workers: int, port: int | None = None):
+    def __init__(self, target: str, env: dict, workers: int, port: int | None = None, command=None):
+        """command(port): the server's argv, for servers other than gunicorn's default sync workers."""
         self.port = port or free_port()
-        self.process = subprocess.Popen(
-            [GUNICORN, "--bind", f"127.0.0.1:{self.port}", "--workers", str(workers), "--log-level", "warning",
-             "--timeout", "120", target],
-            cwd=ROOT, env={**os.environ, **env}, start_new_session=True)
+        argv = command(self.port) if command else [
+            GUNICORN, "--bind", f"127.0.0.1:{self.port}", "--workers", str(workers), "--log-level", "warning",
+            "--timeout", "120", target]
+        self.process = subprocess.Popen(argv, cwd=ROOT, env={**os.environ, **env}, start_new_session=True)
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
             try:
