@@ -281,15 +281,20 @@ def run_write(args, work: Path) -> dict:
     return {"runs": runs, "committed": committed, "completed": sent}
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("scenario", choices=["json", "write", "feeds"])
+def add_load_options(parser) -> None:
+    """The database and the wrk load every scenario takes."""
     parser.add_argument("--db", type=Path, required=True)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--duration", type=int, default=5)
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--workers", type=int, default=2)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("scenario", choices=["json", "write", "feeds"])
+    add_load_options(parser)
     parser.add_argument("--keep-connections", action=argparse.BooleanOptionalAction, default=True,
                         help="SQLITE_KEEP_CONNECTIONS, as the app's default (one SQLite connection per worker "
                              "thread); --no-keep-connections opens one per request.")

@@ -13,7 +13,7 @@ import statistics
 import tempfile
 from pathlib import Path
 
-from .run import FEED_PATH, GUNICORN, JSON_PATHS, ROOT, Server, app_env, copy_database, get, wrk
+from .run import FEED_PATH, GUNICORN, JSON_PATHS, ROOT, Server, add_load_options, app_env, copy_database, get, wrk
 
 GRANIAN = str(ROOT / ".venv" / "bin" / "granian")
 THREADS = 8  # make run's THREADS
@@ -35,12 +35,7 @@ def commands(workers: int) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--db", type=Path, required=True)
-    parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--duration", type=int, default=5)
-    parser.add_argument("--connections", type=int, default=8)
-    parser.add_argument("--threads", type=int, default=2)
-    parser.add_argument("--workers", type=int, default=2)
+    add_load_options(parser)
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="calendar-bench-servers-"))
     database = copy_database(args.db, work)
