@@ -10,6 +10,7 @@ from .repositories import events, tokens, users
 
 
 BEARER_ONLY = "/api/"  # where only 'Authorization: Bearer' identifies a caller
+AUTHENTICATION_REQUIRED = "Authentication required: send 'Authorization: Bearer <token>'."
 
 
 class Unauthorized(ApiError):
@@ -92,11 +93,17 @@ def require_unrestricted(identity: Identity) -> Identity:
     return identity
 
 
-def require_write() -> Identity:
-    """Refuse writes without a valid write-scoped identity (401) or with a read-only one (403)."""
+def require_identity() -> Identity:
+    """Refuse a caller who is nobody (401): reads of what only identified callers have."""
     identity = current_identity()
     if identity is None:
-        raise Unauthorized("Authentication required: send 'Authorization: Bearer <token>'.")
+        raise Unauthorized(AUTHENTICATION_REQUIRED)
+    return identity
+
+
+def require_write() -> Identity:
+    """Refuse writes without a valid write-scoped identity (401) or with a read-only one (403)."""
+    identity = require_identity()
     if not identity.can_write:
         raise Forbidden("This token is read-only.")
     return identity

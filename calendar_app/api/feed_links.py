@@ -3,7 +3,7 @@
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from ..auth import Unauthorized, current_identity, require_organizations
+from ..auth import AUTHENTICATION_REQUIRED, Unauthorized, require_identity, require_organizations
 from ..db import get_db
 from ..links import feed_links, personal_feed_path
 from ..repositories import feed_links as links_repository
@@ -15,9 +15,9 @@ blp = Blueprint("feed_links", __name__, description="Personal feed links: your o
 
 
 def _owner() -> str:
-    identity = current_identity()
-    if identity is None or identity.owner is None:
-        raise Unauthorized("Authentication required: send 'Authorization: Bearer <token>'.")
+    identity = require_identity()
+    if identity.owner is None:
+        raise Unauthorized(AUTHENTICATION_REQUIRED)
     return identity.owner
 
 

@@ -4,7 +4,7 @@ from flask import current_app, url_for
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from ..auth import Unauthorized, current_identity
+from ..auth import require_identity  # any valid token reads the webhooks of its scope
 from ..db import get_db
 from ..links import absolute
 from ..schemas.webhooks import (DeliveryListSchema, DeliveryQuerySchema, WebhookInSchema, WebhookListSchema,
@@ -17,14 +17,6 @@ blp = Blueprint("webhooks", __name__, description="Webhooks: signed POSTs when e
 PATCHABLE = tuple(WebhookInSchema().fields)
 
 
-def _reader():
-    """Any valid token may read the webhooks of its scope; nobody else."""
-    identity = current_identity()
-    if identity is None:
-        raise Unauthorized("Authentication required: send 'Authorization: Bearer <token>'.")
-    return identity
-
-
 def _shown(webhook: subscriptions.Webhook) -> dict:
     return {**webhook.represent(), "deliveries_url": absolute(f"/api/v1/webhooks/{webhook.id}/deliveries")}
 
@@ -35,7 +27,7 @@ class Webhooks(MethodView):
     @blp.doc(security=[{"bearer": []}])
     def get(self):
         """List the webhooks of the token's organizations (all, for an unrestricted token)"""
-        return {"items": [_shown(w) for w in subscriptions.list_for(get_db(), _reader())]}
+        return {"items": [_shown(w) for w in subscriptions.list_for(get_db(), require_identity())]}
 
     @blp.arguments(WebhookInSchema)
     @blp.response(201, WebhookSchema)
@@ -56,7 +48,7 @@ class Webhook(MethodView):
     @blp.doc(security=[{"bearer": []}])
     def get(self, webhook_id):
         """Read one webhook"""
-        return _shown(subscriptions.get(get_db(), webhook_id, _reader()))
+        return _shown(subscriptions.get(get_db(), webhook_id, require_identity()))
 
     @blp.arguments(WebhookInSchema(partial=PATCHABLE))
     @blp.response(200, WebhookSchema)
@@ -85,6 +77,6 @@ class Deliveries(MethodView):
     def get(self, query, webhook_id):
         """List a webhook's deliveries, newest first, with every attempt"""
         db = get_db()
-        subscriptions.get(db, webhook_id, _reader())
+        subscriptions.get(db, webhook_id, require_identity())
         items, total = history.deliveries(db, webhook_id, query.get("state"), query["limit"], query["offset"])
         return envelope(items, total, query)
