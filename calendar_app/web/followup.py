@@ -89,9 +89,8 @@ def outcome_choices(event: dict, occurrence: str | None = None) -> dict | None:
             "held_on": around.isoformat() if _day_of(occurrence) else ""}
 
 
-@bp.app_template_global()
 def obligations_due(monday: date, organization: str | None = None) -> list[dict]:
-    """The open obligation periods due Monday to Sunday (of an organization and its sub-units), for the week page."""
+    """The open obligation periods due Monday to Sunday (of an organization and its sub-units), for the week."""
     db = get_db()
     found = db.execute("select id from organizations where slug = ?", [organization]).fetchone() if organization else None
     ids = (found[0],) if found else None

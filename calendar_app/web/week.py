@@ -80,15 +80,16 @@ def week_start() -> date:
     return week_schedule.monday_of(day)
 
 
-def load_week(monday: date) -> tuple[week_schedule.Week, dict, str | None]:
-    """The week's schedule with the chosen filters, the filters for links, and a problem to show."""
+def load_week(monday: date) -> tuple[week_schedule.Week, dict, str | None, list[dict]]:
+    """The week's schedule with the chosen filters, the filters for links, a problem to show, and the
+    obligations due that week (named in the exports' day notes, listed under the page's table)."""
     filters, chosen = filter_args()
     home = default_timezone()
     items, problem = find_occurrences(filters, day_start(monday, home), day_start(monday + timedelta(days=7), home),
                                       WEEK_LIMIT)
     fields = events.schedule_fields(get_db(), {item["event_id"] for item in items})
-    words = Words(followup.obligations_due(monday, chosen.get("organization")))
-    return week_schedule.build(monday, items, fields, zone(home), words), chosen, problem
+    due = followup.obligations_due(monday, chosen.get("organization"))
+    return week_schedule.build(monday, items, fields, zone(home), Words(due)), chosen, problem, due
 
 
 def week_texts(week: week_schedule.Week) -> dict:
@@ -104,14 +105,14 @@ def week_texts(week: week_schedule.Week) -> dict:
 def week_page():
     """The week's schedule: Monday to Sunday, morning, afternoon and evening, with the month view's filters."""
     monday = week_start()
-    week, chosen, problem = load_week(monday)
+    week, chosen, problem, due = load_week(monday)
     db = get_db()
 
     def week_url(endpoint: str, day: date | None) -> str:
         return url_for(endpoint, **({"start": day.isoformat()} if day else {}), **chosen)
 
     return render_template(
-        "week.html", week=week, chosen=chosen, problem=problem, texts=week_texts(week), today=today(),
+        "week.html", week=week, chosen=chosen, problem=problem, due=due, texts=week_texts(week), today=today(),
         previous_url=week_url("web.week_page", monday - timedelta(days=7)),
         next_url=week_url("web.week_page", monday + timedelta(days=7)),
         this_week_url=week_url("web.week_page", None), this_week=monday == week_schedule.monday_of(today()),
@@ -131,7 +132,7 @@ def print_html(week: week_schedule.Week, for_pdf: bool) -> str:
 @bp.route("/week/print")
 def week_print():
     """The week's schedule alone on an A4 landscape page, for the browser's Print."""
-    week, _chosen, problem = load_week(week_start())
+    week, _chosen, problem, _due = load_week(week_start())
     if problem:
         raise BadRequest(problem)
     return print_html(week, for_pdf=False), 200, private_headers()
@@ -157,7 +158,7 @@ def export(kind: str):
     """One export of the week with the page's filters (internal items only for a signed-in editor)."""
     g.language = "vi"  # an administrative document is in Vietnamese, whatever language the page is read in
     monday = week_start()
-    week, _chosen, problem = load_week(monday)
+    week, _chosen, problem, _due = load_week(monday)
     if problem:
         raise BadRequest(problem)
     who = issuer()
