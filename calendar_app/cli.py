@@ -15,7 +15,6 @@ from .publish import publish_feeds_command
 from .replication import restore_command, run_with_replica_command
 from .webhooks.delivery import webhooks_group
 from .repositories import feed_rows, feed_versions, occurrence_index, tokens, users
-from .web.catalog import add_translations_command
 
 
 @contextmanager
@@ -159,6 +158,6 @@ def init_app(app) -> None:
     for command in (init_db_command, seed_demo_command, create_token_command, list_tokens_command,
                     revoke_token_command, create_user_command, list_users_command, set_password_command,
                     disable_user_command, backup_command, publish_feeds_command, rebuild_occurrences_command,
-                    import_ics_command, webhooks_group, add_translations_command, restore_command,
+                    import_ics_command, webhooks_group, restore_command,
                     run_with_replica_command):
         app.cli.add_command(command)

@@ -73,17 +73,6 @@ def test_a_changed_catalog_is_compiled_again_at_start_up(tmp_path):
     assert "Lịch công tác".encode() in (messages / "messages.mo").read_bytes()
 
 
-def test_an_old_dictionary_moves_into_the_catalog_sorted(tmp_path):
-    (tmp_path / "vi" / "LC_MESSAGES").mkdir(parents=True)
-    po = tmp_path / "vi" / "LC_MESSAGES" / "messages.po"
-    po.write_text('msgid "Calendar"\nmsgstr "Lịch"\n\nmsgid "Sign in"\nmsgstr ""\n', encoding="utf-8")
-    added = catalog.add_translations(po, {"New event": "Thêm sự kiện", "Calendar": "Lịch", "Sign in": "Đăng nhập"})
-    assert added == ["New event"]
-    with po.open("rb") as source:
-        assert [(m.id, m.string) for m in read_po(source) if m.id] == [
-            ("Calendar", "Lịch"), ("New event", "Thêm sự kiện"), ("Sign in", "Đăng nhập")]  # sorted, the empty one filled
-
-
 @pytest.mark.parametrize("language, expected", [
     ("vi", ["Thứ Năm, 05/03/2020 14:00", "Thứ Hai, 25/01/2021 – Thứ Sáu, 29/01/2021", "Tháng 3/2020",
             "Chủ Nhật, 08/03/2020", "Thứ Sáu, 15/01/2027", "05/03/2020", ("T2", "Thứ Hai"), ("CN", "Chủ Nhật")]),

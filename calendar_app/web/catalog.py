@@ -1,13 +1,10 @@
 """The gettext catalogs: .po files are the source (in git); .mo files are compiled from them, never committed."""
 
 import os
-import runpy
 from pathlib import Path
 
-import click
-
 from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po, write_po
+from babel.messages.pofile import read_po
 
 
 def compile_catalogs(directory: Path) -> list[Path]:
@@ -56,31 +53,3 @@ def extract_tables(fileobj, keywords, comment_tags, options):
     """A pybabel extractor (named `tables` in babel.cfg) that yields table_messages()."""
     for message in sorted(table_messages()):
         yield 0, None, message, []
-
-
-def add_translations(po: Path, translations: dict[str, str]) -> list[str]:
-    """Put English → translation pairs into a .po (sorted as pybabel writes it); return the ids it did not hold.
-
-    For moving entries that a branch still added to the old web/messages_vi.py dictionary.
-    """
-    with po.open("rb") as source:
-        catalog = read_po(source, locale=po.parent.parent.name)
-    added = [english for english in translations if english not in catalog]
-    for english, text in translations.items():
-        if english in catalog:
-            catalog[english].string = text  # Catalog.add() would keep an existing (empty) msgstr
-        else:
-            catalog.add(english, text)
-    with po.open("wb") as target:
-        write_po(target, catalog, no_location=True, sort_output=True)
-    return added
-
-
-
-@click.command("add-translations")
-@click.argument("dictionary", type=click.Path(exists=True, dir_okay=False))
-def add_translations_command(dictionary):
-    """Move the VI dictionary of an old web/messages_vi.py (from a branch) into the Vietnamese catalog."""
-    po = Path(__file__).resolve().parent.parent / "translations" / "vi" / "LC_MESSAGES" / "messages.po"
-    for english in add_translations(po, runpy.run_path(dictionary)["VI"]):
-        click.echo(f"added: {english}")
