@@ -395,12 +395,13 @@ def varied(make, client, auth, world):
 HIDINGS = [frozenset(), frozenset({"cancelled"}), frozenset({"tentative"}), frozenset({"cancelled", "tentative"})]
 
 
+@pytest.mark.parametrize("base_is_fixed", [False, True], ids=["base-per-request", "base-configured"])
 @pytest.mark.parametrize("hidden", HIDINGS)
 @pytest.mark.parametrize("base, alarm", [
     ("http://localhost", None), ("https://lịch.example.vn/một;hai,ba", timedelta(hours=1)),
     ("http://127.0.0.1:5000", timedelta(0)), ("https://lich.example.vn", timedelta(weeks=2, minutes=5)),
 ])
-def test_assembled_feed_is_the_builders_own_answer(app, varied, base, alarm, hidden):
+def test_assembled_feed_is_the_builders_own_answer(app, varied, base, alarm, hidden, base_is_fixed):
     """Templates filled per request give exactly the bytes the builder writes for that base, alarm and hiding."""
     from calendar_app.repositories import feed_rows
 
@@ -410,7 +411,7 @@ def test_assembled_feed_is_the_builders_own_answer(app, varied, base, alarm, hid
         from calendar_app.db import get_db
         db = get_db()
         for _round in range(2):  # serialised now, then from the stored templates
-            body, _built = cache.assemble(db, meta, selection, base, alarm, hidden)
+            body, _built = cache.assemble(db, meta, selection, base, alarm, hidden, base_is_fixed=base_is_fixed)
             ids = [row[0] for row in feed_rows.select_feed_events(db, selection, validators.build_key())]
             events = feed_rows.builder_dicts(db, ids, base)
             expected = ical_builder.build_calendar(meta, [ical_builder.without_statuses(events[i], hidden) for i in ids],
@@ -432,7 +433,7 @@ def test_new_alarm_host_or_hiding_serialises_nothing_and_stores_nothing(app, cli
     assert stored_rows(db) == events
     built = []
     assemble = cache.assemble
-    monkeypatch.setattr(cache, "assemble", lambda *a: built.append(assemble(*a)[1]) or assemble(*a))
+    monkeypatch.setattr(cache, "assemble", lambda *a, **k: built.append(assemble(*a, **k)[1]) or assemble(*a, **k))
     calls = count_serialisations(monkeypatch)
     bodies = set()
     for n in range(1, 13):
@@ -465,6 +466,30 @@ def test_public_base_url_lets_any_host_in(app, client, world):
     assert configured.config["TRUSTED_HOSTS"] is None and app.config["TRUSTED_HOSTS"] == settings.DEFAULTS["TRUSTED_HOSTS"]
     response = configured.test_client().get(feed_urls(world)["all"], base_url="http://internal:8000")
     assert response.status_code == 200 and b"https://lich.example.vn/events/" in response.data
+
+
+def test_a_configured_base_is_written_into_the_templates_once(app, world, monkeypatch):
+    """With PUBLIC_BASE_URL, templates hold the base: a cold variant fills nothing, another base never matches."""
+    def configured(base):
+        return create_app({"INSTANCE_PATH": app.instance_path, "TESTING": True, "SECRET_KEY": "test-secret",
+                           "DATABASE": app.config["DATABASE"], "PUBLIC_BASE_URL": base}).test_client()
+
+    url = feed_urls(world)["all"]
+    first = configured("https://lich.example.vn").get(url)
+    with app.app_context():
+        from calendar_app.db import get_db
+        stored = b"".join(row[0] for row in get_db().execute("select body from event_ical_cache").fetchall())
+    assert stored and ical_builder.BASE_MARK.encode() not in stored and b"https://lich.example.vn/events/" in stored
+    calls = count_serialisations(monkeypatch)
+    restarted = configured("https://lich.example.vn").get(url + "?alarm=PT7M&cancelled=hide")
+    assert restarted.status_code == 200 and b"TRIGGER:-PT7M" in restarted.data and calls == []
+    assert restarted.data.replace(b"TRIGGER:-PT7M", b"") != first.data
+    moved = configured("https://lich.moi.vn").get(url)
+    assert b"https://lich.moi.vn/events/" in moved.data and b"lich.example.vn" not in moved.data
+    def unfolded(body):
+        return body.replace(b"\r\n ", b"")
+
+    assert unfolded(moved.data) == unfolded(first.data).replace(b"https://lich.example.vn", b"https://lich.moi.vn")
 
 
 def test_a_new_build_key_changes_the_etag_and_rebuilds_once(client, world, db, monkeypatch):

@@ -3,12 +3,14 @@
 A warm request costs one version lookup and a dictionary hit. After a write, only the events
 whose version changed are serialised again; the others come from event_ical_cache, which
 survives restarts, so a cold 10,000-event feed is a join of stored bytes. The stored bytes depend
-on the event and the build key alone: the base URL, the reminder (alarm=) and the hidden
-occurrences (cancelled=, tentative=) are put in while assembling (ical_builder.fill and the row's
-without_* columns), so a never-seen alarm= or Host costs an assembly, never a serialisation, and
-the table holds at most one row per event.
+on the event and the build key alone (with PUBLIC_BASE_URL set, on that base too: template_build):
+the base URL of a request's Host, the reminder (alarm=) and the hidden occurrences (cancelled=,
+tentative=) are put in while assembling (ical_builder.fill and the row's without_* columns), so a
+never-seen alarm= or Host costs an assembly, never a serialisation, and the table holds at most one
+row per event.
 """
 
+import hashlib
 import sqlite3
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -69,19 +71,22 @@ class IncompleteFeed(Exception):
 
 def assemble(db, meta: ical_builder.CalendarMeta | None, selection: feed_rows.Selection, base_url: str,
              alarm: timedelta | None, hidden: frozenset[str], prefix: str | None = None,
-             expansion: flat.Window | None = None) -> tuple[bytes, int]:
+             expansion: flat.Window | None = None, base_is_fixed: bool = False) -> tuple[bytes, int]:
     """Build a feed from stored templates, serialising only missing or outdated events.
 
     prefix and expansion (?prefix=1, ?expand=1) are applied to the stored bytes like alarm and hidden.
+    base_is_fixed: every request has this base URL (PUBLIC_BASE_URL is set), so the stored templates
+    hold it already and fill() has no line to complete and fold (see template_build).
     Returns (body, number of events serialised now). Raises IncompleteFeed when an event of the
     feed cannot be serialised or expanded (the others are stored all the same, so that retrying stays
     cheap), and recurrence.TooManyOccurrences when an expansion holds more than its limit.
     """
-    build = validators.build_key()
+    template_base = base_url if base_is_fixed else ical_builder.BASE_MARK
+    build = template_build(template_base)
     with _snapshot(db):
         rows = feed_rows.select_feed_events(db, selection, build, hidden)
         missing = [row[0] for row in rows if row[4] is None]
-        built, problems = _templates(db, missing) if missing else ({}, [])
+        built, problems = _templates(db, missing, template_base) if missing else ({}, [])
         parts = [] if problems else [row[4] if row[4] is not None else _pick(built[row[0]], hidden) for row in rows]
         if expansion is not None and not problems:
             try:
@@ -96,6 +101,19 @@ def assemble(db, meta: ical_builder.CalendarMeta | None, selection: feed_rows.Se
     tzids = set().union(*(ical_builder.tzids_of({"all_day": a, "timezone": tz}) for a, tz in zones))
     return (ical_builder.calendar_header(meta, tzids) + ical_builder.fill(b"".join(parts), base_url, alarm, prefix)
             + ical_builder.CALENDAR_FOOTER), len(built)
+
+
+def template_build(template_base: str) -> str:
+    """The build column of templates written on this base: the build key, plus the base when it is a real one.
+
+    With BASE_MARK the base URL goes in at every assembly: a per-line pass over the whole feed, the
+    biggest part of a cold variant's cost. A configured base is written in once, at serialisation,
+    and templates of another base (a changed setting) never match.
+    """
+    build = validators.build_key()
+    if template_base == ical_builder.BASE_MARK:
+        return build
+    return f"{build}@{hashlib.sha256(template_base.encode()).hexdigest()[:12]}"
 
 
 def _store_built(db, build: str, rows: list[tuple], built: dict) -> None:
@@ -125,11 +143,11 @@ def _expanded(db, event_ids: list[int], parts: list[bytes], expansion: flat.Wind
     return parts
 
 
-def _templates(db, event_ids: list[int]) -> tuple[dict[int, dict], list[UnreadableEvent]]:
+def _templates(db, event_ids: list[int], template_base: str) -> tuple[dict[int, dict], list[UnreadableEvent]]:
     """Serialise events as templates: ({event id: {hidden statuses: template, or None when it equals
     body's}}, the events that cannot be serialised)."""
     found, problems = {}, []
-    for event_id, event in feed_rows.builder_dicts(db, event_ids, ical_builder.BASE_MARK, problems).items():
+    for event_id, event in feed_rows.builder_dicts(db, event_ids, template_base, problems).items():
         statuses = {ical_builder.feed_status(override["status"]) for override in event["overrides"]}
         try:
             found[event_id] = {

@@ -246,7 +246,8 @@ def _serve(target: Target, params: FeedParams, day) -> Response:
     if entry is None:
         try:
             body, _built = cache.assemble(get_db(), target.meta(), feed_rows.Selection(**target.selection()), base,
-                                          params.alarm, params.hidden_statuses, params.prefix, expansion)
+                                          params.alarm, params.hidden_statuses, params.prefix, expansion,
+                                          base_is_fixed=bool(config["PUBLIC_BASE_URL"]))
         except cache.IncompleteFeed as error:  # never 200 with fewer events: subscribers would delete them
             current_app.logger.error("feed %s not served (503): %s", request.path, error)
             raise FeedUnavailable(config["FEED_RETRY_AFTER_SECONDS"]) from error

@@ -155,21 +155,30 @@ BODY_COLUMNS = {
 
 
 def select_feed_events(db, selection: Selection, build: str, hidden: frozenset[str] = frozenset()) -> list[tuple]:
-    """Return (id, all_day, timezone, version, stored template or None) per event, in feed order.
+    """Return (id, all_day, timezone, version, stored template or None, range_start) per event, in feed order.
 
-    One statement, so each template is matched against the version read with it.
+    One statement, so each template is matched against the version read with it. Sorted here, not by
+    ORDER BY: SQLite's sorter would carry every row's template (megabytes in all) through a temporary
+    B-tree, which cost a cold 10,000-event feed a third of its time.
     """
     where, params = _where(selection)
     clause = " where " + " and ".join(where) if where else ""
     column = BODY_COLUMNS[hidden]
     sql = (
-        f"select e.id, e.all_day, e.timezone, coalesce(v.version, 0) as version, coalesce(c.{column}, c.body) "
-        "from events e "
+        f"select e.id, e.all_day, e.timezone, coalesce(v.version, 0) as version, coalesce(c.{column}, c.body), "
+        "e.range_start from events e "
         "left join feed_versions v on v.scope = 'event:' || e.id "
         "left join event_ical_cache c on c.event_id = e.id and c.build = ? and c.version = coalesce(v.version, 0)"
-        f"{clause} order by e.range_start, e.id"
+        f"{clause}"
     )
-    return db.execute(sql, [build, *params]).fetchall()
+    rows = db.execute(sql, [build, *params]).fetchall()
+    rows.sort(key=_feed_order)
+    return rows
+
+
+def _feed_order(row: tuple) -> tuple:
+    """order by range_start, id, as SQLite sorts them (range_start is NOT NULL)."""
+    return row[5], row[0]
 
 
 def store_cached(db, build: str, items: list[tuple[int, int, dict]]) -> None:
