@@ -863,6 +863,30 @@ def test_templates_fold_lines_exactly_as_icalendar_does():
                 assert fill(_opened(template, event_template), base, None) == expected, (line, base)
 
 
+def test_events_fold_exactly_as_icalendar_does(monkeypatch):
+    """event_to_ical folds in bytes (_fold); icalendar's own Component.to_ical must give the same bytes."""
+    import random
+
+    rng = random.Random(11)
+    alphabet = [*"ab \\^;,:\n", *"ắằẳẵặđươĐ", "😀", "中"]
+
+    def text(longest: int) -> str:
+        return "".join(rng.choice(alphabet) for _ in range(rng.randint(0, longest)))
+
+    def icalendars_own(event):
+        with monkeypatch.context() as patched:
+            patched.setattr(ical_builder, "_component_to_ical", lambda component: component.to_ical())
+            return event_to_ical(event, timedelta(hours=1))
+
+    for _ in range(150):
+        moved = make_override(datetime(2022, 9, 5, 14, tzinfo=HCM), title=text(150) or "x", location=text(90),
+                              description=text(200))
+        for event in (make_event(title=text(200) or "x", description=text(400), location=text(120),
+                                 url="https://lich.example.vn/" + text(60).replace(" ", "-")),
+                      make_series(title=text(120) or "x", overrides=[moved, CANCELLED])):
+            assert event_to_ical(event, timedelta(hours=1)) == icalendars_own(event)
+
+
 def _opened(template: bytes, event_template) -> bytes:
     """The line as event_template stores it (the builder's own path, with a stand-in serialiser)."""
     from unittest import mock
