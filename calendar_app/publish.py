@@ -25,7 +25,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from .db import get_db
-from .feeds import window
+from .feeds import warm, window
 from .links import agreement_feed_path, organization_feed_path
 from .progress import progress
 from .repositories import feed_versions
@@ -154,10 +154,17 @@ class Publisher:
 @click.option("--interval", type=click.FloatRange(0.1, 3600), default=5.0, show_default=True,
               help="Seconds between polls with --watch.")
 @click.option("--rounds", type=click.IntRange(1), default=None, help="Stop after this many polls (default: never).")
+@click.option("--jobs", type=click.IntRange(1, 64), default=1, show_default=True,
+              help="Processes that serialise the events with no stored bytes first (after a deploy, or a new database).")
 @with_appcontext
-def publish_feeds_command(directory: Path, watch: bool, interval: float, rounds: int | None):
+def publish_feeds_command(directory: Path, watch: bool, interval: float, rounds: int | None, jobs: int):
     """Write every public feed as a static file with an index (and keep them current with --watch)."""
-    publisher = Publisher(current_app._get_current_object(), directory)
+    app = current_app._get_current_object()
+    if jobs > 1:
+        began = time.perf_counter()
+        count = warm.warm(app, jobs, bar=lambda total: progress("Serialising events", total))
+        click.echo(f"{count} event(s) serialised by {jobs} processes in {time.perf_counter() - began:.1f} s")
+    publisher = Publisher(app, directory)
     done = 0
     while True:
         began = time.perf_counter()

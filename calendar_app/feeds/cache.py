@@ -71,17 +71,17 @@ class IncompleteFeed(Exception):
 
 def assemble(db, meta: ical_builder.CalendarMeta | None, selection: feed_rows.Selection, base_url: str,
              alarm: timedelta | None, hidden: frozenset[str], prefix: str | None = None,
-             expansion: flat.Window | None = None, base_is_fixed: bool = False) -> tuple[bytes, int]:
+             expansion: flat.Window | None = None,
+             template_base: str = ical_builder.BASE_MARK) -> tuple[bytes, int]:
     """Build a feed from stored templates, serialising only missing or outdated events.
 
     prefix and expansion (?prefix=1, ?expand=1) are applied to the stored bytes like alarm and hidden.
-    base_is_fixed: every request has this base URL (PUBLIC_BASE_URL is set), so the stored templates
-    hold it already and fill() has no line to complete and fold (see template_build).
+    template_base: the base the stored templates are written on: base_url itself when every request
+    has it (PUBLIC_BASE_URL, routes.stored_template_base), so fill() has no line to complete and fold.
     Returns (body, number of events serialised now). Raises IncompleteFeed when an event of the
     feed cannot be serialised or expanded (the others are stored all the same, so that retrying stays
     cheap), and recurrence.TooManyOccurrences when an expansion holds more than its limit.
     """
-    template_base = base_url if base_is_fixed else ical_builder.BASE_MARK
     build = template_build(template_base)
     with _snapshot(db):
         rows = feed_rows.select_feed_events(db, selection, build, hidden)
@@ -114,6 +114,23 @@ def template_build(template_base: str) -> str:
     if template_base == ical_builder.BASE_MARK:
         return build
     return f"{build}@{hashlib.sha256(template_base.encode()).hexdigest()[:12]}"
+
+
+def prepare(db, event_ids: list[int], template_base: str) -> int:
+    """Serialise and store these events' templates ahead of the feeds that will want them; return how many.
+
+    For the warm-up before a first publish (feeds/warm.py): unlike a feed request's saving, the write
+    waits its turn, since it is the whole point. Events that cannot be serialised are left out; the
+    feeds holding them answer 503 and log why, as without a warm-up.
+    """
+    build = template_build(template_base)
+    with _snapshot(db):
+        versions = feed_rows.event_versions(db, event_ids)
+        built, _problems = _templates(db, event_ids, template_base)
+    with write_transaction(db):
+        feed_rows.store_cached(db, build, [(event_id, versions[event_id], bodies) for event_id, bodies in built.items()
+                                           if event_id in versions])
+    return len(built)
 
 
 def _store_built(db, build: str, rows: list[tuple], built: dict) -> None:

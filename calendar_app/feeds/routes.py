@@ -19,7 +19,7 @@ from ..links import absolute
 from ..recurrence import TooManyOccurrences
 from ..repositories import events, feed_rows, feed_versions, obligations
 from . import cache, flat, obligation_ical, shortcut, window
-from .ical_builder import CALENDAR_FOOTER, CalendarMeta
+from .ical_builder import BASE_MARK, CALENDAR_FOOTER, CalendarMeta
 from .params import FeedParams, parse
 
 bp = Blueprint("feeds", __name__)
@@ -53,6 +53,11 @@ def _cache() -> cache.FeedCache:
 
 def _base_url() -> str:
     return absolute("")
+
+
+def stored_template_base() -> str:
+    """The base URL stored templates are written on: PUBLIC_BASE_URL's, or a mark each request's Host replaces."""
+    return _base_url() if current_app.config["PUBLIC_BASE_URL"] else BASE_MARK
 
 
 def _meta(name: str, description: str, relcalid: str, params: FeedParams) -> CalendarMeta:
@@ -110,6 +115,11 @@ def _window_selection(params: FeedParams, day, **fixed) -> dict:
         "range_end_from": window.past_cutoff(day, config["FEED_PAST_DAYS"], params.since, config["DEFAULT_TIMEZONE"]),
         "cancelled_since": window.cancelled_cutoff(day, config["FEED_CANCELLED_RETENTION_DAYS"]),
     }
+
+
+def everything_public(day) -> feed_rows.Selection:
+    """What /feeds/all.ics holds on this day: every public event of the window (feeds/warm.py prepares them)."""
+    return feed_rows.Selection(**_window_selection(FeedParams(), day))
 
 
 def organization_access(db, slug: str) -> tuple[feed_rows.OrganizationHead, bool]:
@@ -247,7 +257,7 @@ def _serve(target: Target, params: FeedParams, day) -> Response:
         try:
             body, _built = cache.assemble(get_db(), target.meta(), feed_rows.Selection(**target.selection()), base,
                                           params.alarm, params.hidden_statuses, params.prefix, expansion,
-                                          base_is_fixed=bool(config["PUBLIC_BASE_URL"]))
+                                          template_base=stored_template_base())
         except cache.IncompleteFeed as error:  # never 200 with fewer events: subscribers would delete them
             current_app.logger.error("feed %s not served (503): %s", request.path, error)
             raise FeedUnavailable(config["FEED_RETRY_AFTER_SECONDS"]) from error

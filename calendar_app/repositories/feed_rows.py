@@ -176,6 +176,26 @@ def select_feed_events(db, selection: Selection, build: str, hidden: frozenset[s
     return rows
 
 
+def missing_templates(db, selection: Selection, build: str) -> list[int]:
+    """The events of a selection with no stored template for this build at their current version, by id."""
+    where, params = _where(selection)
+    clause = " and " + " and ".join(where) if where else ""
+    sql = ("select e.id from events e left join feed_versions v on v.scope = 'event:' || e.id "
+           "left join event_ical_cache c on c.event_id = e.id and c.build = ? and c.version = coalesce(v.version, 0) "
+           f"where c.event_id is null{clause} order by e.id")
+    return [row[0] for row in db.execute(sql, [build, *params]).fetchall()]
+
+
+def event_versions(db, event_ids: list[int]) -> dict[int, int]:
+    """{event id: its feed version} (0 before its first change), as select_feed_events reads it."""
+    found = {}
+    for chunk in _chunks(event_ids):
+        found.update(db.execute(
+            f"select e.id, coalesce(v.version, 0) from events e left join feed_versions v on v.scope = 'event:' || e.id "
+            f"where e.id in ({','.join('?' * len(chunk))})", chunk).fetchall())
+    return found
+
+
 def _feed_order(row: tuple) -> tuple:
     """order by range_start, id, as SQLite sorts them (range_start is NOT NULL)."""
     return row[5], row[0]
