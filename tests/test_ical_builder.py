@@ -875,7 +875,7 @@ def test_events_fold_exactly_as_icalendar_does(monkeypatch):
 
     def icalendars_own(event):
         with monkeypatch.context() as patched:
-            patched.setattr(ical_builder, "_component_to_ical", lambda component: component.to_ical())
+            patched.setattr(ical_builder, "component_to_ical", lambda component: component.to_ical())
             return event_to_ical(event, timedelta(hours=1))
 
     for _ in range(150):

@@ -21,6 +21,7 @@ __all__ = [
     "CALENDAR_FOOTER",
     "CalendarMeta",
     "build_calendar",
+    "component_to_ical",
     "calendar_header",
     "event_template",
     "event_to_ical",
@@ -122,10 +123,10 @@ def event_to_ical(event: Mapping, alarm: timedelta | None = None) -> bytes:
     components = [_master_event(event, series, alarm)]
     if event.get("rrule"):  # RECURRENCE-ID/EXDATE mean nothing without a rule to refer to
         components += [_override_event(event, series, o, alarm) for o in _sorted_overrides(event, series)]
-    return b"".join(map(_component_to_ical, components))
+    return b"".join(map(component_to_ical, components))
 
 
-def _component_to_ical(component) -> bytes:
+def component_to_ical(component) -> bytes:
     """component.to_ical(), folded by _fold in bytes instead of icalendar's per-character _foldline.
 
     The same bytes (tests/test_ical_builder.py compares them over varied events); icalendar's fold
