@@ -35,6 +35,8 @@ DEFAULTS = {
     "LIST_CACHE_MAX_BYTES": 16 * 1024 * 1024,
     "EVENT_CACHE_ENTRIES": 4096,  # event representations kept per worker; 0 keeps none
     "OCCURRENCE_MAX_RESULTS": 10000,
+    # A search's total (q=) is exact up to this many events; past it, this number and "more" (total_is_lower_bound).
+    "SEARCH_TOTAL_LIMIT": 1000,
     "IMPORT_MAX_BYTES": 2 * 1024 * 1024,
     "LOGIN_MAX_FAILURES": 5,  # per username, before each further attempt must wait (no lock-out)
     "LOGIN_FAILURE_WINDOW_SECONDS": 900,

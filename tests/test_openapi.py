@@ -64,7 +64,8 @@ def test_document_describes_the_list_envelope_and_query_limits(spec):
     assert parameters["limit"]["schema"]["maximum"] == 500
     assert {"organization", "agreement", "kind", "status", "from", "to", "q", "offset"} <= set(parameters)
     envelope = spec["components"]["schemas"]["EventList"]
-    assert set(envelope["properties"]) == {"items", "total", "next"}
+    assert set(envelope["properties"]) == {"items", "total", "next", "total_is_lower_bound"}  # issue 15: searches
+    assert envelope["required"] == ["items", "next", "total"]
     assert {"Event", "EventIn", "EventInPatch", "Organization", "Agreement", "AgreementIn"} <= set(
         spec["components"]["schemas"])
 

@@ -173,6 +173,14 @@ def observe_occurrence_max_results(app):
                       ).status_code
 
 
+def observe_search_total_limit(app):
+    client, _auth, make = _setup(app)
+    for _ in range(3):
+        make.event(**TIMED)
+    body = client.get("/api/v1/events?q=giao+ban&limit=1").get_json()
+    return body["total"], body["total_is_lower_bound"], body["next"] is not None
+
+
 def observe_public_base_url(app):
     _client, _auth, make = _setup(app)
     return make.event(**TIMED)["ics_url"].split("/events/")[0]
@@ -439,6 +447,7 @@ SETTINGS = [
     ("FEED_EXPAND_DAYS", 25, observe_feed_expand_days, 30, 5),
     ("OCCURRENCE_WINDOW_MAX_DAYS", 10, observe_occurrence_window, 200, 400),
     ("OCCURRENCE_MAX_RESULTS", 3, observe_occurrence_max_results, 200, 400),
+    ("SEARCH_TOTAL_LIMIT", 2, observe_search_total_limit, (3, False, True), (2, True, True)),
     ("PUBLIC_BASE_URL", "https://lich.example.vn", observe_public_base_url, "http://localhost",
      "https://lich.example.vn"),
     ("IMPORT_MAX_BYTES", 100, observe_import_max_bytes, 200, 400),

@@ -8,7 +8,7 @@ from ..auth import Identity, may_read, readable_internal, require_involvement
 from ..db import get_db
 from ..errors import NotFoundError, ValidationFailed
 from ..links import absolute, event_ics_path
-from ..repositories import events, holidays, occurrences
+from ..repositories import events, holidays, occurrences, search
 from ..schemas.events import (EventInSchema, EventListSchema, EventQuerySchema, EventSchema,
                               OccurrenceListSchema, OccurrenceQuerySchema)
 from ..schemas.holidays import EventWrittenSchema
@@ -64,10 +64,14 @@ def _check_scope(db, identity: Identity, fields: dict) -> None:
 
 
 def _list_response(query: dict, **fixed):
+    total_limit = current_app.config["SEARCH_TOTAL_LIMIT"]
     kept, total = occurrences.list_events(get_db(), _filters(query, **fixed), query["limit"], query["offset"],
-                                          represent=event_json.cache().represent)
+                                          represent=event_json.cache().represent, total_limit=total_limit)
+    body = envelope(kept, total, query)  # its next link from the count, which goes past the page when more match
+    if query.get("q"):
+        body["total"], body["total_is_lower_bound"] = search.capped_total(total, total_limit)
     # The repository already gives the documented shape: skipping the schema dump halves a list's cost.
-    return event_json.list_response(kept, envelope(kept, total, query))
+    return event_json.list_response(kept, body)
 
 
 @blp.route("/events")

@@ -15,7 +15,7 @@ from ..errors import BadRequest
 from ..eventtime import day_start, zone
 from ..recurrence import Occurrence, TooManyOccurrences
 from ..stored_event import StoredEvent, UnreadableEvent, readable
-from . import occurrence_index
+from . import occurrence_index, search
 from . import overrides as occurrence_overrides
 from .events import filter_clauses, represent_rows
 from .rows import select
@@ -29,12 +29,17 @@ _BY_START = itemgetter(0, 1)  # (UTC start text, event id) of a found occurrence
 # --- events by window ---------------------------------------------------------------------------
 
 
-def list_events(db, filters: dict, limit: int, offset: int, represent=None) -> tuple[list, int]:
+def list_events(db, filters: dict, limit: int, offset: int, represent=None,
+                total_limit: int | None = None) -> tuple[list, int]:
     """Return a page of events overlapping the window (recurrences included) and the total.
 
     `represent(db, rows)` replaces represent_rows, e.g. to reuse representations kept per worker.
+    A search (q) without a window with a `total_limit` counts its matches only up to
+    max(offset + limit, total_limit) + 1: enough for the page, its next link and search.capped_total.
     """
     represent = represent or represent_rows
+    if filters.get("q") and not (filters.get("from") or filters.get("to")):
+        return _search_events(db, filters, limit, offset, represent, total_limit)
     where, params = filter_clauses(db, filters)
     clause = (" where " + " and ".join(where)) if where else ""
     # newest_first: a search lists the latest events first (past and future alike).
@@ -64,6 +69,17 @@ def list_events(db, filters: dict, limit: int, offset: int, represent=None) -> t
     page = matching[offset:offset + limit]
     by_id = _rows_by_id(db, page)
     return _represent_readable(represent, db, [by_id[i] for i in page]), len(matching)
+
+
+def _search_events(db, filters: dict, limit: int, offset: int, represent, total_limit: int | None) -> tuple[list, int]:
+    """A search page in list order, streamed out of the search index (repositories/search.py)."""
+    where, params = filter_clauses(db, {**filters, "q": None})
+    count = None if total_limit is None else max(offset + limit, total_limit) + 1
+    ids = search.events_in_order(db, filters["q"], where, params, bool(filters.get("newest_first")), count)
+    page = ids[offset:offset + limit]
+    by_id = _rows_by_id(db, page)
+    # A row deleted since the ids were read is left out, as it would be a moment later.
+    return _represent_readable(represent, db, [by_id[i] for i in page if i in by_id]), len(ids)
 
 
 def _represent_readable(represent, db, rows: list[dict]) -> list:

@@ -1,6 +1,15 @@
-"""Diacritic- and case-insensitive search over the folded search_text columns (FTS5)."""
+"""Diacritic- and case-insensitive search over the folded search_text columns (FTS5).
+
+events_fts is keyed by list order (migration 0012): its rowid is (seconds of range_start) << ID_BITS
+| id, so `ORDER BY rowid` is the events list's order (range_start, id) and a page of a search is
+read straight out of the index, however many events match.
+"""
 
 from ..text import fts_match_expression
+
+ID_BITS = 29  # the migration's key; tests/test_search_order.py checks that both agree
+_ID_MASK = (1 << ID_BITS) - 1
+_ROW_ID = {"events": f"rowid & {_ID_MASK}"}  # what a table's FTS rowid stands for, when not the table's rowid
 
 
 def search_clause(table: str, query: str) -> tuple[str, list]:
@@ -8,4 +17,30 @@ def search_clause(table: str, query: str) -> tuple[str, list]:
     expression = fts_match_expression(query)
     if expression is None:
         return "0", []
-    return f"{table}.rowid in (select rowid from {table}_fts where {table}_fts match ?)", [expression]
+    row_id = _ROW_ID.get(table, "rowid")
+    return f"{table}.rowid in (select {row_id} from {table}_fts where {table}_fts match ?)", [expression]
+
+
+def events_in_order(db, query: str, where: list[str], params: list, newest_first: bool,
+                    count: int | None) -> list[int]:
+    """Ids of the first `count` (None: all) events matching the query and `where`, in list order.
+
+    Streamed out of events_fts in rowid order, each match checked against `where` (clauses over
+    `events`) as it comes: the cost follows `count` and the matches `where` turns down, not the
+    number of matches.
+    """
+    expression = fts_match_expression(query)
+    if expression is None:
+        return []
+    extra = "".join(f" and {clause}" for clause in where)
+    # CROSS JOIN keeps events_fts the outer loop: its rowid order is the answer's order.
+    sql = (f"select events.id from events_fts cross join events on events.id = (events_fts.rowid & {_ID_MASK}) "
+           f"where events_fts match ?{extra} order by events_fts.rowid{' desc' if newest_first else ''}")
+    if count is None:
+        return [row[0] for row in db.execute(sql, [expression, *params])]
+    return [row[0] for row in db.execute(f"{sql} limit ?", [expression, *params, count])]
+
+
+def capped_total(count: int, total_limit: int) -> tuple[int, bool]:
+    """A search's total as the API and the page give it: exact up to the limit, else the limit and True."""
+    return min(count, total_limit), count > total_limit

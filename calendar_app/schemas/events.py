@@ -234,6 +234,9 @@ class EventSchema(EventFactsSchema):
 
 class EventListSchema(ListEnvelopeSchema):
     items = fields.List(fields.Nested(EventSchema), required=True)
+    total_is_lower_bound = fields.Boolean(metadata={
+        "description": "Searches (q) only: true when more events match than `total`, which then is the "
+                       "setting SEARCH_TOTAL_LIMIT (1,000 by default); follow `next` for further pages"})
 
 
 class EventQuerySchema(PageQuerySchema):
@@ -243,7 +246,9 @@ class EventQuerySchema(PageQuerySchema):
     agreement = Slug()
     kind = CommaList(EVENT_KINDS)
     status = CommaList(EVENT_STATUSES)
-    q = Text(max_length=200, metadata={"description": "Search, insensitive to case and diacritics"})
+    q = Text(max_length=200, metadata={
+        "description": "Search: every word, as a prefix, insensitive to case and diacritics. An event list's "
+                       "total then counts up to SEARCH_TOTAL_LIMIT (see total_is_lower_bound)"})
     from_ = WindowBound(data_key="from", metadata={
         "description": "Window start (events overlapping the window): a date (midnight in tz) or a date-time "
                        "with an offset"})

@@ -11,8 +11,8 @@ from . import i18n, security
 from .blueprint import bp, current_user
 from .embed import iframe_snippet
 from .errors import api_error_page, http_error_page
-from .i18n import (current_language, format_date, format_datetime, format_day, gettext, remember_language,
-                   weekday_heads)
+from .i18n import (current_language, format_count, format_date, format_datetime, format_day, gettext,
+                   remember_language, weekday_heads)
 from .date_entry import names_json, readback
 from .days import day_facts
 from .labels import choices, label, status_mark
@@ -51,5 +51,5 @@ def init_app(app) -> None:
     app.jinja_env.globals.update(_=gettext, label=label, choices=choices, weekday_heads=weekday_heads,
                                  day_facts=day_facts, status_mark=status_mark,
                                  date_names=names_json, iframe_snippet=iframe_snippet)
-    app.jinja_env.filters.update(vdate=format_date, vday=format_day, vdatetime=format_datetime, readback=readback, isodate=date.fromisoformat,
+    app.jinja_env.filters.update(vdate=format_date, vday=format_day, vdatetime=format_datetime, vcount=format_count, readback=readback, isodate=date.fromisoformat,
                                  zip=lambda left, right: list(zip(left, right)))

@@ -5,6 +5,7 @@ from pathlib import Path
 
 from babel.dates import format_date as babel_format_date
 from babel.dates import get_day_names
+from babel.numbers import format_decimal
 from flask import g, request
 from flask_babel import Babel
 from flask_babel import gettext as catalog_gettext
@@ -81,6 +82,11 @@ def format_day(value: date) -> str:
 def format_datetime(value: datetime) -> str:
     """'Thứ Năm, 05/03/2020 14:00' in the value's own zone (24-hour clock in both languages)."""
     return f"{format_date(value.date())} {value:%H:%M}"
+
+
+def format_count(value: int) -> str:
+    """A count with the language's digit grouping: '1.000' (English: '1,000')."""
+    return format_decimal(value, locale=current_language())
 
 
 def format_month(year: int, month: int) -> str:
