@@ -197,17 +197,18 @@ def involved_organizations(db, fields: dict) -> set[str]:
     return set(fields.get("organizations") or []) | feed_versions.party_slugs(db, fields.get("agreement"))
 
 
-def filter_clauses(db, filters: dict) -> tuple[list[str], list]:
+def filter_clauses(db, filters: dict, event_id: str = "events.id") -> tuple[list[str], list]:
     """WHERE clauses over `events` for the list filters, shared by the event and occurrence listings.
 
     include_internal: True (every internal event), false (none) or organization slugs whose
-    internal events the caller may read (a token limited to them).
+    internal events the caller may read (a token limited to them). `event_id` is the expression
+    the id tests use: a search gives the search key's id, tested before the event row is read.
     """
     where, params = [], []
     internal = filters.get("include_internal")
     if isinstance(internal, tuple) and internal:
         clause, clause_params = feed_versions.events_taking_part(organization_slugs=internal)
-        where.append(f"(events.visibility = 'public' or events.id in ({clause}))")
+        where.append(f"(events.visibility = 'public' or {event_id} in ({clause}))")
         params += clause_params
     elif internal is not True:
         where.append("events.visibility = 'public'")
@@ -215,14 +216,14 @@ def filter_clauses(db, filters: dict) -> tuple[list[str], list]:
         organization_id = _id_or_404(db, "organizations", filters["organization"], "organization")
         taking_part, taking_part_params = feed_versions.events_taking_part(
             [organization_id], with_descendants=bool(filters.get("with_sub_units")))
-        where.append(f"events.id in ({taking_part})")
+        where.append(f"{event_id} in ({taking_part})")
         params += taking_part_params
     if filters.get("organization_ids") is not None:  # a feed's organizations by id (children included, say)
         taking_part, taking_part_params = feed_versions.events_taking_part(filters["organization_ids"])
-        where.append(f"events.id in ({taking_part})")
+        where.append(f"{event_id} in ({taking_part})")
         params += taking_part_params
     if filters.get("event_id"):
-        where.append("events.id = ?")
+        where.append(f"{event_id} = ?")
         params.append(filters["event_id"])
     if filters.get("agreement"):
         where.append("events.agreement_id = ?")

@@ -73,7 +73,7 @@ def list_events(db, filters: dict, limit: int, offset: int, represent=None,
 
 def _search_events(db, filters: dict, limit: int, offset: int, represent, total_limit: int | None) -> tuple[list, int]:
     """A search page in list order, streamed out of the search index (repositories/search.py)."""
-    where, params = filter_clauses(db, {**filters, "q": None})
+    where, params = filter_clauses(db, {**filters, "q": None}, event_id=search.STREAMED_EVENT_ID)
     count = None if total_limit is None else max(offset + limit, total_limit) + 1
     ids = search.events_in_order(db, filters["q"], where, params, bool(filters.get("newest_first")), count)
     page = ids[offset:offset + limit]
