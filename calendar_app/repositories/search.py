@@ -9,7 +9,6 @@ from ..text import fts_match_expression
 
 ID_BITS = 29  # the migration's key; tests/test_search_order.py checks that both agree
 _ID_MASK = (1 << ID_BITS) - 1
-_ROW_ID = {"events": f"rowid & {_ID_MASK}"}  # what a table's FTS rowid stands for, when not the table's rowid
 # The event id of the match at hand in events_in_order: filters that test ids (organizations, a
 # limited token's internal events) use it, so a rejected match costs no read of its event row.
 STREAMED_EVENT_ID = f"(events_fts.rowid & {_ID_MASK})"
@@ -20,8 +19,11 @@ def search_clause(table: str, query: str) -> tuple[str, list]:
     expression = fts_match_expression(query)
     if expression is None:
         return "0", []
-    row_id = _ROW_ID.get(table, "rowid")
-    return f"{table}.rowid in (select {row_id} from {table}_fts where {table}_fts match ?)", [expression]
+    if table == "events":  # the key's id bits; "+": the matches are tested, never walked (below)
+        # A window's occurrence index picks the rows to test: walking up to every match instead took a
+        # one-week search 3.3 s at 1,000,000 events, against 0.56 s (bench/README.md).
+        return f"+events.id in (select rowid & {_ID_MASK} from events_fts where events_fts match ?)", [expression]
+    return f"{table}.rowid in (select rowid from {table}_fts where {table}_fts match ?)", [expression]
 
 
 def events_in_order(db, query: str, where: list[str], params: list, newest_first: bool,
