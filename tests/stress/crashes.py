@@ -8,6 +8,7 @@ agreement (one without its parties) and no half-imported file (a batch stored on
 """
 
 import argparse
+import importlib.util
 import json
 import os
 import random
@@ -21,6 +22,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
+MIGRATIONS_DIR = ROOT / "schema" / "migrations"
 BATCH = 25  # events per imported file
 ORGANIZATIONS = ("ben-a", "ben-b")
 
@@ -95,6 +97,18 @@ def child(database: str, run: int) -> None:
         print(n, flush=True)  # the parent counts finished writes before it picks its moment
 
 
+def _event_keys_problems(conn) -> list[str]:
+    """events_fts holds exactly the search key of every event (FTS5 has no content to check it against)."""
+    spec = importlib.util.spec_from_file_location("search_order", MIGRATIONS_DIR / "0012_search_order.py")
+    migration = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(migration)
+    indexed = {r[0] for r in conn.execute("select rowid from events_fts")}
+    keys = {r[0] for r in conn.execute(f"select {migration.KEY.format(row='events')} from events")}
+    if indexed == keys:
+        return []
+    return [f"search index of events: {len(keys - indexed)} keys missing, {len(indexed - keys)} left over"]
+
+
 def check(database: str) -> list[str]:
     """Every invariant a crash must not break; returns the problems found."""
     conn = sqlite3.connect(database)
@@ -133,6 +147,8 @@ def check(database: str) -> list[str]:
                 conn.execute(f"insert into {table}_fts({table}_fts, rank) values ('integrity-check', 1)")
             except sqlite3.DatabaseError as error:
                 problems.append(f"search index of {table}: {error}")
+            if table == "events":  # contentless (migration 0012): one key per event, no other
+                problems += _event_keys_problems(conn)
         return problems
     finally:
         conn.close()

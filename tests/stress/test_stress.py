@@ -45,10 +45,11 @@ def test_crash_check_sees_half_written_data(tmp_path):
                     '2027-01-01T02:00:00Z', 'UTC', '2027-01-01T01:00:00Z', '2027-01-01T02:00:00Z',
                     '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z', 'x', '[]');
         insert into organizations_fts (rowid, search_text) values (999, 'mo coi');
+        insert into events_fts (rowid, search_text) values (999, 'mo coi');
     """)
     conn.commit()
     conn.close()
     problems = crashes.check(database)
     assert [p.split(":")[0] for p in problems] == [
         "agreements without their parties", "agreements without their review series", "half-imported files",
-        "1 events without their audit row", "search index of organizations"]
+        "1 events without their audit row", "search index of events", "search index of organizations"]
