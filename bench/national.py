@@ -131,10 +131,16 @@ def main() -> None:
         if args.publish:
             measure_publish(database, work, figures, args.without_all)
     print(json.dumps(figures, ensure_ascii=False, indent=1))
+    save_figures(f"national-{args.db.stem}", figures)
+
+
+def save_figures(name: str, figures: dict) -> Path:
+    """Write a run's figures to bench/results/<name>-<time>.json."""
     results = ROOT / "bench" / "results"
     results.mkdir(parents=True, exist_ok=True)
-    (results / f"national-{args.db.stem}-{time.strftime('%Y%m%d-%H%M%S')}.json").write_text(
-        json.dumps(figures, ensure_ascii=False, indent=1))
+    path = results / f"{name}-{time.strftime('%Y%m%d-%H%M%S')}.json"
+    path.write_text(json.dumps(figures, ensure_ascii=False, indent=1))
+    return path
 
 
 if __name__ == "__main__":

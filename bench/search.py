@@ -19,7 +19,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 from .feeds import _patch, _timed_get, _token
-from .national import SEARCHES
+from .national import SEARCHES, save_figures
 from .run import ROOT, Server, app_env, copy_database
 
 # Beyond the three searches: a deep page, filters that turn most matches down, a window.
@@ -93,10 +93,7 @@ def main() -> None:
     figures["load average at the end"] = os.getloadavg()
     for name, value in figures.items():
         print(f"{name}: {value}")
-    results = ROOT / "bench" / "results"
-    results.mkdir(parents=True, exist_ok=True)
-    (results / f"search-{args.db.stem}-{time.strftime('%Y%m%d-%H%M%S')}.json").write_text(
-        json.dumps(figures, ensure_ascii=False, indent=1))
+    print(f"results: {save_figures(f'search-{args.db.stem}', figures).relative_to(ROOT)}")
 
 
 if __name__ == "__main__":

@@ -7,7 +7,8 @@ pages' visibility rule: internal events only for a signed-in editor.
 from flask import current_app, render_template, request, url_for
 
 from ..db import get_db
-from ..repositories import agreements, occurrences, organizations, search as search_index
+from ..repositories import agreements, occurrences, organizations
+from ..repositories import search as search_index
 from .blueprint import bp
 from .pages import event_when, signed_in
 
