@@ -220,13 +220,14 @@ def test_the_search_page_groups_the_limits_digits(app, language, shown):
 
 
 def test_search_follows_every_kind_of_write(app, client, auth, reference, capped):
-    """Create, update (text, then time: a new key), delete, import: the index follows each at once."""
+    """Create, update (text, time: a new key, visibility), delete, import: searches follow each at once."""
     make = Factory(client, auth)
 
     def check():
         reference.forget()
-        for query, params in product(["hoi", "son la", "dak", "moi nhat"], [{}, {"organization": "tinh"}]):
-            check_search(client, reference, params, query, auth)
+        for query, params, headers in product(["hoi", "son la", "dak", "moi nhat"], [{}, {"organization": "tinh"}],
+                                              [auth, {}]):
+            check_search(client, reference, params, query, headers)
 
     created = make.event(title="Sơn La mới nhất", organizations=["tinh"], starts_at="2026-12-15T08:30:00+07:00",
                          ends_at="2026-12-15T09:30:00+07:00")
@@ -240,6 +241,9 @@ def test_search_follows_every_kind_of_write(app, client, auth, reference, capped
     check()
     first = client.get("/api/v1/events", query_string={"q": "hoi thao dak lak", "limit": 1}, headers=auth).get_json()
     assert first["items"][0]["id"] == created["id"]  # now the earliest
+    assert client.patch(f"/api/v1/events/{created['id']}", json={"visibility": "internal"},
+                        headers=auth).status_code == 200
+    check()  # gone for anonymous readers at once
     oldest = listed(client, {}, auth)[0]
     assert client.delete(f"/api/v1/events/{oldest}", headers=auth).status_code == 204
     check()
