@@ -701,3 +701,21 @@ def test_kept_representations_are_bounded(plain):
         assert [i for i in ids if cache.kept.get(i) is not None] == ids[-5:]
         again = cache.represent(db, ids[-5:])
         assert all(a is b for a, b in zip(again, first[-5:]))  # reused, not rebuilt
+
+
+def test_kept_occurrences_of_one_event_are_bounded(plain):
+    from conftest import Factory, make_token
+
+    from calendar_app.api import event_json
+    from calendar_app.db import get_db
+
+    client = plain.test_client()
+    series = Factory(client, {"Authorization": f"Bearer {make_token(plain)}"}).event(
+        title="Điểm danh hằng ngày", starts_at="2026-12-01T07:00:00+07:00", ends_at="2026-12-01T07:30:00+07:00",
+        rrule="FREQ=DAILY;COUNT=40")
+    url = "/api/v1/occurrences?from=2026-12-{:02d}&to=2026-12-{:02d}"
+    days = [client.get(url.format(day, day + 1)).get_json()["items"] for day in range(1, 29)]
+    assert [o["starts_at"] for items in days for o in items] == [f"2026-12-{d:02d}T07:00:00+07:00" for d in range(1, 29)]
+    with plain.test_request_context():
+        kept = event_json.cache().by_id(get_db(), [series["id"]])[series["id"]]
+        assert 0 < len(kept.occurrences) <= event_json.OCCURRENCES_KEPT

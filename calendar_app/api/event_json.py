@@ -22,7 +22,7 @@ from ..repositories.rows import select
 from ..stored_event import StoredEvent, UnreadableEvent
 
 ITEMS_OPEN = b'{"items":[]'
-OCCURRENCES_KEPT = 64  # indexed occurrences whose JSON one event keeps (a daily series shows many windows)
+OCCURRENCES_KEPT = 8  # indexed occurrences whose JSON one event keeps: bounds a worker at EVENT_CACHE_ENTRIES × 8 items
 
 
 class Kept:
