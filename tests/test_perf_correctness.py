@@ -460,7 +460,7 @@ def _reference_bodies(monkeypatch, client, requests):
         return jsonify(envelope_of([item for item in items if item is not None]))
 
     with monkeypatch.context() as patch:
-        patch.setattr(event_schemas, "_plain_query", lambda *_args: None)
+        patch.setattr(event_schemas, "plain_query", lambda *_args: None)
         real = occurrences.list_events
         patch.setattr(occurrences, "list_events", lambda *a, represent=None, **k: real(*a, **k))
         patch.setattr(event_json, "list_response",
@@ -557,7 +557,7 @@ def test_the_plain_query_loads_what_the_schema_loads(app):
             window_required = schema.fields["from_"].required
             for query in PLAIN_QUERIES + SCHEMA_QUERIES:
                 data = MultiDictProxy(MultiDict(parse_qsl(query, keep_blank_values=True)), schema)
-                plain = event_schemas._plain_query(schema, data)
+                plain = event_schemas.plain_query(schema, data)
                 try:
                     expected = Schema.load(schema, data)  # marshmallow's own load, past the shortcut
                 except ValidationError as error:

@@ -264,24 +264,24 @@ class EventQuerySchema(PageQuerySchema):
     def load(self, data, *, many=None, partial=None, unknown=None):
         """The schema's load, or its answer computed directly when the query is the common plain one.
 
-        Loading through marshmallow cost a tenth of an uncached list. `_plain_query` gives the very
+        Loading through marshmallow cost a tenth of an uncached list. `plain_query` gives the very
         value load() would for a window with paging and a zone, each given once and valid; anything
         else (another argument, a repeat, a value it does not take) goes through the schema, which
         alone writes the errors.
         """
         if many is None and partial is None:
-            plain = _plain_query(self, data)
+            plain = plain_query(self, data)
             if plain is not None:
                 return plain
         return super().load(data, many=many, partial=partial, unknown=unknown)
 
 
-# The arguments _plain_query reads, by data key; the others are the schema's alone.
+# The arguments plain_query reads, by data key; the others are the schema's alone.
 PLAIN_ARGUMENTS = frozenset({"from", "to", "limit", "offset", "tz"})
 _MAX_DIGITS = 9
 
 
-def _plain_query(schema: EventQuerySchema, data) -> dict | None:
+def plain_query(schema: EventQuerySchema, data) -> dict | None:
     """What schema.load(data) answers for a plain window query, or None to let the schema read it."""
     arguments = getattr(data, "data", data)  # webargs hands over a proxy of the request's MultiDict
     if not hasattr(arguments, "lists"):
