@@ -446,18 +446,26 @@ def plain(tmp_path):
 
 
 def _reference_bodies(monkeypatch, client, requests):
-    """The bodies as the lists were built before: represent_rows, then jsonify of the whole envelope."""
+    """The bodies as the slow path builds them: the schema's own load, represent_rows, then jsonify of the envelope."""
     from flask import jsonify
 
     from calendar_app.api import event_json
     from calendar_app.api import events as api_events
+    from calendar_app.schemas import events as event_schemas
+
+    def occurrences_response(db, page, envelope_of):
+        kept = occurrences.typed_representations(db, {event_id for _, event_id, _ in page})
+        items = [occurrences.occurrence_item(*kept[event_id], starts, occurrence)
+                 for starts, event_id, occurrence in page if event_id in kept]
+        return jsonify(envelope_of([item for item in items if item is not None]))
 
     with monkeypatch.context() as patch:
-        for name in ("list_events", "list_occurrences"):
-            real = getattr(occurrences, name)
-            patch.setattr(occurrences, name, lambda *a, _real=real, represent=None, **k: _real(*a, **k))
+        patch.setattr(event_schemas, "plain_query", lambda *_args: None)
+        real = occurrences.list_events
+        patch.setattr(occurrences, "list_events", lambda *a, represent=None, **k: real(*a, **k))
         patch.setattr(event_json, "list_response",
                       lambda items, envelope: jsonify({**envelope, "items": [api_events.with_links(e) for e in items]}))
+        patch.setattr(event_json, "occurrences_response", occurrences_response)
         return [_answer(client, url, headers) for url, headers in requests]
 
 
@@ -466,17 +474,29 @@ def _answer(client, url, headers):
     return response.status_code, response.headers.get("Content-Type"), response.get_data()
 
 
+@pytest.mark.slow
 def test_kept_representations_give_the_bytes_built_afresh(plain, monkeypatch):
     from conftest import make_token
 
     client = plain.test_client()
     auth = {"Authorization": f"Bearer {make_token(plain)}"}
+    limited = {"Authorization": f"Bearer {make_token(plain, scope='read', organizations=['bo-cong-thuong'])}"}
     with plain.app_context():
         from calendar_app.db import get_db
         generate(get_db(), 300, seed=11)
         with write_transaction(get_db()):
-            for fields in SPECIAL:
-                events.create(get_db(), fields, "test")
+            special = [events.create(get_db(), fields, "test") for fields in SPECIAL]
+    berlin, internal = special[4]["id"], special[6]["id"]
+    for path, body in [  # overrides: cancelled, retitled in Vietnamese, moved within and into the window
+            (f"/api/v1/events/{berlin}/occurrences/2026-03-08T02:30:00", {"status": "cancelled",
+                                                                        "status_reason": "Lãnh đạo bận họp đột xuất"}),
+            (f"/api/v1/events/{berlin}/occurrences/2026-03-22T02:30:00", {"title": "Tọa đàm dời sang Huế",
+                                                                        "location": "Đắk Lắk"}),
+            (f"/api/v1/events/{berlin}/occurrences/2026-04-12T02:30:00", {
+                "starts_at": "2026-03-28T10:00:00+01:00", "ends_at": "2026-03-28T11:00:00+01:00"}),
+            (f"/api/v1/events/{internal}/occurrences/2026-03-09T09:00:00", {"status": "postponed"})]:
+        assert client.put(path, headers=auth, json=body).status_code in (200, 201), path
+    window = "from=2026-03-01T00:00:00%2B07:00&to=2026-04-15T00:00:00%2B07:00"
     urls = ["/api/v1/events?from=2026-03-01T00:00:00%2B07:00&to=2026-06-01T00:00:00%2B07:00&limit=100",
             "/api/v1/events?from=2026-03-01T00:00:00%2B07:00&to=2026-06-01T00:00:00%2B07:00&limit=7&offset=3",
             "/api/v1/events?limit=50&offset=20", "/api/v1/events?limit=0", "/api/v1/events?q=hoi%20thao",
@@ -484,12 +504,71 @@ def test_kept_representations_give_the_bytes_built_afresh(plain, monkeypatch):
             "/api/v1/agreements/thoa-thuan-3/events", "/api/v1/agreements/no-such/events",
             "/api/v1/events?from=2026-03-01T00:00:00%2B07:00&to=2026-01-01T00:00:00%2B07:00",
             "/api/v1/occurrences?from=2026-03-01T00:00:00%2B07:00&to=2026-04-01T00:00:00%2B07:00&limit=100",
-            "/api/v1/occurrences?from=2026-03-25T00:00:00%2B01:00&to=2026-04-05T00:00:00%2B02:00&offset=2"]
-    requests = [(url, headers) for url in urls for headers in ({}, auth, {"Host": "127.0.0.1:8000"})]
+            "/api/v1/occurrences?from=2026-03-25T00:00:00%2B01:00&to=2026-04-05T00:00:00%2B02:00&offset=2",
+            # the plain window query (loaded without marshmallow) and its neighbours the schema answers
+            *(f"/api/v1/{kind}?{window}{extra}" for kind in ("events", "occurrences") for extra in (
+                "", "&limit=100", "&limit=5&offset=5", "&tz=Europe/Berlin", "&limit=0", "&limit=101", "&limit=abc",
+                "&offset=-1", "&limit=1&limit=2", "&tz=Mars/Olympus", "&kind=review_meeting",
+                "&status=cancelled,postponed", "&organization=bo-cong-thuong", "&q=t%E1%BB%8Da%20%C4%91%C3%A0m",
+                "&unknown=1", "&limit=%201", "&from=2026-03-02")),
+            "/api/v1/occurrences?from=2026-03-01&to=2026-04-15&tz=Europe/Berlin",
+            "/api/v1/occurrences?from=2026-03-01", "/api/v1/occurrences?to=2026-03-01",
+            "/api/v1/occurrences?from=2026-04-01&to=2026-03-01", "/api/v1/occurrences?from=2026-03-01&to=2027-06-01",
+            "/api/v1/occurrences?from=2026-03-01T00:00:00&to=2026-04-01"]
+    requests = [(url, headers) for url in urls for headers in ({}, auth, limited, {"Host": "127.0.0.1:8000"})]
     kept = [_answer(client, url, headers) for url, headers in requests]
     assert [_answer(client, url, headers) for url, headers in requests] == kept  # now from the kept JSON
     assert _reference_bodies(monkeypatch, client, requests) == kept
-    assert sum(status == 200 and b'"items":[{' in body for status, _type, body in kept) >= 20
+    assert sum(status == 200 and b'"items":[{' in body for status, _type, body in kept) >= 100
+    assert sum(status in (400, 422) for status, _type, _body in kept) >= 40
+    shown = b"".join(body for _status, _type, body in kept)
+    for text in ("Tọa đàm dời sang Huế", "Lãnh đạo bận họp đột xuất", "Họp nội bộ", "Ngày hội Berlin"):
+        assert text.encode() in shown, text
+
+
+PLAIN_QUERIES = [
+    "from=2026-03-01T00:00:00%2B07:00&to=2026-03-03T00:00:00%2B07:00&limit=100",
+    "from=2026-03-01&to=2026-03-03", "from=2026-03-01&to=2026-03-03&tz=Europe/Berlin&offset=40&limit=1",
+    "from=2026-03-01T00:00:00Z&to=2026-03-01T00:00:01z", "from=2026-03-01T00:00:00.5%2B07:00&to=2026-03-02",
+    "to=2026-03-03", "from=2026-03-01", "limit=500", "offset=10000000", "",
+]
+SCHEMA_QUERIES = [  # each must go to the schema: another argument, a repeat, a value it does not take
+    "from=2026-03-01&to=2026-03-03&limit=0", "limit=501", "limit=abc", "limit=%201", "limit=1_0", "limit=%2B5",
+    "limit=%D9%A3", "limit=", "offset=-1", "offset=10000001", "limit=1&limit=2", "from=2026-03-01&from=2026-03-02",
+    "tz=Mars/Olympus", "tz=", "from=2026-03-03&to=2026-03-01", "from=2026-03-01&to=2026-03-01",
+    "from=1899-12-31&to=2026-03-01", "from=2026-03-01T00:00:00&to=2026-03-02", "from=2026-02-30",
+    "from=" + "2" * 41, "kind=review_meeting", "q=h%E1%BB%99i", "organization=bo-cong-thuong", "unknown=1",
+    "from_=2026-03-01",
+]
+
+
+def test_the_plain_query_loads_what_the_schema_loads(app):
+    from urllib.parse import parse_qsl
+
+    from marshmallow import Schema, ValidationError
+    from webargs.multidictproxy import MultiDictProxy
+    from werkzeug.datastructures import MultiDict
+
+    from calendar_app.schemas import events as event_schemas
+
+    taken = []
+    with app.test_request_context():
+        for schema in (event_schemas.EventQuerySchema(), event_schemas.OccurrenceQuerySchema()):
+            window_required = schema.fields["from_"].required
+            for query in PLAIN_QUERIES + SCHEMA_QUERIES:
+                data = MultiDictProxy(MultiDict(parse_qsl(query, keep_blank_values=True)), schema)
+                plain = event_schemas.plain_query(schema, data)
+                try:
+                    expected = Schema.load(schema, data)  # marshmallow's own load, past the shortcut
+                except ValidationError as error:
+                    assert plain is None, (query, error.messages)
+                    continue
+                assert plain is None or plain == expected, query
+                assert schema.load(data) == expected
+                taken.append((plain is not None, query))
+                missing_window = window_required and not ("from=" in query and "to=" in query)
+                assert (plain is not None) == (query in PLAIN_QUERIES and not missing_window), query
+    assert sum(fast for fast, _query in taken) >= 12
 
 
 def test_kept_representations_see_every_change(plain, monkeypatch):
@@ -521,15 +600,89 @@ def test_kept_representations_see_every_change(plain, monkeypatch):
     renamed = client.patch(f"/api/v1/agreements/{agreement['slug']}", headers=auth, json={"slug": "quy-che-moi"})
     assert renamed.status_code == 200, renamed.get_json()
     assert check("Tọa đàm")[0]["agreement"] == "quy-che-moi"
-    with plain.app_context():  # a change that bypasses the API (and updated_at) is seen too
+    with plain.app_context():  # a change behind the app's back moves no version: seen once the caches are emptied
+        from calendar_app import caches
         from calendar_app.db import get_db
         get_db().execute("update events set location = 'Huế' where id = ?", [event["id"]])
         get_db().conn.commit()
+        caches.clear_all(plain)
     assert check("Tọa đàm")[0]["location"] == "Huế"
     plain.config["PUBLIC_BASE_URL"] = "https://lich.example.vn"
     assert check("Tọa đàm")[0]["ics_url"] == f"https://lich.example.vn/events/{event['id']}.ics"
     assert client.delete(f"/api/v1/events/{event['id']}", headers=auth).status_code == 204
     check()
+
+
+WINDOW = "from=2026-12-01T00:00:00%2B07:00&to=2027-01-31T00:00:00%2B07:00"
+
+
+def _put_override(client, auth, ids, body):
+    return client.put(f"/api/v1/events/{ids['series']}/occurrences/2026-12-22T09:00:00", headers=auth, json=body)
+
+
+# Each write, and what the next uncached answers must show: (anonymous events, anonymous occurrences) -> bool.
+WRITES = {
+    "event update": (lambda client, auth, ids: client.patch(
+        f"/api/v1/events/{ids['event']}", headers=auth, json={"title": "Tọa đàm đổi tên",
+                                                              "starts_at": "2026-12-16T08:00:00+07:00",
+                                                              "ends_at": "2026-12-16T09:00:00+07:00"}),
+                     lambda events_, occurrences_: ("Tọa đàm đổi tên", "2026-12-16T08:00:00+07:00") in
+                     {(o["title"], o["starts_at"]) for o in occurrences_}),
+    "override": (lambda client, auth, ids: _put_override(client, auth, ids, {"title": "Giao ban dời sang Huế",
+                                                                             "status": "postponed"}),
+                 lambda events_, occurrences_: ("Giao ban dời sang Huế", "postponed") in
+                 {(o["title"], o["status"]) for o in occurrences_}),
+    "override deleted": (lambda client, auth, ids: _put_override(client, auth, ids, {"status": "cancelled"})
+                         and client.delete(f"/api/v1/events/{ids['series']}/occurrences/2026-12-22T09:00:00",
+                                           headers=auth),
+                         lambda events_, occurrences_: all(o["status"] == "confirmed" for o in occurrences_)),
+    "organization rename": (lambda client, auth, ids: client.patch(
+        f"/api/v1/organizations/{ids['organization']}", headers=auth, json={"slug": "ban-doi-ten"}),
+                            lambda events_, occurrences_: all(e["organizations"] == ["ban-doi-ten"] for e in events_)
+                            and all(o["organizations"] == ["ban-doi-ten"] for o in occurrences_)),
+    "agreement rename": (lambda client, auth, ids: client.patch(
+        f"/api/v1/agreements/{ids['agreement']}", headers=auth, json={"slug": "quy-che-doi-ten"}),
+                         lambda events_, occurrences_: {e["agreement"] for e in events_} == {"quy-che-doi-ten", None}),
+    "link change": (lambda client, auth, ids: client.patch(
+        f"/api/v1/events/{ids['event']}", headers=auth, json={"organizations": [], "agreement": None}),
+                    lambda events_, occurrences_: [(e["organizations"], e["agreement"]) for e in events_
+                                                   if e["title"] == "Hội thảo Đà Lạt"] == [([], None)]),
+    "delete": (lambda client, auth, ids: client.delete(f"/api/v1/events/{ids['series']}", headers=auth),
+               lambda events_, occurrences_: len(events_) == 1 and len(occurrences_) == 1),
+    "made internal": (lambda client, auth, ids: client.patch(
+        f"/api/v1/events/{ids['event']}", headers=auth, json={"visibility": "internal"}),
+                      lambda events_, occurrences_: [e["title"] for e in events_] == ["Giao ban hằng tuần"]),
+    "made public": (lambda client, auth, ids: client.patch(
+        f"/api/v1/events/{ids['internal']}", headers=auth, json={"visibility": "public"}),
+                    lambda events_, occurrences_: "Họp nội bộ" in {o["title"] for o in occurrences_}),
+}
+
+
+@pytest.mark.parametrize("write", WRITES)
+def test_every_kind_of_write_shows_in_the_next_uncached_answer(plain, monkeypatch, write):
+    from conftest import Factory, make_token
+
+    client = plain.test_client()
+    auth = {"Authorization": f"Bearer {make_token(plain)}"}
+    make = Factory(client, auth)
+    organization, agreement = make.organization(), make.agreement()
+    links = {"organizations": [organization["slug"]], "agreement": agreement["slug"]}
+    ids = {"organization": organization["slug"], "agreement": agreement["slug"],
+           "event": make.event(title="Hội thảo Đà Lạt", **links)["id"],
+           "series": make.event(title="Giao ban hằng tuần", starts_at="2026-12-08T09:00:00+07:00",
+                                ends_at="2026-12-08T10:00:00+07:00", rrule="FREQ=WEEKLY;COUNT=4",
+                                organizations=[organization["slug"]])["id"],
+           "internal": make.event(title="Họp nội bộ", visibility="internal", starts_at="2026-12-20T08:00:00+07:00",
+                                  ends_at="2026-12-20T09:00:00+07:00")["id"]}
+    requests = [(f"/api/v1/{kind}?{WINDOW}", headers) for kind in ("events", "occurrences") for headers in ({}, auth)]
+    before = [_answer(client, url, headers) for url, headers in requests]
+    assert [_answer(client, url, headers) for url, headers in requests] == before  # kept now
+    done, shows = WRITES[write]
+    assert done(client, auth, ids).status_code in (200, 201, 204)
+    served = [_answer(client, url, headers) for url, headers in requests]
+    assert served != before
+    assert served == _reference_bodies(monkeypatch, client, requests)
+    assert shows(json.loads(served[0][2])["items"], json.loads(served[2][2])["items"]), served[0][2][:300]
 
 
 def test_kept_representations_are_bounded(plain):
@@ -540,10 +693,29 @@ def test_kept_representations_are_bounded(plain):
         db = get_db()
         generate(db, 30, seed=3)
         rows = list(db.query("select * from events order by id"))
+        ids = [r["id"] for r in rows]
         cache = RepresentationCache(5)
-        first = cache.represent(db, rows)
+        first = cache.represent(db, ids)
         assert [k.event for k in first] == events.represent_rows(db, rows)
         assert len(cache.kept) == 5
-        assert [r["id"] for r in rows if cache.kept.get(r["id"]) is not None] == [r["id"] for r in rows[-5:]]
-        again = cache.represent(db, rows[-5:])
+        assert [i for i in ids if cache.kept.get(i) is not None] == ids[-5:]
+        again = cache.represent(db, ids[-5:])
         assert all(a is b for a, b in zip(again, first[-5:]))  # reused, not rebuilt
+
+
+def test_kept_occurrences_of_one_event_are_bounded(plain):
+    from conftest import Factory, make_token
+
+    from calendar_app.api import event_json
+    from calendar_app.db import get_db
+
+    client = plain.test_client()
+    series = Factory(client, {"Authorization": f"Bearer {make_token(plain)}"}).event(
+        title="Điểm danh hằng ngày", starts_at="2026-12-01T07:00:00+07:00", ends_at="2026-12-01T07:30:00+07:00",
+        rrule="FREQ=DAILY;COUNT=40")
+    url = "/api/v1/occurrences?from=2026-12-{:02d}&to=2026-12-{:02d}"
+    days = [client.get(url.format(day, day + 1)).get_json()["items"] for day in range(1, 29)]
+    assert [o["starts_at"] for items in days for o in items] == [f"2026-12-{d:02d}T07:00:00+07:00" for d in range(1, 29)]
+    with plain.test_request_context():
+        kept = event_json.cache().by_id(get_db(), [series["id"]])[series["id"]]
+        assert 0 < len(kept.occurrences) <= event_json.OCCURRENCES_KEPT

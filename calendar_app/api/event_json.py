@@ -1,41 +1,69 @@
-"""Reuse each event's representation and its JSON across list requests while its row and links are unchanged.
+"""Reuse each event's representation and its JSON across list requests while the event's version is unchanged.
 
-An uncached list of 100 events spends most of its time turning rows into representations and
-JSON. Each worker keeps, per event id, the representation it built and the JSON of it with its
-links, under a signature: every column of the stored row, the agreement's slug and the sorted
-organization slugs, as read for this very request. Any change to the event, a renamed agreement
-or organization, or a changed link changes the signature, so nothing stale is ever served; the
-rows and slugs are still read per request, only the work after that is saved. Visibility is
-decided by the query that picks the rows, never here.
+An uncached list of 100 events (the first request after a write) spent most of its time reading
+rows, turning them into representations and encoding JSON, for events that had not changed. Each
+worker keeps, per event id, the typed event, its representation, the JSON of it with its links and
+the JSON of its indexed occurrences, under the stamp (version, change time) of the event's scope
+in feed_versions. Every write that changes what a representation shows moves that stamp in its
+own transaction: the event's row, links and overrides, a renamed agreement or organization (the
+rule the feeds' stored templates follow, repositories/feed_versions.py). So a list reads one stamp
+per event, and the rows of only the events whose stamp moved, in one query. The stamps are read
+before those rows: a representation is never older than the stamp it is kept under. Visibility
+is decided by the queries that pick the events, never here. A change made to the database behind
+the app's back (a hand edit) moves no stamp: it shows once the caches are emptied (a restart).
 """
 
 from flask import current_app, jsonify
 
 from .. import caches
 from ..links import absolute, event_ics_path
-from ..repositories import events
+from ..repositories import events, feed_versions, occurrences
+from ..repositories.rows import select
+from ..stored_event import StoredEvent, UnreadableEvent
 
-ITEMS_OPEN = '{"items":[]'
+ITEMS_OPEN = b'{"items":[]'
+OCCURRENCES_KEPT = 8  # indexed occurrences whose JSON one event keeps: bounds a worker at EVENT_CACHE_ENTRIES × 8 items
 
 
 class Kept:
-    """One event's representation (shared: never mutate it) and the JSON of it with links for one base URL."""
+    """One event as lists show it, at one stamp: typed, represented (shared: never mutate it) and as JSON."""
 
-    __slots__ = ("signature", "event", "linked")
+    __slots__ = ("signature", "typed", "event", "linked", "occurrences")
 
-    def __init__(self, signature: tuple | None, event: dict):
-        self.signature, self.event = signature, event
-        self.linked: tuple[str, str] | None = None  # (base, JSON): one attribute, so threads never see a mix
+    def __init__(self, signature, typed: StoredEvent, event: dict):
+        self.signature, self.typed, self.event = signature, typed, event
+        self.linked: tuple[str, bytes] | None = None  # (base, JSON): one attribute, so threads never see a mix
+        self.occurrences: dict[str, bytes] = {}  # UTC start text -> JSON of the indexed occurrence starting then
 
     def with_links(self, base: str) -> dict:
         return {**self.event, "ics_url": base + event_ics_path(self.event["id"])}
 
-    def json(self, base: str, dumps) -> str:
+    def json(self, base: str, dumps) -> bytes:
         """The event with its links as the list body holds it; one base kept (Host may vary without PUBLIC_BASE_URL)."""
         linked = self.linked
         if linked is None or linked[0] != base:
             linked = self.linked = (base, dumps(self.with_links(base)))
         return linked[1]
+
+    def item(self, starts: str, occurrence) -> dict | None:
+        """The occurrences API's item at one page entry (None: left out, logged)."""
+        return occurrences.occurrence_item(self.typed, self.event, starts, occurrence)
+
+    def occurrence_json(self, starts: str, occurrence, dumps) -> bytes | None:
+        """The item's JSON; an indexed occurrence's (None: found from its start alone) is kept by its start."""
+        if occurrence is not None:  # moved by an override or expanded from an envelope: built each time
+            item = self.item(starts, occurrence)
+            return None if item is None else dumps(item)
+        found = self.occurrences.get(starts)
+        if found is None:
+            item = self.item(starts, None)
+            if item is None:
+                return None
+            found = dumps(item)
+            if len(self.occurrences) >= OCCURRENCES_KEPT:
+                self.occurrences = {}  # a new dict, not clear(): another thread may be reading the old one
+            self.occurrences[starts] = found
+        return found
 
 
 class RepresentationCache:
@@ -44,21 +72,49 @@ class RepresentationCache:
     def __init__(self, entries: int):
         self.kept = caches.LRU(entries)
 
-    def represent(self, db, rows: list[dict]) -> list[Kept]:
-        """Kept representations of the rows, in order; built with the repository's own code when missing or changed."""
+    def represent(self, db, ids: list[int]) -> list[Kept]:
+        """The kept events of these ids, in order; unreadable and vanished ones left out (logged)."""
+        found = self.by_id(db, ids)
+        return [found[i] for i in ids if i in found]
+
+    def by_id(self, db, ids) -> dict[int, Kept]:
+        """Kept events by id: one stamp read per event, and the rows of those whose stamp moved, in one query."""
+        ids = list(dict.fromkeys(ids))
+        if not ids:
+            return {}
+        stamps = feed_versions.event_stamps(db, ids)  # before the rows: see the module's docstring
+        found, missing = {}, {}
+        for event_id, stamp in zip(ids, stamps):
+            kept = self.kept.get(event_id)
+            if kept is not None and kept.signature == stamp:
+                found[event_id] = kept
+            else:
+                missing[event_id] = stamp
+        if missing:
+            for kept in self._build(db, missing):
+                self.kept.put(kept.event["id"], kept)
+                found[kept.event["id"]] = kept
+        return found
+
+    @staticmethod
+    def _build(db, stamps: dict[int, object]) -> list[Kept]:
+        """Read and represent these events with the repository's own code, each under the stamp read before."""
+        ids = list(stamps)
+        rows = select(db, f"select * from events where id in ({','.join('?' * len(ids))})", ids)
+        typed = {}
+        for row in rows:
+            try:
+                typed[row["id"]] = StoredEvent.from_row(row)
+            except UnreadableEvent as error:
+                error.warn()  # left out of the page, read again next time (until mended or deleted)
+        rows = [row for row in rows if row["id"] in typed]
         if not rows:
             return []
         agreements, organizations = events.link_slugs(db, rows)
-        found = []
-        for row in rows:
-            agreement, slugs = agreements.get(row["agreement_id"]), organizations[row["id"]]
-            signature = (tuple(row.values()), agreement, tuple(slugs))
-            kept = self.kept.get(row["id"])
-            if kept is None or kept.signature != signature:
-                kept = Kept(signature, events.represent_row(row, agreement, slugs))
-                self.kept.put(row["id"], kept)
-            found.append(kept)
-        return found
+        return [Kept(stamps[row["id"]], typed[row["id"]],
+                     events.represent_event(typed[row["id"]], agreements.get(row["agreement_id"]),
+                                            organizations[row["id"]]))
+                for row in rows]
 
     def clear(self) -> None:
         self.kept.clear()
@@ -75,24 +131,54 @@ def cache() -> RepresentationCache:
     return found
 
 
-def represent_events(db, rows: list[dict]) -> list[dict]:
-    """represent_rows' answer from the kept representations (shared dicts: read them, never change them)."""
-    return [kept.event for kept in cache().represent(db, rows)]
+def _compact_dumps():
+    """dumps() giving the UTF-8 bytes jsonify() writes for a value, or None when jsonify indents (debug, or configured)."""
+    provider = current_app.json
+    if not (provider.compact or (provider.compact is None and not current_app.debug)):
+        return None
+
+    def dumps(value) -> bytes:
+        return provider.dumps(value, separators=(",", ":")).encode()
+
+    return dumps
+
+
+def _spliced(items_json: list[bytes], envelope: dict, dumps):
+    """The envelope with the items' JSON spliced in, byte for byte what jsonify() writes; None if keys come unsorted."""
+    head = dumps({**envelope, "items": []})
+    # The envelope's keys are sorted ("items" first) when the provider sorts them; otherwise build it whole.
+    if not head.startswith(ITEMS_OPEN):
+        return None
+    body = b"".join((b'{"items":[', b",".join(items_json), b"]", head[len(ITEMS_OPEN):], b"\n"))
+    return current_app.response_class(body, mimetype=current_app.json.mimetype)
 
 
 def list_response(kept: list[Kept], envelope: dict):
-    """The list as jsonify() would send it, with each event's JSON reused rather than encoded again."""
+    """The event list as jsonify() would send it, with each event's JSON reused rather than encoded again."""
     base = absolute("")
-    provider = current_app.json
-    compact = provider.compact or (provider.compact is None and not current_app.debug)
-    if compact:
-        def dumps(value):
-            return provider.dumps(value, separators=(",", ":"))
-
-        head = dumps({**envelope, "items": []})
-        # The envelope's keys are sorted ("items" first) when the provider sorts them; otherwise build it whole.
-        if head.startswith(ITEMS_OPEN):
-            body = "".join(('{"items":[', ",".join(k.json(base, dumps) for k in kept), "]",
-                            head[len(ITEMS_OPEN):], "\n"))
-            return current_app.response_class(body, mimetype=provider.mimetype)
+    dumps = _compact_dumps()
+    if dumps is not None:
+        response = _spliced([k.json(base, dumps) for k in kept], envelope, dumps)
+        if response is not None:
+            return response
     return jsonify({**envelope, "items": [k.with_links(base) for k in kept]})
+
+
+def occurrences_response(db, page: list[tuple], envelope_of):
+    """The occurrences page as jsonify() would send it; `envelope_of(items)` wraps the items shown.
+
+    `page` is occurrences.occurrence_page's; entries whose event cannot be read are left out.
+    """
+    kept = cache().by_id(db, [event_id for _, event_id, _ in page])
+    dumps = _compact_dumps()
+    if dumps is not None:
+        shown = [k.occurrence_json(starts, occurrence, dumps) for starts, event_id, occurrence in page
+                 if (k := kept.get(event_id)) is not None]
+        shown = [item for item in shown if item is not None]
+        response = _spliced(shown, envelope_of(shown), dumps)
+        if response is not None:
+            return response
+    items = [k.item(starts, occurrence) for starts, event_id, occurrence in page
+             if (k := kept.get(event_id)) is not None]
+    items = [item for item in items if item is not None]
+    return jsonify(envelope_of(items))

@@ -1,6 +1,6 @@
 """/api/v1/events and /api/v1/occurrences: events by id, lists, nested reads, expansion."""
 
-from flask import current_app, jsonify, request, url_for
+from flask import current_app, request, url_for
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
@@ -166,7 +166,8 @@ class Occurrences(MethodView):
     def get(self, query):
         """Occurrences inside [from, to), recurring events expanded, sorted by start"""
         check_length(query["from_"], query["to"], ("from", "to"))
-        items, total = occurrences.list_occurrences(get_db(), _filters(query), query["limit"], query["offset"],
-                                                    current_app.config["OCCURRENCE_MAX_RESULTS"],
-                                                    represent=event_json.represent_events)
-        return jsonify(envelope(items, total, query))  # already in OccurrenceListSchema's shape
+        db = get_db()
+        page, total = occurrences.occurrence_page(db, _filters(query), query["limit"], query["offset"],
+                                                  current_app.config["OCCURRENCE_MAX_RESULTS"])
+        # Already in OccurrenceListSchema's shape, from the kept JSON of each event's occurrences.
+        return event_json.occurrences_response(db, page, lambda items: envelope(items, total, query))

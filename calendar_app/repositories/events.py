@@ -80,7 +80,11 @@ def link_slugs(db, rows: list[dict]) -> tuple[dict[int, str], dict[int, list[str
 
 def represent_row(row: dict, agreement_slug: str | None, organization_slugs: list[str]) -> dict:
     """One stored row's API representation, given its agreement slug and sorted organization slugs."""
-    event = StoredEvent.from_row(row)
+    return represent_event(StoredEvent.from_row(row), agreement_slug, organization_slugs)
+
+
+def represent_event(event: StoredEvent, agreement_slug: str | None, organization_slugs: list[str]) -> dict:
+    """One typed event's API representation (for callers that keep the typed event as well)."""
     timed = not event.all_day
     return {
         "id": event.id, "uid": event.uid, "title": event.title, "kind": event.kind,

@@ -73,6 +73,18 @@ def versions(db, scopes: tuple[str, ...]) -> tuple[int, ...]:
     return tuple(found.get(scope, 0) for scope in scopes)
 
 
+def event_stamps(db, event_ids: list[int]) -> list[tuple | None]:
+    """Each event's stamp as its raw row (scope, version, changed_at), None when never written, in order.
+
+    Lists read one per item to know which kept representations are current: kept lean (no Stamp objects).
+    """
+    scopes = [scope("event", i) for i in event_ids]
+    # fetchall() runs the statement to its end: a statement left open would pin an old snapshot.
+    found = {row[0]: row for row in db.conn.execute(
+        f"select scope, version, changed_at from feed_versions where scope in ({_marks(scopes)})", scopes).fetchall()}
+    return [found.get(s) for s in scopes]
+
+
 def reader_scopes(db, readable) -> tuple[str, ...]:
     """The scopes whose versions move when anything a reader may list changes (lists' ETags read them).
 

@@ -17,7 +17,7 @@ from ..recurrence import Occurrence, TooManyOccurrences
 from ..stored_event import StoredEvent, UnreadableEvent, readable
 from . import occurrence_index, search
 from . import overrides as occurrence_overrides
-from .events import filter_clauses, represent_rows
+from .events import filter_clauses, link_slugs, represent_event, represent_rows
 from .rows import select
 
 _UTC = zone("UTC")
@@ -33,11 +33,12 @@ def list_events(db, filters: dict, limit: int, offset: int, represent=None,
                 total_limit: int | None = None) -> tuple[list, int]:
     """Return a page of events overlapping the window (recurrences included) and the total.
 
-    `represent(db, rows)` replaces represent_rows, e.g. to reuse representations kept per worker.
+    `represent(db, ids)` turns the page's event ids into its items (represent_ids unless given),
+    e.g. to reuse representations kept per worker.
     A search (q) without a window with a `total_limit` counts its matches only up to
     max(offset + limit, total_limit) + 1: enough for the page, its next link and search.capped_total.
     """
-    represent = represent or represent_rows
+    represent = represent or represent_ids
     if filters.get("q") and not (filters.get("from") or filters.get("to")):
         return _search_events(db, filters, limit, offset, represent, total_limit)
     where, params = filter_clauses(db, filters)
@@ -47,8 +48,9 @@ def list_events(db, filters: dict, limit: int, offset: int, represent=None,
              else " order by events.range_start, events.id")
     if not (filters.get("from") or filters.get("to")):
         total = db.execute(f"select count(*) from events{clause}", params).fetchone()[0]
-        rows = select(db, f"select * from events{clause}{order} limit ? offset ?", [*params, limit, offset])
-        return _represent_readable(represent, db, rows), total
+        ids = [row[0] for row in db.execute(f"select events.id from events{clause}{order} limit ? offset ?",
+                                            [*params, limit, offset]).fetchall()]
+        return represent(db, ids), total
     # The occurrence index names the events with an occurrence in the window; the few series it
     # only spans as a whole (open-ended or very long) are expanded to check.
     where, params = filter_clauses(db, {**filters, "from": None, "to": None})
@@ -66,9 +68,7 @@ def list_events(db, filters: dict, limit: int, offset: int, represent=None,
     for row in _moved_into(db, where, params, *window):
         starts_of.setdefault(row["id"], row["range_start"])
     matching = sorted(starts_of, key=lambda i: (starts_of[i], i), reverse=bool(filters.get("newest_first")))
-    page = matching[offset:offset + limit]
-    by_id = _rows_by_id(db, page)
-    return _represent_readable(represent, db, [by_id[i] for i in page]), len(matching)
+    return represent(db, matching[offset:offset + limit]), len(matching)
 
 
 def _search_events(db, filters: dict, limit: int, offset: int, represent, total_limit: int | None) -> tuple[list, int]:
@@ -76,22 +76,22 @@ def _search_events(db, filters: dict, limit: int, offset: int, represent, total_
     where, params = filter_clauses(db, {**filters, "q": None}, event_id=search.STREAMED_EVENT_ID)
     count = None if total_limit is None else max(offset + limit, total_limit) + 1
     ids = search.events_in_order(db, filters["q"], where, params, bool(filters.get("newest_first")), count)
-    page = ids[offset:offset + limit]
-    by_id = _rows_by_id(db, page)
-    # A row deleted since the ids were read is left out, as it would be a moment later.
-    return _represent_readable(represent, db, [by_id[i] for i in page if i in by_id]), len(ids)
+    # represent leaves out a row deleted since the ids were read, as it would be a moment later.
+    return represent(db, ids[offset:offset + limit]), len(ids)
 
 
-def _represent_readable(represent, db, rows: list[dict]) -> list:
-    """The rows' representations, each unreadable row logged and left out (a page never fails for one event).
+def represent_ids(db, ids: list[int]) -> list[dict]:
+    """The representations of these events in order; each unreadable one logged and left out (a page never fails for one).
 
-    Rows are read once, by `represent`; only when one fails are they read again to find it.
+    An event deleted since its id was read is left out too.
     """
+    by_id = _rows_by_id(db, ids)
+    rows = [by_id[i] for i in ids if i in by_id]
     try:
-        return represent(db, rows)
-    except UnreadableEvent:
+        return represent_rows(db, rows)
+    except UnreadableEvent:  # rows are read once; only when one fails are they read again to find it
         typed = readable(rows)
-        return represent(db, [row for row in rows if row["id"] in typed])
+        return represent_rows(db, [row for row in rows if row["id"] in typed])
 
 
 def _moved_into(db, where: list[str], params: list, window_start: datetime, window_end: datetime) -> list[dict]:
@@ -121,12 +121,24 @@ def _rows_by_id(db, ids) -> dict[int, dict]:
 # --- occurrences by start -----------------------------------------------------------------------
 
 
-def list_occurrences(db, filters: dict, limit: int, offset: int, max_occurrences: int,
-                     represent=None) -> tuple[list[dict], int]:
-    """Return a page of the occurrences inside [from, to) of the matching events, by start.
+def list_occurrences(db, filters: dict, limit: int, offset: int, max_occurrences: int) -> tuple[list[dict], int]:
+    """Return a page of the occurrences inside [from, to) of the matching events, by start, and the total."""
+    page, total = occurrence_page(db, filters, limit, offset, max_occurrences)
+    kept = typed_representations(db, {event_id for _, event_id, _ in page})
+    items = []
+    for starts, event_id, occurrence in page:
+        if event_id in kept:
+            item = occurrence_item(*kept[event_id], starts, occurrence)
+            if item is not None:
+                items.append(item)
+    return items, total
 
-    The occurrence index gives (start, event) pairs in SQL; only the page is turned into
-    occurrences, and only open-ended or very long series are expanded over the whole window.
+
+def occurrence_page(db, filters: dict, limit: int, offset: int, max_occurrences: int) -> tuple[list[tuple], int]:
+    """A page of (UTC start text, event id, occurrence or None) inside [from, to), by start, and the total.
+
+    The occurrence index gives (start, event) pairs in SQL; only open-ended or very long series are
+    expanded over the whole window. None: an indexed occurrence, which occurrence_item finds from its start.
     """
     where, params = filter_clauses(db, {**filters, "from": None, "to": None})
     found, envelopes = [], {}  # found: (UTC start text, event id, occurrence or None)
@@ -150,21 +162,29 @@ def list_occurrences(db, filters: dict, limit: int, offset: int, max_occurrences
     _check_count(found, max_occurrences)
     found = apply_overrides(db, found, where, params, filters["from"], filters["to"])
     found.sort(key=_BY_START)
-    page = found[offset:offset + limit]
-    rows = _rows_by_id(db, {event_id for _, event_id, _ in page})
-    typed = readable(rows.values(), warn=False)  # represent warns for each unreadable row
-    events = {e["id"]: e for e in _represent_readable(represent or represent_rows, db, list(rows.values()))}
-    items = []
-    for starts, event_id, occurrence in page:
-        if event_id not in typed or event_id not in events:
-            continue
-        try:
-            occurrence = occurrence or typed[event_id].occurrence_starting(starts)
-        except UnreadableEvent as error:
-            error.warn()
-            continue
-        items.append(overlay(represent_occurrence(events[event_id], occurrence), occurrence))
-    return items, len(found)
+    return found[offset:offset + limit], len(found)
+
+
+def typed_representations(db, ids) -> dict[int, tuple[StoredEvent, dict]]:
+    """(typed event, representation) of each readable event by id; each unreadable one logged and left out."""
+    rows = list(_rows_by_id(db, ids).values())
+    typed = readable(rows)
+    rows = [row for row in rows if row["id"] in typed]
+    if not rows:
+        return {}
+    agreements, organizations = link_slugs(db, rows)
+    return {row["id"]: (typed[row["id"]], represent_event(typed[row["id"]], agreements.get(row["agreement_id"]),
+                                                         organizations[row["id"]])) for row in rows}
+
+
+def occurrence_item(event: StoredEvent, representation: dict, starts: str, occurrence) -> dict | None:
+    """The occurrences API's item for a page entry (None, logged: the event's rule cannot be read)."""
+    try:
+        occurrence = occurrence or event.occurrence_starting(starts)
+    except UnreadableEvent as error:
+        error.warn()
+        return None
+    return overlay(represent_occurrence(representation, occurrence), occurrence)
 
 
 def _expand(event: StoredEvent, window_start: datetime, window_end: datetime, limit: int) -> list[Occurrence]:

@@ -266,6 +266,67 @@ class EventQuerySchema(PageQuerySchema):
         """Dates become midnight in tz: the repositories take instants."""
         return windows.resolve_window(data, ("from_", "to"))
 
+    def load(self, data, *, many=None, partial=None, unknown=None):
+        """The schema's load, or its answer computed directly when the query is the common plain one.
+
+        Loading through marshmallow cost a tenth of an uncached list. `plain_query` gives the very
+        value load() would for a window with paging and a zone, each given once and valid; anything
+        else (another argument, a repeat, a value it does not take) goes through the schema, which
+        alone writes the errors.
+        """
+        if many is None and partial is None:
+            plain = plain_query(self, data)
+            if plain is not None:
+                return plain
+        return super().load(data, many=many, partial=partial, unknown=unknown)
+
+
+# The arguments plain_query reads, by data key; the others are the schema's alone.
+PLAIN_ARGUMENTS = frozenset({"from", "to", "limit", "offset", "tz"})
+_MAX_DIGITS = 9
+
+
+def plain_query(schema: EventQuerySchema, data) -> dict | None:
+    """What schema.load(data) answers for a plain window query, or None to let the schema read it."""
+    arguments = getattr(data, "data", data)  # webargs hands over a proxy of the request's MultiDict
+    if not hasattr(arguments, "lists"):
+        return None
+    given = {}
+    for key, values in arguments.lists():
+        if key not in PLAIN_ARGUMENTS or len(values) != 1 or not isinstance(values[0], str):
+            return None
+        given[key] = values[0]
+    try:
+        loaded = {"limit": _plain_int(given["limit"], 1, settings.list_limit_max()) if "limit" in given
+                  else settings.list_limit_default(),
+                  "offset": _plain_int(given["offset"], 0, 10_000_000) if "offset" in given else 0}
+        tz = given.get("tz")
+        if tz is None:
+            loaded["tz"] = settings.default_timezone()
+        elif len(tz) <= 64 and tz in known_timezones():
+            loaded["tz"] = tz
+        else:
+            return None
+        for key, name in (("from", "from_"), ("to", "to")):
+            if key in given:
+                loaded[name] = windows.parse_bound(given[key])
+            elif schema.fields[name].required:
+                return None
+        windows.check_window(loaded, ("from_", "to"))
+    except (ValueError, TypeError, OverflowError, ValidationError):  # the schema will say what is wrong
+        return None
+    return windows.resolve_window(loaded, ("from_", "to"))
+
+
+def _plain_int(text: str, low: int, high: int) -> int:
+    """A decimal integer within [low, high], as fields.Integer and validate.Range take it; ValueError otherwise."""
+    if not (text.isascii() and text.isdigit() and len(text) <= _MAX_DIGITS):
+        raise ValueError(text)
+    number = int(text)
+    if not low <= number <= high:
+        raise ValueError(text)
+    return number
+
 
 class OccurrenceQuerySchema(EventQuerySchema):
     from_ = WindowBound(data_key="from", required=True, metadata={
