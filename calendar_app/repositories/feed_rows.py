@@ -144,6 +144,13 @@ def _where(selection: Selection) -> tuple[list[str], list]:
     return where, params
 
 
+def count_feed_events(db, selection: Selection, at_most: int) -> int:
+    """How many events the feed holds, counted no further than at_most: a size check reads no template."""
+    where, params = _where(selection)
+    clause = " where " + " and ".join(where) if where else ""
+    return db.execute(f"select count(*) from (select 1 from events e{clause} limit ?)", [*params, at_most]).fetchone()[0]
+
+
 # The stored VEVENT templates of an event, one row per event: `body` shows every occurrence; the
 # others leave out overridden occurrences of the hidden statuses (NULL: no such occurrence, same as body).
 BODY_COLUMNS = {
