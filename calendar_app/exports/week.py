@@ -5,7 +5,7 @@ Pure: a week_schedule.Week and texts in, bytes out (the PDF renders the print vi
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, time
 from pathlib import Path
 
 from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -142,7 +142,8 @@ def xlsx(week: Week, issuer: dict, config, issued_on: date) -> bytes:
             ws.merge_cells(start_row=part_start[1], start_column=2, end_row=row, end_column=2)
         elif part is not None:
             part_start = (part, row)
-    return sheet.finish(wb, ws, heading_row, XLSX_WIDTHS)
+    # Dated the week's Monday, not the moment of saving: the same week gives the same bytes.
+    return sheet.finish(wb, ws, heading_row, XLSX_WIDTHS, datetime.combine(week.monday, time(0)))
 
 
 def pdf(html: str) -> bytes:
