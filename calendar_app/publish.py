@@ -120,8 +120,8 @@ def wanted_files(db, config, day) -> dict[str, Wanted]:
 
     versions = scope_versions(db)
     wanted = {path: Wanted((versions.get(scope, 0), day)) for path, scope in public_feeds(db).items()}
-    organizations = db.execute("select id, slug from organizations order by slug").fetchall()
-    for organization_id, slug in organizations:
+    organizations = db.execute("select id, slug, parent_id from organizations order by slug").fetchall()
+    for organization_id, slug, _parent in organizations:
         public = feed_versions.public(feed_versions.scope("organization", organization_id))
         wanted[f"/feeds/organizations/{slug}.json"] = Wanted((versions.get(public, 0), day))
     home_today = week.today()
@@ -129,14 +129,16 @@ def wanted_files(db, config, day) -> dict[str, Wanted]:
     exports = config["PUBLISH_WEEK_EXPORTS"]
     this_monday = week_schedule.monday_of(home_today)
     for monday in (this_monday, this_monday + timedelta(days=7)):
-        chosen = [(None, feed_versions.public(feed_versions.ALL), kind) for kind in exports["calendar"]]
-        chosen += [(slug, feed_versions.public(feed_versions.scope("organization", organization_id)), kind)
-                   for organization_id, slug in organizations for kind in exports["organizations"]]
-        for slug, scope, kind in chosen:
+        chosen = [(None, (feed_versions.ALL,), kind) for kind in exports["calendar"]]
+        chosen += [(slug, (feed_versions.scope("organization", organization_id),
+                           feed_versions.scope("organization", parent or 0)), kind)
+                   for organization_id, slug, parent in organizations for kind in exports["organizations"]]
+        for slug, scopes, kind in chosen:
             # The stamp moves with everything the export may show (an organization's public scope moves for
-            # its events, its sub-units' and its obligations) and with the day (the obligations' states).
+            # its events, its sub-units' and its obligations; its parent's, for the issuer's name) and with
+            # the day (the obligations' states, a Word document's date).
             wanted[week.iso_week_path(monday, kind, slug)] = Wanted(
-                (versions.get(scope, 0), holidays, home_today),
+                (*(versions.get(feed_versions.public(scope), 0) for scope in scopes), holidays, home_today),
                 lambda monday=monday, slug=slug, kind=kind: week.published_signature(monday, slug, kind))
     return wanted
 
