@@ -408,6 +408,10 @@ def test_publish_feeds_leaves_out_a_feed_over_feed_max_events_and_says_why(app, 
     assert result.exit_code == 0, result.output
     assert "left out /feeds/all.ics: This feed holds more than 1 events" in result.output
     assert client.delete(f"/api/v1/events/{third['id']}", headers=auth).status_code == 204
+    # A file left out is asked for again the next day (meanwhile nginx hands its URL to the app).
+    assert publisher.publish_changed() == [f"/feeds/organizations/{b['slug']}.json"]  # the .ics is not asked
+    assert client.get(f"/feeds/organizations/{b['slug']}.ics").status_code == 200
+    clock.advance(timedelta(days=1))
     assert f"/feeds/organizations/{b['slug']}.ics" in publisher.publish_changed()  # back under the limit
     assert [e["path"] for e in json.loads((tmp_path / "feeds" / "index.json").read_text())["omitted"]] == [
         "/feeds/all.ics"]

@@ -190,7 +190,8 @@ def combined_too_large(args) -> bool:
     """Whether /feeds/all.ics with these arguments holds more than FEED_MAX_EVENTS events (the subscribe box asks)."""
     try:
         params = parse(args, allow_organizations=True)
-        _too_large(_combined(get_db(), params, window.today()))
+        day = window.today()
+        _too_large(_combined(get_db(), params, day), params, day)
     except FeedTooLarge:
         return True
     except (BadRequest, NotFoundError):
@@ -257,7 +258,7 @@ def _serve(target: Target, params: FeedParams, day) -> Response:
     feeds = _cache()
     entry = feeds.fresh(key, target.versions)
     if entry is None:
-        _too_large(target)  # a kept entry was counted when built, at these versions
+        _too_large(target, params, day)  # a kept entry was counted when built, at these versions
     if entry is not None:
         etag, last_modified = entry.etag, entry.last_modified
     else:
@@ -292,10 +293,20 @@ def _serve(target: Target, params: FeedParams, day) -> Response:
     return Response(entry.body, status=200, headers=headers, content_type=CONTENT_TYPE)
 
 
-def _too_large(target: Target) -> None:
-    """Raise FeedTooLarge when the feed holds more than FEED_MAX_EVENTS events (a count, no template read)."""
+def _too_large(target: Target, params: FeedParams, day) -> None:
+    """Raise FeedTooLarge when the feed holds more than FEED_MAX_EVENTS events (counted, no template read).
+
+    A feed over the limit is never cached, so its verdict is kept (per versions and day): counting
+    the combined feed at 1,000,000 events takes seconds.
+    """
     limit = current_app.config["FEED_MAX_EVENTS"]
-    if feed_rows.count_feed_events(get_db(), feed_rows.Selection(**target.selection()), limit + 1) > limit:
+    key = (target.key, params.key(), target.versions, day, limit)
+    verdicts = current_app.extensions["feed_size_verdicts"]
+    over = verdicts.get(key)
+    if over is None:
+        over = feed_rows.holds_more_than(get_db(), feed_rows.Selection(**target.selection()), limit)
+        verdicts.put(key, over)
+    if over:
         raise FeedTooLarge(limit)
 
 
