@@ -128,6 +128,13 @@ def wanted_files(db, config, day) -> dict[str, Wanted]:
     holidays = versions.get(feed_versions.public(feed_versions.HOLIDAYS), 0)
     exports = config["PUBLISH_WEEK_EXPORTS"]
     this_monday = week_schedule.monday_of(home_today)
+    shown: dict[tuple, tuple] = {}  # (monday, slug) -> its summary: read once for all the kinds of a round
+
+    def summary(monday, slug, kind) -> tuple:
+        if (monday, slug) not in shown:
+            shown[monday, slug] = week.published_signature(monday, slug)
+        return shown[monday, slug], kind, home_today if kind == "docx" else None
+
     for monday in (this_monday, this_monday + timedelta(days=7)):
         chosen = [(None, (feed_versions.ALL,), kind) for kind in exports["calendar"]]
         chosen += [(slug, (feed_versions.scope("organization", organization_id),
@@ -139,7 +146,7 @@ def wanted_files(db, config, day) -> dict[str, Wanted]:
             # the day (the obligations' states, a Word document's date).
             wanted[week.iso_week_path(monday, kind, slug)] = Wanted(
                 (*(versions.get(feed_versions.public(scope), 0) for scope in scopes), holidays, home_today),
-                lambda monday=monday, slug=slug, kind=kind: week.published_signature(monday, slug, kind))
+                lambda monday=monday, slug=slug, kind=kind: summary(monday, slug, kind))
     return wanted
 
 

@@ -233,11 +233,12 @@ def published_export(kind: str, name: str, organization: str | None = None):
     return export(kind, monday, organization)
 
 
-def published_signature(monday: date, organization: str | None, kind: str) -> tuple:
-    """What a published export of the week shows, summarised without building it (publish-feeds compares these).
+def published_signature(monday: date, organization: str | None) -> tuple:
+    """What the published exports of the week show, summarised without building them (publish-feeds compares
+    these; a Word document also shows the date it is issued on).
 
-    The public events of the week (occurrence_index.fingerprint), the holidays, the open obligations due,
-    the issuing body and, for the Word document, the date it is issued on.
+    The public events of the week (occurrence_index.fingerprint), the holidays, the open obligations due
+    and the issuing body.
     """
     db = get_db()
     filters, _chosen = filter_args({"organization": organization} if organization else {})
@@ -248,7 +249,7 @@ def published_signature(monday: date, organization: str | None, kind: str) -> tu
     due = [(item["title"], item["period"]["n"], item["period"]["due_on"], item["agreement_title"])
            for item in followup.obligations_due(monday, organization, internal=False)]
     holidays = feed_versions.stamp(db, feed_versions.public(feed_versions.HOLIDAYS)).version
-    return (monday, kind, found, holidays, due, issuer(organization or ""), today() if kind == "docx" else None)
+    return monday, found, holidays, due, issuer(organization or "")
 
 
 @bp.route("/week/<name>.<kind>")
