@@ -5,8 +5,10 @@ import statistics
 import time
 from pathlib import Path
 
-from .run import (FEED_PATH, HUB, PUBLIC_BASE_URL, Server, app_env, compare, copy_database, get, print_table,
+from .run import (FEED_PATH, HUB, PUBLIC_BASE_URL, ROOT, Server, app_env, compare, copy_database, get, print_table,
                   single_request_ms)
+
+SOURCE_PATH = f"/feeds/organizations/{HUB}.json"  # FullCalendar's source as published (the feed's window)
 
 
 def _token(database) -> tuple[str, int]:
@@ -111,19 +113,26 @@ def run_feeds(args, work) -> dict:
 
     published, nginx = run_published(args, work, database, event_id)
     app = Server("wsgi:app", {**env}, args.workers)
+    week_path = published["week export"]
+    static_paths = [FEED_PATH, SOURCE_PATH, week_path]  # /bytes/0, 1, 2 of the minimal app
     minimal = Server("bench.minimal_app:app", {**env, "BENCH_SOURCE": f"http://127.0.0.1:{app.port}",
-                                               "BENCH_PATHS": FEED_PATH}, args.workers)
+                                               "BENCH_PATHS": "|".join(static_paths)}, args.workers)
     try:
         _s, app_headers, app_body = get(app, FEED_PATH)
         _s, minimal_headers, minimal_body = get(minimal, "/bytes/0")
         assert app_body == minimal_body, "the comparison app must serve the same bytes"
         targets = [("feed 10k warm", app, FEED_PATH, "/bytes/0", (), ()),
                    ("feed 304", app, FEED_PATH, "/bytes/0", (f"If-None-Match: {app_headers['ETag']}",),
-                    (f"If-None-Match: {minimal_headers['ETag']}",))]
+                    (f"If-None-Match: {minimal_headers['ETag']}",)),
+                   ("hub .json (FullCalendar)", app, SOURCE_PATH, "/bytes/1", (), ()),
+                   ("week .docx (hub)", app, week_path, "/bytes/2", (), ())]
         if nginx is not None:
-            _s, _h, static_body = get(nginx, FEED_PATH)
-            assert static_body == app_body, "the published file must equal the served feed"
-            targets.append(("feed 10k nginx static", nginx, FEED_PATH, "/bytes/0", (), ()))
+            for n, (name, path) in enumerate((("feed 10k nginx static", FEED_PATH),
+                                              ("hub .json nginx static", SOURCE_PATH),
+                                              ("week .docx nginx static", week_path))):
+                _s, _h, static_body = get(nginx, path)
+                assert static_body == get(app, path)[2], f"the published {path} must equal the app's answer"
+                targets.append((name, nginx, path, f"/bytes/{n}", (), ()))
         rows = compare(targets, minimal, args.rounds, args)
         rss = app.worker_rss_mb()
     finally:
@@ -146,15 +155,11 @@ http {{
     access_log off;
     client_body_temp_path {work}/nginx-body;
     proxy_temp_path {work}/nginx-proxy;
-    types {{ text/calendar ics; application/json json; text/html html; }}
     server {{
         listen 127.0.0.1:{port};
         root {root};
-        location /feeds/ {{
-            charset utf-8;
-            charset_types text/calendar;
-            add_header Cache-Control "public, max-age=900";
-        }}
+        include {snippet};
+        location @app {{ return 502; }}
     }}
 }}
 """
@@ -172,7 +177,8 @@ class Nginx:
             folder.chmod(0o755)  # nginx workers run as nobody
         self.port = free_port()
         conf = work / "nginx.conf"
-        conf.write_text(NGINX_CONF.format(workers=workers, work=work, port=self.port, root=root))
+        conf.write_text(NGINX_CONF.format(workers=workers, work=work, port=self.port, root=root,
+                                           snippet=ROOT / "deploy" / "nginx-feeds.conf"))
         self.process = subprocess.Popen([binary, "-p", str(work), "-c", str(conf)], start_new_session=True)
         time.sleep(1)
 
@@ -215,7 +221,12 @@ def run_published(args, work, database, event_id):
     incremental = time.perf_counter() - began
     print(f"\npublish-feeds: {len(written)} feeds in {full:.1f} s; after one event changed, "
           f"{len(rewritten)} feeds rewritten in {incremental:.2f} s")
-    result = {"feeds": len(written), "full_s": full, "rewritten": len(rewritten), "incremental_s": incremental}
+    with app.app_context():
+        from calendar_app.web.week import iso_week_path, today
+        from calendar_app.week_schedule import monday_of
+        week = iso_week_path(monday_of(today()), "docx", HUB)
+    result = {"feeds": len(written), "full_s": full, "rewritten": len(rewritten), "incremental_s": incremental,
+              "week export": week}
     binary = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
     if binary is None:
         print("nginx is not installed: static serving not measured")

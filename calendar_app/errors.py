@@ -71,6 +71,22 @@ class FeedUnavailable(ApiError):
         self.headers = {"Retry-After": str(int(retry_after))}
 
 
+class FeedTooLarge(ApiError):
+    """A feed whose selection holds more than FEED_MAX_EVENTS events: 400, saying how to narrow it.
+
+    publish-feeds leaves such a feed out (and says why in its index) instead of failing.
+    """
+
+    status = 400
+
+    def __init__(self, limit: int):
+        super().__init__(
+            f"This feed holds more than {limit:,} events, more than a calendar program can load. Narrow it "
+            "with organizations=a,b (and kind=), or subscribe to one organization's feed "
+            "(/feeds/organizations/<slug>.ics).",
+            {"organizations": [f"Choose organizations: the feed would hold more than {limit:,} events."]})
+
+
 def error_body(status: int, message: str, errors: dict | None = None) -> dict:
     """Build the JSON error body every endpoint answers with."""
     body = {"code": status, "status": HTTPStatus(status).phrase, "message": message}

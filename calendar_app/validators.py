@@ -22,7 +22,8 @@ PACKAGE = Path(__file__).resolve().parent
 # The configuration a feed's bytes depend on: a changed one must change the ETag and must not be
 # answered from a slot the shortcut kept. (FEED_MAX_AGE_SECONDS only shapes a header: cache_control.)
 FEED_SETTINGS = ("FEED_PAST_DAYS", "FEED_CANCELLED_RETENTION_DAYS", "DEFAULT_TIMEZONE", "FEED_REFRESH_SECONDS",
-                 "PUBLIC_BASE_URL", "FEED_EXPAND_DAYS", "OCCURRENCE_MAX_RESULTS", "OCCURRENCE_WINDOW_MAX_DAYS")
+                 "PUBLIC_BASE_URL", "FEED_EXPAND_DAYS", "OCCURRENCE_MAX_RESULTS", "OCCURRENCE_WINDOW_MAX_DAYS",
+                 "FEED_MAX_EVENTS")
 
 
 @functools.cache

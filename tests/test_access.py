@@ -777,6 +777,39 @@ def test_week_exports_hold_internal_events_only_for_a_signed_in_editor(app, clie
         assert INTERNAL in " ".join(text.split()), kind
 
 
+def _export_text(kind: str, data: bytes) -> str:
+    import io
+
+    from openpyxl import load_workbook
+    from test_week import docx_paragraphs, pdf_text
+    if kind == "docx":
+        return " ".join(" ".join(docx_paragraphs(data)).split())
+    if kind == "xlsx":
+        return " ".join(str(list(load_workbook(io.BytesIO(data)).active.iter_rows(values_only=True))).split())
+    return " ".join(pdf_text(data).split())
+
+
+@pytest.mark.slow  # PDFs through WeasyPrint
+def test_published_week_exports_are_the_public_schedule_even_for_a_signed_in_editor(app, client, mixed):
+    """/week/2026-W51.<kind> and /week/2026-W51/<slug>.<kind> (publish-feeds' paths): anyone may read the file."""
+    slug = mixed["organization"]["slug"]
+    create_editor(app)
+    editor = app.test_client()
+    assert sign_in(editor).status_code == 302
+    for path in ("/week/2026-W51", f"/week/2026-W51/{slug}"):
+        for kind in ("docx", "xlsx", "pdf"):
+            answers = [caller.get(f"{path}.{kind}") for caller in (client, editor)]
+            for response in answers:
+                assert response.status_code == 200, (path, kind)
+                text = _export_text(kind, response.data)
+                assert PUBLIC in text and INTERNAL not in text, (path, kind)
+                assert "private" not in response.headers.get("Cache-Control", "")
+            assert answers[0].data == answers[1].data  # the same file for everyone
+    for caller in (client, editor):  # the FullCalendar source publish-feeds writes (no start, end)
+        text = caller.get(f"/feeds/organizations/{slug}.json").get_data(as_text=True)
+        assert PUBLIC in text and INTERNAL not in text
+
+
 def test_a_limited_token_follows_its_organization_through_a_new_slug(app, client, auth, limited):
     """Tokens name organizations by slug: a renamed slug, taken again by a new organization, must not carry the token."""
     renamed = limited["mine"] + "-moi"

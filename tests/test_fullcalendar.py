@@ -1,5 +1,7 @@
 """The FullCalendar event source (issue 14): FullCalendar's parameters in, its event objects out."""
 
+from datetime import datetime, timezone
+
 import pytest
 
 
@@ -79,7 +81,8 @@ def test_revalidation_answers_304_until_a_change(client, calendar, make):
 
 
 @pytest.mark.parametrize(("query", "status", "errors"), [
-    ("end=2027-04-01", 422, {"start": ["Missing data for required field."]}),
+    ("end=2027-04-01", 422, {"start": ["Give start and end together, or neither (the feed's window)."]}),
+    ("start=2027-04-01", 422, {"end": ["Give start and end together, or neither (the feed's window)."]}),
     ("start=2027-04-01&end=2027-03-01", 422, {"end": ["Must be after start."]}),
     ("start=tomorrow&end=2027-03-01", 422, {"start": [
         "Not a date (YYYY-MM-DD) or a date-time with an offset (YYYY-MM-DDTHH:MM:SS+07:00)."]}),
@@ -95,3 +98,22 @@ def test_bad_windows_are_refused_like_occurrences(client, calendar, query, statu
 
 def test_an_unknown_organization_is_404(client):
     assert client.get("/feeds/organizations/khong-co.json?start=2027-03-01&end=2027-04-01").status_code == 404
+
+
+def test_without_start_and_end_the_window_is_the_ics_feeds(client, make, calendar, clock):
+    """What publish-feeds writes: FEED_PAST_DAYS back to FEED_EXPAND_DAYS ahead of today, moving with the day."""
+    slug, _token = calendar
+    clock.set(datetime(2027, 3, 10, 12, 0, tzinfo=timezone.utc))
+    for title, day in (("Quá hạn", "2026-03-01"), ("Trong năm", "2027-06-01"), ("Quá xa", "2028-06-01")):
+        make.event(title=title, organizations=[slug], starts_at=f"{day}T08:00:00+07:00", ends_at=f"{day}T09:00:00+07:00")
+    answer = client.get(f"/feeds/organizations/{slug}.json")
+    titles = {item["title"] for item in answer.get_json()}
+    assert answer.status_code == 200 and "Trong năm" in titles and not titles & {"Quá hạn", "Quá xa"}
+    explicit = client.get(f"/feeds/organizations/{slug}.json?start=2026-03-10T00:00:00%2B00:00"
+                          f"&end=2028-03-09T00:00:00%2B00:00")
+    assert explicit.get_json() == answer.get_json()
+    assert client.get(f"/feeds/organizations/{slug}.json",
+                      headers={"If-None-Match": answer.headers["ETag"]}).status_code == 304
+    clock.set(datetime(2027, 3, 11, 12, 0, tzinfo=timezone.utc))  # the window moved: a new ETag
+    assert client.get(f"/feeds/organizations/{slug}.json",
+                      headers={"If-None-Match": answer.headers["ETag"]}).status_code == 200

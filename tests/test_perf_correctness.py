@@ -2,7 +2,7 @@
 
 import json
 import os
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
@@ -263,7 +263,8 @@ def test_list_cache_answers_what_the_uncached_app_answers(app, client, make, tmp
 # publish-feeds: static files equal to the served feeds, rewritten when (and only when) they change.
 
 
-def test_publish_feeds_writes_every_public_feed_as_served(seeded, runner, tmp_path):
+def test_publish_feeds_writes_every_public_feed_as_served(seeded, runner, tmp_path, clock):
+    clock.set(datetime(2026, 12, 8, 3, 0, tzinfo=timezone.utc))
     out = tmp_path / "site"
     result = runner.invoke(args=["publish-feeds", str(out)])
     assert result.exit_code == 0, result.output
@@ -272,21 +273,33 @@ def test_publish_feeds_writes_every_public_feed_as_served(seeded, runner, tmp_pa
         from calendar_app.db import get_db
         from calendar_app.publish import public_feeds
 
-        paths = sorted(public_feeds(get_db()))
-    index = json.loads((out / "feeds" / "index.json").read_text())["feeds"]
-    assert [entry["path"] for entry in index] == paths
-    assert "/feeds/organizations/tap-chi-cong-san.ics" in paths and "/feeds/all.ics" in paths
-    assert "/feeds/holidays.ics" in paths
-    for entry in index:
+        feeds = sorted(public_feeds(get_db()))
+    index = json.loads((out / "feeds" / "index.json").read_text())
+    paths = [entry["path"] for entry in index["files"]]
+    assert index["omitted"] == [] and set(feeds) <= set(paths)
+    slug = "tap-chi-cong-san"
+    for path in ("/feeds/all.ics", "/feeds/holidays.ics", f"/feeds/organizations/{slug}.ics",
+                 f"/feeds/organizations/{slug}.json", "/week/2026-W50.pdf", "/week/2026-W51.docx",
+                 f"/week/2026-W50/{slug}.xlsx", f"/week/2026-W51/{slug}.docx"):
+        assert path in paths, path
+    assert f"/week/2026-W50/{slug}.pdf" not in paths  # PUBLISH_WEEK_EXPORTS: no PDF per organization by default
+    assert sorted(str(p.relative_to(out)) for p in out.rglob("*") if p.is_file()) == sorted(
+        [p.lstrip("/") for p in paths] + ["feeds/index.json", "feeds/index.html"])
+    for entry in index["files"]:
         served = client.get(entry["path"])
-        assert (out / entry["path"].lstrip("/")).read_bytes() == served.get_data()
-        assert entry["etag"] == served.headers["ETag"]
-    assert "Tạp chí Cộng sản" in (out / "feeds" / "organizations" / "tap-chi-cong-san.ics").read_text()
+        assert (out / entry["path"].lstrip("/")).read_bytes() == served.get_data(), entry["path"]
+        assert entry["etag"] == served.headers.get("ETag")
+    assert "Tạp chí Cộng sản" in (out / "feeds" / "organizations" / f"{slug}.ics").read_text()
 
 
-def test_publish_feeds_rewrites_exactly_the_feeds_a_change_touches(app, client, make, auth, tmp_path):
+WEEKS_SMALL = {"calendar": ["xlsx"], "organizations": ["docx"]}
+
+
+def test_publish_feeds_rewrites_exactly_the_feeds_a_change_touches(app, client, make, auth, tmp_path, clock):
     from calendar_app.publish import Publisher
 
+    clock.set(datetime(2026, 12, 8, 3, 0, tzinfo=timezone.utc))  # week 50; the events are on 15 December (51)
+    app.config["PUBLISH_WEEK_EXPORTS"] = WEEKS_SMALL
     parent = make.organization()
     child = make.organization(parent=parent["slug"])
     other = make.organization()
@@ -295,7 +308,8 @@ def test_publish_feeds_rewrites_exactly_the_feeds_a_change_touches(app, client, 
     lonely = make.organization()
     event = make.event(title="Hội thảo Đà Nẵng", organizations=[child["slug"]])
     publisher = Publisher(app, tmp_path)
-    assert len(publisher.publish_changed()) == 1 + 1 + 4 + 1  # all, holidays, four organizations, one agreement
+    # all, holidays, four organizations (.ics, .json), one agreement; two weeks of the calendar and of each one
+    assert len(publisher.publish_changed()) == 1 + 1 + 4 * 2 + 1 + 2 * (1 + 4)
     assert publisher.publish_changed() == []
     make.event(title="Giao ban nội bộ", organizations=[child["slug"]], visibility="internal")
     assert publisher.publish_changed() == []  # public files follow the public twins: nothing public moved
@@ -306,29 +320,117 @@ def test_publish_feeds_rewrites_exactly_the_feeds_a_change_touches(app, client, 
     # The parent's version moves too, but its feed does not show its units' events: its bytes stay,
     # so its file is not written and keeps its mtime (issue 15: a file is written only when it changes).
     assert sorted(publisher.publish_changed()) == sorted([
-        "/feeds/all.ics", f"/feeds/organizations/{child['slug']}.ics"])
+        "/feeds/all.ics", f"/feeds/organizations/{child['slug']}.ics", f"/feeds/organizations/{child['slug']}.json",
+        "/week/2026-W51.xlsx", f"/week/2026-W51/{child['slug']}.docx"])
     assert parent_file.stat().st_mtime == 1_000_000
-    feed = tmp_path / "feeds" / "organizations" / f"{child['slug']}.ics"
-    assert feed.read_bytes() == client.get(f"/feeds/organizations/{child['slug']}.ics").get_data()
-    assert "Tọa đàm Điện Biên" in feed.read_text() and "Đà Nẵng" not in feed.read_text()
+    for name in (f"{child['slug']}.ics", f"{child['slug']}.json"):
+        feed = tmp_path / "feeds" / "organizations" / name
+        assert feed.read_bytes() == client.get(f"/feeds/organizations/{name}").get_data()
+        assert "Tọa đàm Điện Biên" in feed.read_text() and "Đà Nẵng" not in feed.read_text()
+    week_file = tmp_path / "week" / "2026-W51" / f"{child['slug']}.docx"
+    assert week_file.read_bytes() == client.get(f"/week/2026-W51/{child['slug']}.docx").get_data()
     assert client.delete(f"/api/v1/organizations/{lonely['slug']}", headers=auth).status_code == 204
-    assert publisher.publish_changed() == [f"/feeds/organizations/{lonely['slug']}.ics"]  # all.ics: same bytes
+    assert sorted(publisher.publish_changed()) == sorted(  # all.ics: same bytes
+        [f"/feeds/organizations/{lonely['slug']}.{kind}" for kind in ("ics", "json")]
+        + [f"/week/2026-W{n}/{lonely['slug']}.docx" for n in (50, 51)])
     assert not (tmp_path / "feeds" / "organizations" / f"{lonely['slug']}.ics").exists()
-    index = json.loads((tmp_path / "feeds" / "index.json").read_text())["feeds"]
+    index = json.loads((tmp_path / "feeds" / "index.json").read_text())["files"]
     assert f"/feeds/organizations/{lonely['slug']}.ics" not in [e["path"] for e in index]
     assert agreement["slug"] in (tmp_path / "feeds" / "index.html").read_text()
 
 
-def test_publish_feeds_again_from_scratch_writes_no_file_whose_bytes_are_the_same(app, make, tmp_path):
-    """A restarted `publish-feeds` asks for every feed, but leaves the files it would write unchanged alone."""
+def test_publish_feeds_rewrites_a_week_export_for_holidays_obligations_and_the_week_rolling_over(
+        app, client, make, auth, tmp_path, clock):
     from calendar_app.publish import Publisher
 
+    clock.set(datetime(2026, 12, 8, 3, 0, tzinfo=timezone.utc))
+    app.config["PUBLISH_WEEK_EXPORTS"] = {"calendar": ["xlsx"], "organizations": []}
+    a, b = make.organization(), make.organization()
+    agreement = make.agreement(parties=[{"organization": a["slug"], "role": "signatory"},
+                                        {"organization": b["slug"], "role": "signatory"}])
+    make.event(title="Hội thảo", organizations=[a["slug"]], starts_at="2028-01-10T08:00:00+07:00",
+               ends_at="2028-01-10T09:00:00+07:00")  # outside both weeks
+    publisher = Publisher(app, tmp_path)
+    publisher.publish_changed()
+    assert not [p for p in publisher.publish_changed() if p.startswith("/week/")]
+    make.event(title="Hội thảo khác", organizations=[a["slug"]], starts_at="2028-01-11T08:00:00+07:00",
+               ends_at="2028-01-11T09:00:00+07:00")
+    assert not [p for p in publisher.publish_changed() if p.startswith("/week/")]  # not in the weeks: not built
+    holiday = client.post("/api/v1/holidays", json={"day": "2026-12-16", "name": "Ngày nghỉ bù", "kind": "day_off"},
+                          headers=auth)
+    assert holiday.status_code == 201, holiday.get_json()
+    assert publisher.publish_changed() == ["/feeds/holidays.ics", "/week/2026-W51.xlsx"]
+    assert "Ngày nghỉ bù" in str(list(_sheet_rows(tmp_path / "week" / "2026-W51.xlsx")))
+    due = client.post(f"/api/v1/agreements/{agreement['slug']}/obligations", headers=auth, json={
+        "kind": "results_report", "title": "Báo cáo kết quả", "due_on": "2026-12-09", "responsible": a["slug"]})
+    assert due.status_code == 201, due.get_json()
+    assert [p for p in publisher.publish_changed() if p.startswith("/week/")] == ["/week/2026-W50.xlsx"]
+    clock.set(datetime(2026, 12, 15, 3, 0, tzinfo=timezone.utc))  # week 51: 50 goes, 52 comes
+    assert sorted(p for p in publisher.publish_changed() if p.startswith("/week/")) == [
+        "/week/2026-W50.xlsx", "/week/2026-W52.xlsx"]
+    assert sorted(p.name for p in (tmp_path / "week").iterdir()) == ["2026-W51.xlsx", "2026-W52.xlsx"]
+    for name in ("2026-W51.xlsx", "2026-W52.xlsx"):
+        assert (tmp_path / "week" / name).read_bytes() == client.get(f"/week/{name}").get_data()
+
+
+def _sheet_rows(path):
+    from openpyxl import load_workbook
+
+    return load_workbook(path).active.iter_rows(values_only=True)
+
+
+def test_publish_feeds_leaves_out_a_feed_over_feed_max_events_and_says_why(app, client, auth, make, runner, tmp_path,
+                                                                         clock):
+    from calendar_app.publish import Publisher
+
+    clock.set(datetime(2026, 12, 8, 3, 0, tzinfo=timezone.utc))
+    app.config["PUBLISH_WEEK_EXPORTS"] = {"calendar": [], "organizations": []}
+    a, b = make.organization(), make.organization()
+    make.event(title="Hội thảo 1", organizations=[a["slug"]])
+    make.event(title="Hội thảo 2", organizations=[b["slug"]])
+    publisher = Publisher(app, tmp_path)
+    publisher.publish_changed()
+    assert (tmp_path / "feeds" / "all.ics").exists()
+    app.config["FEED_MAX_EVENTS"] = 1
+    third = make.event(title="Hội thảo 3", organizations=[b["slug"]])  # b's feed: two events now
+    assert sorted(publisher.publish_changed()) == ["/feeds/all.ics", f"/feeds/organizations/{b['slug']}.ics",
+                                                   f"/feeds/organizations/{b['slug']}.json"]
+    assert not (tmp_path / "feeds" / "all.ics").exists()  # the stale file is removed
+    index = json.loads((tmp_path / "feeds" / "index.json").read_text())
+    reason = "This feed holds more than 1 events, more than a calendar program can load."
+    assert [(e["path"], e["reason"].split(" Narrow")[0]) for e in index["omitted"]] == [
+        ("/feeds/all.ics", reason), (f"/feeds/organizations/{b['slug']}.ics", reason)]
+    assert "/feeds/all.ics" not in [e["path"] for e in index["files"]]
+    assert "/feeds/all.ics: This feed holds more than 1 events" in (tmp_path / "feeds" / "index.html").read_text()
+    assert publisher.publish_changed() == []
+    out = tmp_path / "again"
+    result = runner.invoke(args=["publish-feeds", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "left out /feeds/all.ics: This feed holds more than 1 events" in result.output
+    assert client.delete(f"/api/v1/events/{third['id']}", headers=auth).status_code == 204
+    # A file left out is asked for again the next day (meanwhile nginx hands its URL to the app).
+    assert publisher.publish_changed() == [f"/feeds/organizations/{b['slug']}.json"]  # the .ics is not asked
+    assert client.get(f"/feeds/organizations/{b['slug']}.ics").status_code == 200
+    clock.advance(timedelta(days=1))
+    assert f"/feeds/organizations/{b['slug']}.ics" in publisher.publish_changed()  # back under the limit
+    assert [e["path"] for e in json.loads((tmp_path / "feeds" / "index.json").read_text())["omitted"]] == [
+        "/feeds/all.ics"]
+
+
+def test_publish_feeds_again_from_scratch_writes_no_file_whose_bytes_are_the_same(app, make, tmp_path, clock):
+    """A restarted `publish-feeds` asks for every file, but leaves the files it would write unchanged alone."""
+    from calendar_app.publish import Publisher
+
+    clock.set(datetime(2026, 12, 8, 3, 0, tzinfo=timezone.utc))
+    app.config["PUBLISH_WEEK_EXPORTS"] = WEEKS_SMALL
     organization = make.organization()
     make.event(title="Hội nghị giao ban", organizations=[organization["slug"]])
-    assert len(Publisher(app, tmp_path).publish_changed()) == 3  # all, holidays, the organization
+    # all, holidays, the organization's .ics and .json; two weeks of the calendar's .xlsx and its .docx
+    assert len(Publisher(app, tmp_path).publish_changed()) == 4 + 2 * 2
     files = sorted(p for p in tmp_path.rglob("*") if p.is_file())
     for path in files:
         os.utime(path, (1_000_000, 1_000_000))
+    clock.advance(timedelta(hours=1))
     assert Publisher(app, tmp_path).publish_changed() == []
     assert [p.stat().st_mtime for p in files] == [1_000_000] * len(files)
     assert sorted(p for p in tmp_path.rglob("*") if p.is_file()) == files  # no temporary file left behind

@@ -6,9 +6,12 @@ import shutil
 import socket
 import subprocess
 import time
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
+
+from calendar_app.exports.week import MEDIA_TYPES
 
 ROOT = Path(__file__).resolve().parent.parent
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
@@ -32,7 +35,8 @@ def fetch(port: int, path: str) -> tuple[int, dict, bytes]:
         connection.close()
 
 
-def test_nginx_serves_the_published_feeds_with_the_snippet(seeded, runner, tmp_path):
+def test_nginx_serves_the_published_feeds_with_the_snippet(seeded, runner, tmp_path, clock):
+    clock.set(datetime(2026, 12, 8, 3, 0, tzinfo=timezone.utc))  # this week is 2026-W50
     site = tmp_path / "site"
     assert runner.invoke(args=["publish-feeds", str(site)]).exit_code == 0
     port, closed = free_port(), free_port()  # @app points at a closed port: what reaches the app is a 502
@@ -72,6 +76,21 @@ http {{
         assert headers["cache-control"] == "public, max-age=900"
         status, headers, _ = fetch(port, "/feeds/index.json")
         assert status == 200 and headers["content-type"] == "application/json; charset=utf-8"
+        # FullCalendar's source: its ?start=&end= are answered by the file (the .ics feed's window).
+        for path in ("/feeds/organizations/tap-chi-cong-san.json",
+                     "/feeds/organizations/tap-chi-cong-san.json?start=2026-11-30&end=2027-01-11&timeZone=UTC"):
+            status, headers, body = fetch(port, path)
+            assert status == 200 and headers["content-type"] == "application/json; charset=utf-8", path
+            assert body == (site / "feeds" / "organizations" / "tap-chi-cong-san.json").read_bytes()
+            assert headers["cache-control"] == "public, max-age=900"
+        for path, media_type in (("/week/2026-W50.pdf", "application/pdf"),
+                                 ("/week/2026-W51.docx", MEDIA_TYPES["docx"]),
+                                 ("/week/2026-W50/tap-chi-cong-san.xlsx", MEDIA_TYPES["xlsx"])):
+            status, headers, body = fetch(port, path)
+            assert (status, headers["content-type"]) == (200, media_type), path
+            assert body == (site / path.lstrip("/")).read_bytes() and headers["cache-control"] == "public, max-age=900"
+        assert fetch(port, "/week/2026-W50.pdf?start=2026-12-14")[0] == 502  # a query: to the app
+        assert fetch(port, "/week/print")[0] == 502 and fetch(port, "/week/2026-W10.pdf")[0] == 502
         assert fetch(port, "/feeds/organizations/tap-chi-cong-san.ics?alarm=PT1H")[0] == 502  # to the app
         assert fetch(port, "/feeds/organizations/not-published.ics")[0] == 502
     finally:

@@ -433,6 +433,26 @@ def observe_follow_up_expiring_days(app):
     return [a["slug"] for a in client.get("/api/v1/follow-up").get_json()["expiring"]] == [agreement["slug"]]
 
 
+def observe_feed_max_events(app):
+    """The combined feed of one event: served, or refused as holding too many."""
+    client, _auth, make = _setup(app)
+    make.event(**TIMED)
+    return client.get("/feeds/all.ics").status_code
+
+
+def observe_publish_week_exports(app):
+    """The kinds of week export publish-feeds writes, for the whole calendar and per organization."""
+    import tempfile
+
+    from calendar_app.publish import Publisher
+    _client, _auth, make = _setup(app)
+    make.organization(slug="doan-thanh-nien")
+    with tempfile.TemporaryDirectory() as out:
+        written = Publisher(app, Path(out)).publish_changed()
+    return sorted({("organization" if "/doan-thanh-nien." in path else "calendar", path.rsplit(".", 1)[1])
+                   for path in written if path.startswith("/week/")})
+
+
 SETTINGS = [
     ("DEFAULT_TIMEZONE", "Europe/Paris", observe_default_timezone,
      ("Asia/Ho_Chi_Minh",) * 3, ("Europe/Paris",) * 3),
@@ -442,6 +462,10 @@ SETTINGS = [
     ("FEED_MAX_AGE_SECONDS", 60, observe_feed_max_age, "public, max-age=900", "public, max-age=60"),
     ("FEED_REFRESH_SECONDS", 7200, observe_feed_refresh, "PT1H", "PT2H"),
     ("FEED_RETRY_AFTER_SECONDS", 60, observe_feed_retry_after, (503, "300"), (503, "60")),
+    ("FEED_MAX_EVENTS", 0, observe_feed_max_events, 200, 400),
+    ("PUBLISH_WEEK_EXPORTS", {"calendar": ["xlsx"], "organizations": ["pdf"]}, observe_publish_week_exports,
+     [("calendar", "docx"), ("calendar", "pdf"), ("calendar", "xlsx"), ("organization", "docx"),
+      ("organization", "xlsx")], [("calendar", "xlsx"), ("organization", "pdf")]),
     ("FEED_PAST_DAYS", 5, observe_feed_past_days, ["Mười ngày trước"], []),
     ("FEED_CANCELLED_RETENTION_DAYS", 2, observe_cancelled_retention, ["Đã hủy"], []),
     ("FEED_EXPAND_DAYS", 25, observe_feed_expand_days, 30, 5),

@@ -23,6 +23,8 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 from docx.table import Table
 
+from .package import without_save_time
+
 __all__ = ["NATIONAL_MOTTO", "NATIONAL_NAME", "Frame", "add_grid", "finish", "frame_from_config", "open_document"]
 
 NATIONAL_NAME = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
@@ -97,7 +99,7 @@ def finish(doc: DocxDocument, frame: Frame) -> bytes:
         _line(right.add_paragraph(), frame.signer_name, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
     out = io.BytesIO()
     doc.save(out)
-    return out.getvalue()
+    return without_save_time(out.getvalue())
 
 
 def add_grid(doc: DocxDocument, headings: Sequence[str], widths: Sequence[float]) -> Table:

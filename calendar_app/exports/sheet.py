@@ -1,9 +1,12 @@
 """What every Excel export shares: the bordered heading row and the A4 landscape print set-up (openpyxl)."""
 
 import io
+from datetime import datetime
 
 from openpyxl.styles import Alignment, Border, Side
 from openpyxl.utils import get_column_letter
+
+from .package import without_save_time
 
 _THIN = Side(style="thin")
 BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
@@ -19,8 +22,12 @@ def heading_row(ws, headings, font) -> int:
     return row
 
 
-def finish(wb, ws, heading: int, widths) -> bytes:
-    """Column widths, the heading row frozen and printed on every page, A4 landscape one page wide; the bytes."""
+def finish(wb, ws, heading: int, widths, saved_at: datetime | None = None) -> bytes:
+    """Column widths, the heading row frozen and printed on every page, A4 landscape one page wide; the bytes.
+
+    saved_at: the moment written as the workbook's created and modified dates (a published export: the
+    same rows give the same bytes); without it, the time of saving.
+    """
     for column, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(column)].width = width
     ws.freeze_panes = ws.cell(heading + 1, 1)
@@ -31,4 +38,4 @@ def finish(wb, ws, heading: int, widths) -> bytes:
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     out = io.BytesIO()
     wb.save(out)
-    return out.getvalue()
+    return out.getvalue() if saved_at is None else without_save_time(out.getvalue(), saved_at)

@@ -5,7 +5,7 @@ Pure: a week_schedule.Week and texts in, bytes out (the PDF renders the print vi
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, time
 from pathlib import Path
 
 from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -82,20 +82,25 @@ def docx(week: Week, issuer: dict, config, issued_on: date) -> bytes:
                               title=title(week), subtitle=span(week), issued_on=issued_on, landscape=True)
     doc = open_document(frame)
     table = add_grid(doc, HEADINGS, WIDTHS)
-    day_start = part_start = None
+    rows = []  # each row's cells, kept: python-docx's table.cell() walks the whole grid on every call
+    spans = []  # (column, [day or part, first row, last row]): merged once the table is written
+    day_span = part_span = None
     for day, part, item in _rows(week):
         cells = table.add_row().cells
-        index = len(table.rows) - 1
-        if day_start is None or day_start[0] is not day:
-            day_start = (day, index)
+        rows.append(cells)
+        index = len(rows) - 1
+        if day_span is None or day_span[0] is not day:
+            day_span = [day, index, index]
+            spans.append((0, day_span))
             cells[0].text = _day_text(day)
         else:
-            _merge_keep(table, day_start[1], index, 0)
-        if part is not None and (part_start is None or part_start[0] is not part):
-            part_start = (part, index)
+            day_span[2] = index
+        if part is not None and (part_span is None or part_span[0] is not part):
+            part_span = [part, index, index]
+            spans.append((1, part_span))
             cells[1].text = part.label
         elif part is not None:
-            _merge_keep(table, part_start[1], index, 1)
+            part_span[2] = index
         for cell, text in zip(cells[2:], _cells(item)):
             cell.text = text
             if item is not None and item.emphasis:
@@ -103,13 +108,16 @@ def docx(week: Week, issuer: dict, config, issued_on: date) -> bytes:
                     run.bold = True
         if item is None:
             cells[3].paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
+    for column, (_owner, first, last) in spans:
+        if last > first:
+            _merge_keep(rows[first][column], rows[last][column])
     return finish(doc, frame)
 
 
-def _merge_keep(table, first: int, last: int, column: int) -> None:
-    """Merge a column's cells from row `first` to `last`, keeping the first one's text (merge() joins texts)."""
-    keep = table.cell(first, column).text
-    table.cell(first, column).merge(table.cell(last, column)).text = keep
+def _merge_keep(first, last) -> None:
+    """Merge a column's cells from `first` down to `last`, keeping the first one's text (merge() joins texts)."""
+    keep = first.text
+    first.merge(last).text = keep
 
 
 def xlsx(week: Week, issuer: dict, config, issued_on: date) -> bytes:
@@ -142,7 +150,8 @@ def xlsx(week: Week, issuer: dict, config, issued_on: date) -> bytes:
             ws.merge_cells(start_row=part_start[1], start_column=2, end_row=row, end_column=2)
         elif part is not None:
             part_start = (part, row)
-    return sheet.finish(wb, ws, heading_row, XLSX_WIDTHS)
+    # Dated the week's Monday, not the moment of saving: the same week gives the same bytes.
+    return sheet.finish(wb, ws, heading_row, XLSX_WIDTHS, datetime.combine(week.monday, time(0)))
 
 
 def pdf(html: str) -> bytes:

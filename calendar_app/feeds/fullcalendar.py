@@ -7,6 +7,10 @@ last). Timed events are given with their offset, or in `timeZone`'s local time w
 sent (FullCalendar reads offset-less times in its own zone). The filters and the `?token=` rule
 are the .ics feed's; the window is bounded like /api/v1/occurrences. Validators come from the
 organization's feed_versions stamp, never from the body.
+
+Without start and end the window is the .ics feed's: FEED_PAST_DAYS back to FEED_EXPAND_DAYS ahead of
+today (UTC). That is the answer publish-feeds writes as a static file: nginx ignores the query, and
+FullCalendar keeps the events of the view it shows from whatever it receives.
 """
 
 from datetime import date, datetime, timedelta
@@ -14,7 +18,7 @@ from datetime import date, datetime, timedelta
 from flask import Response, current_app, json, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
-from marshmallow import EXCLUDE, Schema, fields, validates_schema
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, validates_schema
 from werkzeug.http import http_date
 
 from .. import validators
@@ -42,10 +46,10 @@ class FullCalendarQuerySchema(Schema):
     class Meta:
         unknown = EXCLUDE  # FullCalendar may add its own (a cache buster, say)
 
-    start = windows.WindowBound(required=True, local_times=True, metadata={
+    start = windows.WindowBound(local_times=True, metadata={
         "description": "Window start as FullCalendar sends it: a date, a date-time with an offset, or a local "
-                       "date-time in timeZone"})
-    end = windows.WindowBound(required=True, local_times=True, metadata={"description": "Window end, exclusive"})
+                       "date-time in timeZone; without start and end, the .ics feed's window"})
+    end = windows.WindowBound(local_times=True, metadata={"description": "Window end, exclusive"})
     timeZone = windows.ZoneName(load_default=None)  # noqa: N815 (FullCalendar's name)
     kind = fields.String(metadata={"description": FEED_FILTERS["kind"]})
     cancelled = fields.String(metadata={"description": FEED_FILTERS["cancelled"]})
@@ -55,6 +59,9 @@ class FullCalendarQuerySchema(Schema):
 
     @validates_schema
     def check_window(self, data, **_kwargs):
+        if (data.get("start") is None) != (data.get("end") is None):
+            missing = "end" if data.get("end") is None else "start"
+            raise ValidationError({missing: ["Give start and end together, or neither (the feed's window)."]})
         windows.check_window(data, NAMES, tz_key="timeZone")
 
 
@@ -86,9 +93,18 @@ QUERY = FullCalendarQuerySchema()
 
 def read_window(query: dict) -> tuple[datetime, datetime, str | None]:
     """(start, end, the asked zone or None) from FullCalendar's parsed arguments; 400 for too long a window."""
+    if query.get("start") is None:
+        return (*feed_window(window.today()), query.get("timeZone"))
     resolved = windows.resolve_window(query, NAMES, tz_key="timeZone")
     windows.check_length(resolved["start"], resolved["end"], NAMES)
     return resolved["start"], resolved["end"], query.get("timeZone")
+
+
+def feed_window(day: date) -> tuple[datetime, datetime]:
+    """The .ics feed's window on this UTC day: FEED_PAST_DAYS back, FEED_EXPAND_DAYS ahead."""
+    config = current_app.config
+    midnight = window.day_start(day)
+    return midnight - timedelta(days=config["FEED_PAST_DAYS"]), midnight + timedelta(days=config["FEED_EXPAND_DAYS"])
 
 
 def event_object(item: dict, asked_zone: str | None) -> dict:
@@ -136,10 +152,14 @@ def organization_event_source(slug: str, query: dict) -> Response:
     row, private = organization_access(db, slug)
     stamp = row.full if private else row.public
     config = current_app.config
+    # The window as resolved: without start and end it moves with the day.
     tag = validators.etag("fullcalendar", request.full_path, absolute(""), stamp.scope, stamp.version,
                           stamp.changed_at, int(private), params.key(), config["DEFAULT_TIMEZONE"],
-                          config["OCCURRENCE_MAX_RESULTS"])
-    last_modified = from_stored(stamp.changed_at) or window.day_start(window.today())
+                          config["OCCURRENCE_MAX_RESULTS"], start.isoformat(), end.isoformat())
+    moments = [m for m in (from_stored(stamp.changed_at),) if m]
+    if query.get("start") is None:
+        moments.append(window.day_start(window.today()))
+    last_modified = max(moments) if moments else window.day_start(window.today())
     headers = {"ETag": tag, "Last-Modified": http_date(last_modified),
                "Cache-Control": validators.cache_control(config, private)}
     if validators.not_modified(request.environ, tag, last_modified):

@@ -13,7 +13,7 @@ from .. import validators
 from ..auth import may_read
 from ..clock import from_stored
 from ..db import get_db
-from ..errors import BadRequest, FeedUnavailable, NotFoundError
+from ..errors import BadRequest, FeedTooLarge, FeedUnavailable, NotFoundError
 from ..followup.today import follow_up_today
 from ..links import absolute
 from ..recurrence import TooManyOccurrences
@@ -182,17 +182,34 @@ def all_feed():
     _no_token()
     params = parse(request.args, allow_organizations=True)
     _no_obligations(params)
-    db = get_db()
     day = window.today()
+    return _serve(_combined(get_db(), params, day), params, day)
+
+
+def combined_too_large(args) -> bool:
+    """Whether /feeds/all.ics with these arguments holds more than FEED_MAX_EVENTS events (the subscribe box asks)."""
+    try:
+        params = parse(args, allow_organizations=True)
+        day = window.today()
+        _too_large(_combined(get_db(), params, day), params, day)
+    except FeedTooLarge:
+        return True
+    except (BadRequest, NotFoundError):
+        return False  # the box shows its own problem, or the feed's 404, as before
+    return False
+
+
+def _combined(db, params: FeedParams, day) -> Target:
+    """The target of /feeds/all.ics: every public event, or those of ?organizations= (404 naming unknown slugs)."""
     if not params.organizations:
         stamp = feed_rows.scope_head(db, feed_versions.public(feed_versions.ALL))
-        return _serve(Target(
+        return Target(
             key="all", scopes=(stamp.scope,), versions=(stamp.version,), changed_at=[stamp.changed_at],
             filename="all.ics",
             private=False, windowed=True,
             meta=lambda: _meta("Lịch phối hợp — tất cả đơn vị", "Mọi sự kiện công khai của các văn bản phối hợp",
                                "all", params),
-            selection=lambda: _window_selection(params, day)), params, day)
+            selection=lambda: _window_selection(params, day))
     rows = feed_rows.organization_heads(db, list(params.organizations))
     missing = sorted(set(params.organizations) - {r.slug for r in rows})
     if missing:
@@ -204,13 +221,13 @@ def all_feed():
         chosen = feed_versions.descendants(db, ids) if params.include_children else tuple(ids)
         return _window_selection(params, day, organization_ids=chosen)
 
-    return _serve(Target(
+    return Target(
         key="organizations:" + ",".join(map(str, ids)), scopes=tuple(r.public.scope for r in rows),
         versions=tuple(r.public.version for r in rows),
         changed_at=[r.public.changed_at for r in rows], filename="organizations.ics", private=False, windowed=True,
         meta=lambda: _meta(f"Lịch phối hợp — {names}", f"Sự kiện của {names}",
                            "organizations-" + "-".join(map(str, ids)), params),
-        selection=selection), params, day)
+        selection=selection)
 
 
 @bp.get("/events/<int:event_id>.ics")
@@ -240,6 +257,8 @@ def _serve(target: Target, params: FeedParams, day) -> Response:
     key = f"{target.key}|{params.key()}|{day}|{base}|{validators.feed_shape(config)}"
     feeds = _cache()
     entry = feeds.fresh(key, target.versions)
+    if entry is None:
+        _too_large(target, params, day)  # a kept entry was counted when built, at these versions
     if entry is not None:
         etag, last_modified = entry.etag, entry.last_modified
     else:
@@ -272,6 +291,23 @@ def _serve(target: Target, params: FeedParams, day) -> Response:
         feeds.put(key, entry)
     headers["Content-Disposition"] = f'inline; filename="{target.filename}"'
     return Response(entry.body, status=200, headers=headers, content_type=CONTENT_TYPE)
+
+
+def _too_large(target: Target, params: FeedParams, day) -> None:
+    """Raise FeedTooLarge when the feed holds more than FEED_MAX_EVENTS events (counted, no template read).
+
+    A feed over the limit is never cached, so its verdict is kept (per versions and day): counting
+    the combined feed at 1,000,000 events takes seconds.
+    """
+    limit = current_app.config["FEED_MAX_EVENTS"]
+    key = (target.key, params.key(), target.versions, day, limit)
+    verdicts = current_app.extensions["feed_size_verdicts"]
+    over = verdicts.get(key)
+    if over is None:
+        over = feed_rows.holds_more_than(get_db(), feed_rows.Selection(**target.selection()), limit)
+        verdicts.put(key, over)
+    if over:
+        raise FeedTooLarge(limit)
 
 
 def _expansion(params: FeedParams, day) -> flat.Window:

@@ -144,6 +144,33 @@ def _where(selection: Selection) -> tuple[list[str], list]:
     return where, params
 
 
+def holds_more_than(db, selection: Selection, limit: int) -> bool:
+    """Whether the feed holds more than `limit` events, without reading a template.
+
+    First an upper bound from the indexes alone (the events of its organizations, of its agreement, or
+    every event), which settles nearly every feed in milliseconds; the feed's own conditions are counted
+    (no further than limit + 1 rows) only when that bound is over the limit.
+    """
+    if selection.event_id is not None:
+        return limit < 1
+    if selection.organization_ids is not None:
+        taking_part, params = feed_versions.events_taking_part(selection.organization_ids)
+        bound_sql = f"select 1 from ({taking_part})"
+    elif selection.agreement_id is not None:
+        bound_sql, params = "select 1 from events where agreement_id = ?", [selection.agreement_id]
+    else:
+        bound_sql, params = "select 1 from events", []
+    if _count(db, bound_sql, params, limit + 1) <= limit:
+        return False
+    where, params = _where(selection)
+    clause = " where " + " and ".join(where) if where else ""
+    return _count(db, f"select 1 from events e{clause}", params, limit + 1) > limit
+
+
+def _count(db, sql: str, params: list, at_most: int) -> int:
+    return db.execute(f"select count(*) from ({sql} limit ?)", [*params, at_most]).fetchone()[0]
+
+
 # The stored VEVENT templates of an event, one row per event: `body` shows every occurrence; the
 # others leave out overridden occurrences of the hidden statuses (NULL: no such occurrence, same as body).
 BODY_COLUMNS = {

@@ -109,6 +109,23 @@ def window_bounds(window_from: datetime | None, window_to: datetime | None) -> t
     return low, start, end
 
 
+def fingerprint(db, where: list[str], params: list, window_from: datetime, window_to: datetime) -> tuple:
+    """A summary of the public events the window shows, which moves when one of them changes, joins or leaves.
+
+    (count, sum of ids, sum of id × public version, latest public change): every write to what an event
+    shows moves its public version (feed_versions), so a page of the window needs building again only
+    when this moved. One aggregate over the index rows, no occurrence expanded.
+    """
+    low, start, end = window_bounds(window_from, window_to)
+    extra = "".join(f" and {clause}" for clause in where)
+    select = "select o.event_id from event_occurrences o join events on events.id = o.event_id where "
+    sql = ("select count(*), total(x.event_id), total(x.event_id * coalesce(v.version, 0)), max(v.changed_at) "
+           f"from (select distinct event_id from ({select}o.short = 1 and o.starts >= ? and o.starts < ? and o.ends > ?"
+           f"{extra} union all {select}o.short = 0 and o.starts < ? and o.ends > ?{extra})) x "
+           "left join feed_versions v on v.scope = 'public:event:' || x.event_id")
+    return tuple(db.execute(sql, [low, end, start, *params, end, start, *params]).fetchone())
+
+
 def overlapping(db, where: list[str], params: list, window_from: datetime | None,
                 window_to: datetime | None) -> list[tuple[int, str, int, str]]:
     """(event_id, starts, exact, event range_start) of index rows overlapping the window, for events

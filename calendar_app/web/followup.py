@@ -89,12 +89,14 @@ def outcome_choices(event: dict, occurrence: str | None = None) -> dict | None:
             "held_on": around.isoformat() if _day_of(occurrence) else ""}
 
 
-def obligations_due(monday: date, organization: str | None = None) -> list[dict]:
-    """The open obligation periods due Monday to Sunday (of an organization and its sub-units), for the week."""
+def obligations_due(monday: date, organization: str | None = None, internal: bool | None = None) -> list[dict]:
+    """The open obligation periods due Monday to Sunday (of an organization and its sub-units), for the week;
+    internal ones for a signed-in editor (or as `internal` says)."""
     db = get_db()
     found = db.execute("select id from organizations where slug = ?", [organization]).fetchone() if organization else None
     ids = (found[0],) if found else None
-    return obligations.due_between(db, ids, monday, monday + timedelta(days=6), follow_up_today(), _internal())
+    internal = _internal() if internal is None else internal
+    return obligations.due_between(db, ids, monday, monday + timedelta(days=6), follow_up_today(), internal)
 
 
 def _day_of(value: str | None) -> date | None:

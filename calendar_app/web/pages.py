@@ -93,9 +93,10 @@ def describe_repetition(rrule: str | None, tz_name: str) -> str | None:
     return text
 
 
-def filter_args() -> tuple[dict, dict]:
-    """The list filters chosen on the home page: (for the repository, for links and the form)."""
-    chosen = {key: (request.args.get(key) or "").strip() for key in ("organization", "agreement", "kind")}
+def filter_args(args=None) -> tuple[dict, dict]:
+    """The list filters chosen on the home page (or in `args`): (for the repository, for links and the form)."""
+    args = request.args if args is None else args
+    chosen = {key: (args.get(key) or "").strip() for key in ("organization", "agreement", "kind")}
     if chosen["kind"] not in EVENT_KINDS:
         chosen["kind"] = ""
     filters = {"organization": chosen["organization"] or None, "agreement": chosen["agreement"] or None,

@@ -17,6 +17,7 @@ from markupsafe import Markup
 from .. import event_links, links
 from ..errors import BadRequest, NotFoundError
 from ..feeds import params as feed_params
+from ..feeds.routes import combined_too_large
 from ..schemas.events import EVENT_KINDS
 from .blueprint import bp
 from .i18n import current_language
@@ -147,6 +148,9 @@ def view_box() -> dict:
             fixed.append(("organizations", view["organization"]))
     if view["kind"] in EVENT_KINDS:
         fixed.append(("kind", view["kind"]))
+    if path == "/feeds/all.ics" and combined_too_large(dict(fixed)):
+        return {"too_large": _("This view holds too many events for one calendar: choose an organization above, "
+                               "or subscribe on an organization's page.")}
     keep = {name: value for name, value in {**view, "month": request.args.get("month", "")}.items() if value}
     return box("view-feed", path, fixed, kinds=False, children=any(name == "organizations" for name, _v in fixed),
                keep=keep)

@@ -7,10 +7,10 @@ from flask import current_app, g, render_template, request, url_for
 
 from .. import week_schedule
 from ..db import get_db
-from ..errors import BadRequest, ServiceUnavailable
+from ..errors import BadRequest, NotFoundError, ServiceUnavailable
 from ..eventtime import day_start, zone
 from ..exports import week as week_export
-from ..repositories import agreements, events, organizations
+from ..repositories import agreements, events, feed_versions, occurrence_index, organizations
 from ..settings import default_timezone
 from . import days
 from .blueprint import bp
@@ -80,10 +80,10 @@ def week_start() -> date:
     return week_schedule.monday_of(day)
 
 
-def load_week(monday: date) -> tuple[week_schedule.Week, dict, str | None, list[dict]]:
-    """The week's schedule with the chosen filters, the filters for links, a problem to show, and the
-    obligations due that week (named in the exports' day notes, listed under the page's table)."""
-    filters, chosen = filter_args()
+def load_week(monday: date, args=None) -> tuple[week_schedule.Week, dict, str | None, list[dict]]:
+    """The week's schedule with the chosen filters (the request's, or `args`), the filters for links, a problem
+    to show, and the obligations due that week (named in the exports' day notes, listed under the page's table)."""
+    filters, chosen = filter_args(args)
     home = default_timezone()
     items, problem = find_occurrences(filters, day_start(monday, home), day_start(monday + timedelta(days=7), home),
                                       WEEK_LIMIT)
@@ -123,9 +123,9 @@ def week_page():
         agreements=agreements.list_agreements(db, {}, 500, 0)[0])
 
 
-def print_html(week: week_schedule.Week, for_pdf: bool) -> str:
+def print_html(week: week_schedule.Week, for_pdf: bool, who: dict | None = None) -> str:
     """The print view's HTML: the PDF export renders this same page."""
-    return render_template("week_print.html", week=week, texts=week_texts(week), issuer=issuer(), today=None,
+    return render_template("week_print.html", week=week, texts=week_texts(week), issuer=who or issuer(), today=None,
                            for_pdf=for_pdf, print_css=week_export.PRINT_CSS.name)
 
 
@@ -138,9 +138,9 @@ def week_print():
     return print_html(week, for_pdf=False), 200, private_headers()
 
 
-def issuer() -> dict:
+def issuer(slug: str | None = None) -> dict:
     """The issuing body of an exported schedule: the chosen organization (and its parent), or the setting."""
-    slug = (request.args.get("organization") or "").strip()
+    slug = (request.args.get("organization") or "").strip() if slug is None else slug
     if slug:
         db = get_db()
         organization = organizations.get(db, slug)
@@ -154,17 +154,19 @@ def private_headers() -> dict:
     return {"Cache-Control": "private, no-store"} if signed_in() else {}
 
 
-def export(kind: str):
-    """One export of the week with the page's filters (internal items only for a signed-in editor)."""
+def export(kind: str, monday: date | None = None, organization: str | None = None):
+    """One export of the week with the page's filters, or of `monday`'s week and `organization` (a published
+    path); internal items only for a signed-in editor."""
     g.language = "vi"  # an administrative document is in Vietnamese, whatever language the page is read in
-    monday = week_start()
-    week, _chosen, problem, _due = load_week(monday)
+    args = None if monday is None else ({"organization": organization} if organization else {})
+    monday = monday or week_start()
+    week, _chosen, problem, _due = load_week(monday, args)
     if problem:
         raise BadRequest(problem)
-    who = issuer()
+    who = issuer(organization if args is not None else None)
     if kind == "pdf":
         try:
-            body = week_export.pdf(print_html(week, for_pdf=True))
+            body = week_export.pdf(print_html(week, for_pdf=True, who=who))
         except (OSError, ImportError) as error:  # WeasyPrint loads Pango from the system when first imported
             current_app.logger.error("week.pdf unavailable: %s", error)
             raise ServiceUnavailable(_("The PDF export needs the Pango libraries on the server; the Word and "
@@ -192,3 +194,71 @@ def week_xlsx():
 def week_pdf():
     """The week's schedule as a PDF of the print view."""
     return export("pdf")
+
+
+# --- the published copies: /week/2026-W49.pdf, /week/2026-W49/<slug>.pdf -------------------------
+# Stable paths a noticeboard can link; publish-feeds writes these files for nginx, and the app
+# answers the same path with the same bytes. Always the public schedule, whoever asks: a published
+# file is read by anyone.
+
+ISO_WEEK = re.compile(r"^([0-9]{4})-W([0-9]{2})$")
+
+
+def iso_week_path(monday: date, kind: str, organization: str | None = None) -> str:
+    """/week/2026-W49.pdf (the whole calendar) or /week/2026-W49/<slug>.pdf (one organization's filter)."""
+    year, number, _day = monday.isocalendar()
+    name = f"{year}-W{number:02d}"
+    return f"/week/{name}/{organization}.{kind}" if organization else f"/week/{name}.{kind}"
+
+
+def _iso_monday(name: str) -> date:
+    """The Monday of ISO week '2026-W49'; 404 for any other name (2026-W54 included)."""
+    found = ISO_WEEK.match(name)
+    if found:
+        try:
+            return date.fromisocalendar(int(found[1]), int(found[2]), 1)
+        except ValueError:
+            pass
+    raise NotFoundError(_("No such week."))
+
+
+def published_export(kind: str, name: str, organization: str | None = None):
+    """A week's export as published: the public schedule, as an anonymous reader gets it from /week.<kind>."""
+    if kind not in week_export.KINDS:
+        raise NotFoundError(_("No such week."))
+    monday = _iso_monday(name)
+    if organization is not None:
+        organizations.get(get_db(), organization)  # 404 for an unknown slug, before any work
+    g.web_user = None  # read as nobody: the same bytes for everyone, as the published file
+    return export(kind, monday, organization)
+
+
+def published_signature(monday: date, organization: str | None) -> tuple:
+    """What the published exports of the week show, summarised without building them (publish-feeds compares
+    these; a Word document also shows the date it is issued on).
+
+    The public events of the week (occurrence_index.fingerprint), the holidays, the open obligations due
+    and the issuing body.
+    """
+    db = get_db()
+    filters, _chosen = filter_args({"organization": organization} if organization else {})
+    home = default_timezone()
+    where, params = events.filter_clauses(db, {**filters, "include_internal": False})
+    found = (occurrence_index.fingerprint(db, where, params, day_start(monday, home),
+                                          day_start(monday + timedelta(days=7), home)))
+    due = [(item["title"], item["period"]["n"], item["period"]["due_on"], item["agreement_title"])
+           for item in followup.obligations_due(monday, organization, internal=False)]
+    holidays = feed_versions.stamp(db, feed_versions.public(feed_versions.HOLIDAYS)).version
+    return monday, found, holidays, due, issuer(organization or "")
+
+
+@bp.route("/week/<name>.<kind>")
+def week_published(name: str, kind: str):
+    """The whole calendar's schedule of an ISO week (2026-W49) as Word, Excel or PDF, at a stable address."""
+    return published_export(kind, name)
+
+
+@bp.route("/week/<name>/<slug>.<kind>")
+def week_published_organization(name: str, slug: str, kind: str):
+    """One organization's schedule of an ISO week as Word, Excel or PDF, at a stable address."""
+    return published_export(kind, name, slug)
