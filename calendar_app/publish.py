@@ -120,7 +120,8 @@ def wanted_files(db, config, day) -> dict[str, Wanted]:
 
     versions = scope_versions(db)
     wanted = {path: Wanted((versions.get(scope, 0), day)) for path, scope in public_feeds(db).items()}
-    organizations = db.execute("select id, slug, parent_id from organizations order by slug").fetchall()
+    organizations = db.execute("select o.id, o.slug, p.name from organizations o "
+                               "left join organizations p on p.id = o.parent_id order by o.slug").fetchall()
     for organization_id, slug, _parent in organizations:
         public = feed_versions.public(feed_versions.scope("organization", organization_id))
         wanted[f"/feeds/organizations/{slug}.json"] = Wanted((versions.get(public, 0), day))
@@ -136,16 +137,17 @@ def wanted_files(db, config, day) -> dict[str, Wanted]:
         return shown[monday, slug], kind, home_today if kind == "docx" else None
 
     for monday in (this_monday, this_monday + timedelta(days=7)):
-        chosen = [(None, (feed_versions.ALL,), kind) for kind in exports["calendar"]]
-        chosen += [(slug, (feed_versions.scope("organization", organization_id),
-                           feed_versions.scope("organization", parent or 0)), kind)
-                   for organization_id, slug, parent in organizations for kind in exports["organizations"]]
-        for slug, scopes, kind in chosen:
+        chosen = [(None, feed_versions.ALL, None, kind) for kind in exports["calendar"]]
+        chosen += [(slug, feed_versions.scope("organization", organization_id), parent_name, kind)
+                   for organization_id, slug, parent_name in organizations for kind in exports["organizations"]]
+        for slug, scope, parent_name, kind in chosen:
             # The stamp moves with everything the export may show (an organization's public scope moves for
-            # its events, its sub-units' and its obligations; its parent's, for the issuer's name) and with
-            # the day (the obligations' states, a Word document's date).
+            # its events, its sub-units' and its obligations; the issuer names its parent too) and with the
+            # day (the obligations' states, a Word document's date). The parent's name, not the parent's
+            # version: that moves with every event of the parent's other sub-units, and at 1,000
+            # organizations one event of the hub asked for the summaries of all its 300 children.
             wanted[week.iso_week_path(monday, kind, slug)] = Wanted(
-                (*(versions.get(feed_versions.public(scope), 0) for scope in scopes), holidays, home_today),
+                (versions.get(feed_versions.public(scope), 0), parent_name, holidays, home_today),
                 lambda monday=monday, slug=slug, kind=kind: summary(monday, slug, kind))
     return wanted
 

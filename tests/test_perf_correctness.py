@@ -339,6 +339,33 @@ def test_publish_feeds_rewrites_exactly_the_feeds_a_change_touches(app, client, 
     assert agreement["slug"] in (tmp_path / "feeds" / "index.html").read_text()
 
 
+def test_publish_feeds_follows_a_parents_name_but_not_its_other_units(app, client, make, auth, tmp_path, clock,
+                                                                      monkeypatch):
+    """A unit's week export names its parent: a rename rewrites it; an event of a sibling unit does not ask for it."""
+    from calendar_app.publish import Publisher
+    from calendar_app.web import week
+
+    clock.set(datetime(2026, 12, 8, 3, 0, tzinfo=timezone.utc))
+    app.config["PUBLISH_WEEK_EXPORTS"] = {"calendar": [], "organizations": ["docx"]}
+    parent = make.organization()
+    child, sibling = make.organization(parent=parent["slug"]), make.organization(parent=parent["slug"])
+    publisher = Publisher(app, tmp_path)
+    publisher.publish_changed()
+    asked = []
+    signature = week.published_signature
+    monkeypatch.setattr(week, "published_signature", lambda monday, slug: asked.append(slug) or signature(monday, slug))
+    make.event(title="Hội thảo của đơn vị bên cạnh", organizations=[sibling["slug"]])
+    changed = publisher.publish_changed()
+    assert f"/week/2026-W51/{sibling['slug']}.docx" in changed and child["slug"] not in asked
+    renamed = client.patch(f"/api/v1/organizations/{parent['slug']}", headers=auth, json={"name": "Bộ Tư pháp mới"})
+    assert renamed.status_code == 200, renamed.get_json()
+    changed = publisher.publish_changed()
+    for n in (50, 51):
+        path = f"/week/2026-W{n}/{child['slug']}.docx"
+        assert path in changed
+        assert (tmp_path / path.lstrip("/")).read_bytes() == client.get(path).get_data()
+
+
 def test_publish_feeds_rewrites_a_week_export_for_holidays_obligations_and_the_week_rolling_over(
         app, client, make, auth, tmp_path, clock):
     from calendar_app.publish import Publisher
