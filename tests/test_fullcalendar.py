@@ -80,6 +80,24 @@ def test_revalidation_answers_304_until_a_change(client, calendar, make):
     assert changed.status_code == 200 and "Tọa đàm" in changed.get_data(as_text=True)
 
 
+def test_a_repeated_source_is_kept_until_a_change(client, calendar, make, auth, monkeypatch):
+    """Without start and end a source is a year of occurrences: asked again, it is not built again."""
+    from calendar_app.repositories import occurrences
+
+    slug, token = calendar
+    built = []
+    listed = occurrences.list_occurrences
+    monkeypatch.setattr(occurrences, "list_occurrences", lambda *a, **k: built.append(1) or listed(*a, **k))
+    url = f"/feeds/organizations/{slug}.json"
+    first = client.get(url)
+    assert client.get(url).get_data() == first.get_data() and len(built) == 1
+    private = client.get(f"{url}?token={token}")  # another caller, another body
+    assert "Họp nội bộ" in private.get_data(as_text=True) and "Họp nội bộ" not in first.get_data(as_text=True)
+    make.event(title="Tọa đàm mới", organizations=[slug], starts_at="2027-03-25T08:00:00+07:00",
+               ends_at="2027-03-25T09:00:00+07:00")
+    assert "Tọa đàm mới" in client.get(url).get_data(as_text=True) and len(built) == 3
+
+
 @pytest.mark.parametrize(("query", "status", "errors"), [
     ("end=2027-04-01", 422, {"start": ["Give start and end together, or neither (the feed's window)."]}),
     ("start=2027-04-01", 422, {"end": ["Give start and end together, or neither (the feed's window)."]}),

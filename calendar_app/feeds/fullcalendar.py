@@ -29,6 +29,7 @@ from ..links import absolute
 from ..repositories import feed_versions, occurrences
 from ..schemas import windows
 from . import window
+from .cache import Entry
 from .params import FeedParams, parse
 from .routes import organization_access
 
@@ -164,9 +165,17 @@ def organization_event_source(slug: str, query: dict) -> Response:
                "Cache-Control": validators.cache_control(config, private)}
     if validators.not_modified(request.environ, tag, last_modified):
         return Response(status=304, headers=headers, mimetype="application/json")
-    limit = config["OCCURRENCE_MAX_RESULTS"]
-    filters = {**_selection(db, row, params, private), "from": start, "to": end}
-    items, _total = occurrences.list_occurrences(db, filters, limit, 0, limit)
-    hidden = params.hidden_statuses
-    body = [event_object(item, asked_zone) for item in items if item["status"] not in hidden]
-    return Response(json.dumps(body), headers=headers, mimetype="application/json")
+    # Kept by its ETag, which names everything the body depends on: without start and end a source
+    # is a year and more of occurrences (seconds to build for a busy organization), asked again by
+    # every portal page that embeds it.
+    kept = current_app.extensions["feed_cache"]
+    entry = kept.fresh(f"fullcalendar|{tag}", ())
+    if entry is None:
+        limit = config["OCCURRENCE_MAX_RESULTS"]
+        filters = {**_selection(db, row, params, private), "from": start, "to": end}
+        items, _total = occurrences.list_occurrences(db, filters, limit, 0, limit)
+        hidden = params.hidden_statuses
+        body = json.dumps([event_object(item, asked_zone) for item in items if item["status"] not in hidden])
+        entry = Entry((), tag, last_modified, body.encode())
+        kept.put(f"fullcalendar|{tag}", entry)
+    return Response(entry.body, headers=headers, mimetype="application/json")
