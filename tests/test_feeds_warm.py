@@ -57,3 +57,27 @@ def test_publish_feeds_with_jobs_serialises_first_then_publishes(app, runner, wo
     assert result.exit_code == 0, result.output
     assert f"{len(world['public'])} event(s) serialised by 2 processes" in result.output
     assert (tmp_path / "out" / "feeds" / "all.ics").read_bytes().count(b"BEGIN:VEVENT") >= len(world["public"])
+
+
+def test_an_event_deleted_or_changed_while_serialised_is_not_stored(app, client, auth, world, monkeypatch):
+    """The warm-up's write reads the versions again: a deleted event breaks no batch, a changed one is not kept stale."""
+    from calendar_app.db import get_db
+    from calendar_app.feeds import cache
+    from calendar_app.repositories import feed_rows
+
+    deleted, changed = world["public"][0], world["public"][1]
+    ids, base = warm.missing(app)
+    serialise = feed_rows.builder_dicts
+
+    def meanwhile(*args, **kwargs):  # another writer, between the snapshot and the warm-up's write
+        found = serialise(*args, **kwargs)
+        assert client.delete(f"/api/v1/events/{deleted['id']}", headers=auth).status_code == 204
+        assert client.patch(f"/api/v1/events/{changed['id']}", json={"title": "Đổi"}, headers=auth).status_code == 200
+        return found
+
+    monkeypatch.setattr(feed_rows, "builder_dicts", meanwhile)
+    with app.app_context():
+        stored = cache.prepare(get_db(), ids, base)
+    monkeypatch.undo()
+    assert stored == len(ids) - 2
+    assert sorted(warm.missing(app)[0]) == [changed["id"]]  # built again at its new version, never served stale

@@ -128,9 +128,13 @@ def prepare(db, event_ids: list[int], template_base: str) -> int:
         versions = feed_rows.event_versions(db, event_ids)
         built, _problems = _templates(db, event_ids, template_base)
     with write_transaction(db):
-        feed_rows.store_cached(db, build, [(event_id, versions[event_id], bodies) for event_id, bodies in built.items()
-                                           if event_id in versions])
-    return len(built)
+        # Read again inside the write: an event deleted or changed since it was serialised is left out
+        # (a deleted one would break the batch's foreign key; a changed one is stale).
+        current = feed_rows.event_versions(db, list(built))
+        kept = [(event_id, versions[event_id], bodies) for event_id, bodies in built.items()
+                if event_id in versions and current.get(event_id) == versions[event_id]]
+        feed_rows.store_cached(db, build, kept)
+    return len(kept)
 
 
 def _store_built(db, build: str, rows: list[tuple], built: dict) -> None:
