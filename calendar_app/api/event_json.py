@@ -17,9 +17,8 @@ from flask import current_app, jsonify
 
 from .. import caches
 from ..links import absolute, event_ics_path
-from ..repositories import events, feed_versions, occurrences
-from ..repositories.rows import select
-from ..stored_event import StoredEvent, UnreadableEvent
+from ..repositories import feed_versions, occurrences
+from ..stored_event import StoredEvent
 
 ITEMS_OPEN = b'{"items":[]'
 OCCURRENCES_KEPT = 8  # indexed occurrences whose JSON one event keeps: bounds a worker at EVENT_CACHE_ENTRIES × 8 items
@@ -99,22 +98,8 @@ class RepresentationCache:
     @staticmethod
     def _build(db, stamps: dict[int, object]) -> list[Kept]:
         """Read and represent these events with the repository's own code, each under the stamp read before."""
-        ids = list(stamps)
-        rows = select(db, f"select * from events where id in ({','.join('?' * len(ids))})", ids)
-        typed = {}
-        for row in rows:
-            try:
-                typed[row["id"]] = StoredEvent.from_row(row)
-            except UnreadableEvent as error:
-                error.warn()  # left out of the page, read again next time (until mended or deleted)
-        rows = [row for row in rows if row["id"] in typed]
-        if not rows:
-            return []
-        agreements, organizations = events.link_slugs(db, rows)
-        return [Kept(stamps[row["id"]], typed[row["id"]],
-                     events.represent_event(typed[row["id"]], agreements.get(row["agreement_id"]),
-                                            organizations[row["id"]]))
-                for row in rows]
+        return [Kept(stamps[event_id], typed, event)
+                for event_id, (typed, event) in occurrences.typed_representations(db, list(stamps)).items()]
 
     def clear(self) -> None:
         self.kept.clear()

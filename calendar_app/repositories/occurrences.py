@@ -17,7 +17,7 @@ from ..recurrence import Occurrence, TooManyOccurrences
 from ..stored_event import StoredEvent, UnreadableEvent, readable
 from . import occurrence_index, search
 from . import overrides as occurrence_overrides
-from .events import filter_clauses, link_slugs, represent_event, represent_rows
+from .events import filter_clauses, link_slugs, represent_event
 from .rows import select
 
 _UTC = zone("UTC")
@@ -85,13 +85,8 @@ def represent_ids(db, ids: list[int]) -> list[dict]:
 
     An event deleted since its id was read is left out too.
     """
-    by_id = _rows_by_id(db, ids)
-    rows = [by_id[i] for i in ids if i in by_id]
-    try:
-        return represent_rows(db, rows)
-    except UnreadableEvent:  # rows are read once; only when one fails are they read again to find it
-        typed = readable(rows)
-        return represent_rows(db, [row for row in rows if row["id"] in typed])
+    found = typed_representations(db, ids)
+    return [found[i][1] for i in ids if i in found]
 
 
 def _moved_into(db, where: list[str], params: list, window_start: datetime, window_end: datetime) -> list[dict]:
