@@ -91,6 +91,9 @@ class CommaList(fields.Field):
         return items
 
 
+OFFSET_MAX = 10_000_000  # the deepest page a list serves (schemas.events.plain_query reads it too)
+
+
 class PageQuerySchema(Schema):
     """limit/offset paging shared by every list."""
 
@@ -100,7 +103,7 @@ class PageQuerySchema(Schema):
                            metadata={"description": "Items per page (settings LIST_LIMIT_DEFAULT, LIST_LIMIT_MAX)",
                                      "minimum": 1, "maximum": settings.DEFAULTS["LIST_LIMIT_MAX"],
                                      "default": settings.DEFAULTS["LIST_LIMIT_DEFAULT"]})
-    offset = fields.Integer(load_default=0, validate=validate.Range(min=0, max=10_000_000))
+    offset = fields.Integer(load_default=0, validate=validate.Range(min=0, max=OFFSET_MAX))
 
 
 class ListEnvelopeSchema(Schema):

@@ -8,8 +8,8 @@ from .. import settings
 from ..eventtime import known_timezones, zone
 from ..recurrence import RecurrenceError, first_occurrence_between, normalize_rrule, series_end
 from ..stored_event import SCHEDULE_FIELDS
-from .common import (EARLIEST_YEAR, LATEST_YEAR, CommaList, Day, ListEnvelopeSchema, PageQuerySchema, Slug, Text,
-                     WebUrl, check_year)
+from .common import (EARLIEST_YEAR, LATEST_YEAR, OFFSET_MAX, CommaList, Day, ListEnvelopeSchema, PageQuerySchema,
+                     Slug, Text, WebUrl, check_year)
 from . import windows
 from .windows import EXAMPLE_TIMEZONE, WindowBound, ZoneName
 
@@ -299,11 +299,11 @@ def plain_query(schema: EventQuerySchema, data) -> dict | None:
     try:
         loaded = {"limit": _plain_int(given["limit"], 1, settings.list_limit_max()) if "limit" in given
                   else settings.list_limit_default(),
-                  "offset": _plain_int(given["offset"], 0, 10_000_000) if "offset" in given else 0}
+                  "offset": _plain_int(given["offset"], 0, OFFSET_MAX) if "offset" in given else 0}
         tz = given.get("tz")
         if tz is None:
             loaded["tz"] = settings.default_timezone()
-        elif len(tz) <= 64 and tz in known_timezones():
+        elif len(tz) <= windows.ZONE_NAME_MAX and tz in known_timezones():
             loaded["tz"] = tz
         else:
             return None

@@ -57,6 +57,9 @@ class WindowBound(fields.Field):
             raise ValidationError(BOUND_MESSAGE) from None
 
 
+ZONE_NAME_MAX = 64  # longer than any IANA name (schemas.events.plain_query reads it too)
+
+
 class ZoneName(fields.String):
     """An IANA zone name, defaulting to the setting DEFAULT_TIMEZONE."""
 
@@ -65,7 +68,7 @@ class ZoneName(fields.String):
         kwargs.setdefault("metadata", {}).update({
             "description": "IANA zone of dates given without a time; the setting DEFAULT_TIMEZONE unless given",
             "default": settings.DEFAULTS["DEFAULT_TIMEZONE"], "example": EXAMPLE_TIMEZONE})
-        super().__init__(*args, validate=validate.Length(max=64), **kwargs)
+        super().__init__(*args, validate=validate.Length(max=ZONE_NAME_MAX), **kwargs)
 
     def _deserialize(self, value, attr, data, **kwargs):
         name = super()._deserialize(value, attr, data, **kwargs)
