@@ -257,11 +257,10 @@ def _serve(target: Target, params: FeedParams, day) -> Response:
     key = f"{target.key}|{params.key()}|{day}|{base}|{validators.feed_shape(config)}"
     feeds = _cache()
     entry = feeds.fresh(key, target.versions)
-    if entry is None:
-        _too_large(target, params, day)  # a kept entry was counted when built, at these versions
     if entry is not None:
         etag, last_modified = entry.etag, entry.last_modified
     else:
+        _too_large(target, params, day)  # a kept entry was counted when built, at these versions
         # changed_at too: after a restore from a backup, new writes may repeat version numbers.
         etag = validators.etag(key, target.versions, tuple(target.changed_at), int(target.private))
         last_modified = _last_modified(target, day)
