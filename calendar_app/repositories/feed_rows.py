@@ -181,6 +181,13 @@ BODY_COLUMNS = {
 }
 
 
+# An event's feed version (v.version, null before its first change) and its stored template of the
+# build bound to ? at that version (c, null when there is none): one rule for the three queries below.
+_VERSION_JOIN = "left join feed_versions v on v.scope = 'event:' || e.id"
+_TEMPLATE_JOIN = ("left join event_ical_cache c on c.event_id = e.id and c.build = ? "
+                  "and c.version = coalesce(v.version, 0)")
+
+
 def select_feed_events(db, selection: Selection, build: str, hidden: frozenset[str] = frozenset()) -> list[tuple]:
     """Return (id, all_day, timezone, version, stored template or None, range_start) per event, in feed order.
 
@@ -193,10 +200,7 @@ def select_feed_events(db, selection: Selection, build: str, hidden: frozenset[s
     column = BODY_COLUMNS[hidden]
     sql = (
         f"select e.id, e.all_day, e.timezone, coalesce(v.version, 0) as version, coalesce(c.{column}, c.body), "
-        "e.range_start from events e "
-        "left join feed_versions v on v.scope = 'event:' || e.id "
-        "left join event_ical_cache c on c.event_id = e.id and c.build = ? and c.version = coalesce(v.version, 0)"
-        f"{clause}"
+        f"e.range_start from events e {_VERSION_JOIN} {_TEMPLATE_JOIN}{clause}"
     )
     rows = db.execute(sql, [build, *params]).fetchall()
     rows.sort(key=_feed_order)
@@ -207,9 +211,7 @@ def missing_templates(db, selection: Selection, build: str) -> list[int]:
     """The events of a selection with no stored template for this build at their current version, by id."""
     where, params = _where(selection)
     clause = " and " + " and ".join(where) if where else ""
-    sql = ("select e.id from events e left join feed_versions v on v.scope = 'event:' || e.id "
-           "left join event_ical_cache c on c.event_id = e.id and c.build = ? and c.version = coalesce(v.version, 0) "
-           f"where c.event_id is null{clause} order by e.id")
+    sql = f"select e.id from events e {_VERSION_JOIN} {_TEMPLATE_JOIN} where c.event_id is null{clause} order by e.id"
     return [row[0] for row in db.execute(sql, [build, *params]).fetchall()]
 
 
@@ -218,7 +220,7 @@ def event_versions(db, event_ids: list[int]) -> dict[int, int]:
     found = {}
     for chunk in _chunks(event_ids):
         found.update(db.execute(
-            f"select e.id, coalesce(v.version, 0) from events e left join feed_versions v on v.scope = 'event:' || e.id "
+            f"select e.id, coalesce(v.version, 0) from events e {_VERSION_JOIN} "
             f"where e.id in ({','.join('?' * len(chunk))})", chunk).fetchall())
     return found
 
