@@ -34,8 +34,9 @@ DEFAULTS = {
     # million events, and building one would hold a worker for minutes): narrow it with organizations=.
     "FEED_MAX_EVENTS": 200_000,
     # The week exports publish-feeds writes for this week and the next (DIR/week/2026-W49.pdf and
-    # DIR/week/2026-W49/<slug>.docx): a PDF costs about 0.3 s, so per organization none by default
-    # (1,000 organizations: 4,000 Word and Excel files take minutes, PDFs would add about ten).
+    # DIR/week/2026-W49/<slug>.docx): a PDF costs about 0.3 s, so organizations get Word and Excel but
+    # no PDF by default (1,000 organizations: 4,000 Word and Excel files take minutes, PDFs would add
+    # about ten).
     "PUBLISH_WEEK_EXPORTS": {"calendar": ["docx", "xlsx", "pdf"], "organizations": ["docx", "xlsx"]},
     "FEED_SHORTCUT_SLOTS": 256,  # URLs the WSGI shortcut repeats per worker; 0 turns it off
     "LIST_CACHE_ENTRIES": 256,  # JSON list bodies kept per worker; 0 turns it off

@@ -244,8 +244,8 @@ def published_signature(monday: date, organization: str | None) -> tuple:
     filters, _chosen = filter_args({"organization": organization} if organization else {})
     home = default_timezone()
     where, params = events.filter_clauses(db, {**filters, "include_internal": False})
-    found = (occurrence_index.fingerprint(db, where, params, day_start(monday, home),
-                                          day_start(monday + timedelta(days=7), home)))
+    found = occurrence_index.fingerprint(db, where, params, day_start(monday, home),
+                                         day_start(monday + timedelta(days=7), home))
     due = [(item["title"], item["period"]["n"], item["period"]["due_on"], item["agreement_title"])
            for item in followup.obligations_due(monday, organization, internal=False)]
     holidays = feed_versions.stamp(db, feed_versions.public(feed_versions.HOLIDAYS)).version
