@@ -59,9 +59,14 @@ class Day(fields.Date):
         return day
 
 
+def year_in_range(year: int) -> bool:
+    """Whether a year lies in the calendar's range (EARLIEST_YEAR to LATEST_YEAR), for pages' arguments too."""
+    return EARLIEST_YEAR <= year <= LATEST_YEAR
+
+
 def check_year(value: date) -> None:
     """Refuse dates far outside any agreement's life (and the range SQLite text sorts safely)."""
-    if not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
+    if not year_in_range(value.year):
         raise ValidationError(f"Must be between the years {EARLIEST_YEAR} and {LATEST_YEAR}.")
 
 

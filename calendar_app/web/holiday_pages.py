@@ -4,6 +4,7 @@ from flask import flash, redirect, render_template, request, url_for
 
 from ..db import get_db
 from ..repositories import holidays
+from ..schemas.common import year_in_range
 from ..schemas.holidays import HOLIDAY_KINDS, HolidayInSchema
 from .blueprint import actor, bp, editor_required
 from .editing import load, write
@@ -22,7 +23,7 @@ def kind_choices() -> list[tuple[str, str]]:
 def year_arg() -> int:
     """?year=YYYY within the years the calendar handles, or this year."""
     asked = request.args.get("year", "")
-    return int(asked) if asked.isdigit() and 1900 <= int(asked) <= 2200 else today().year
+    return int(asked) if asked.isdigit() and year_in_range(int(asked)) else today().year
 
 
 def render_holidays(year: int, values: dict, errors: dict, status: int = 200):

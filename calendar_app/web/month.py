@@ -7,6 +7,8 @@ and each chip's state is in words, so colour is never the only sign.
 
 from datetime import date, timedelta
 
+from ..schemas.common import year_in_range
+
 CHIPS_PER_DAY = 3
 SHORT_TITLE = 32
 _DAY = timedelta(days=1)
@@ -57,4 +59,4 @@ def day_arg(value: str | None) -> date | None:
         day = date.fromisoformat(value or "")
     except ValueError:
         return None
-    return day if 1900 <= day.year <= 2200 else None
+    return day if year_in_range(day.year) else None

@@ -13,6 +13,7 @@ from ..db import get_db
 from ..errors import BadRequest, NotFoundError
 from ..eventtime import day_start, zone
 from ..repositories import agreements, events, occurrences, organizations, overrides
+from ..schemas.common import year_in_range
 from ..schemas.events import EVENT_KINDS
 from ..settings import default_timezone
 from .blueprint import bp, current_user
@@ -107,10 +108,10 @@ def filter_args(args=None) -> tuple[dict, dict]:
 def month_arg(default: date) -> tuple[int, int]:
     """The month asked for with ?month=YYYY-MM (or the jump form's ?year=&mon=), or this month."""
     jump = request.args.get("year", ""), request.args.get("mon", "")
-    if all(v.isdigit() for v in jump) and 1900 <= int(jump[0]) <= 2200 and 1 <= int(jump[1]) <= 12:
+    if all(v.isdigit() for v in jump) and year_in_range(int(jump[0])) and 1 <= int(jump[1]) <= 12:
         return int(jump[0]), int(jump[1])
     match = MONTH_ARG.match(request.args.get("month", ""))
-    if match and 1900 <= int(match[1]) <= 2200 and 1 <= int(match[2]) <= 12:
+    if match and year_in_range(int(match[1])) and 1 <= int(match[2]) <= 12:
         return int(match[1]), int(match[2])
     return default.year, default.month
 

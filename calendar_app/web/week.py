@@ -11,6 +11,7 @@ from ..errors import BadRequest, NotFoundError, ServiceUnavailable
 from ..eventtime import day_start, zone
 from ..exports import week as week_export
 from ..repositories import agreements, events, feed_versions, occurrence_index, organizations
+from ..schemas.common import year_in_range
 from ..settings import default_timezone
 from . import days
 from .blueprint import bp
@@ -74,7 +75,7 @@ def week_start() -> date:
         day = date.fromisoformat(value) if START_ARG.match(value) else None
     except ValueError:
         day = None
-    if day is None or not 1900 <= day.year <= 2200:
+    if day is None or not year_in_range(day.year):
         raise BadRequest(_("“{value}” is not a date: write the day as YYYY-MM-DD, for example 2027-03-08.",
                            value=value[:40]))
     return week_schedule.monday_of(day)
