@@ -669,3 +669,15 @@ def test_an_override_moved_past_the_series_end_is_found_by_event_windows_and_fee
         assert "RECURRENCE-ID;TZID=Asia/Ho_Chi_Minh:20261215T080000" in feed, path
     clock.set(date(2028, 7, 1))
     assert "RECURRENCE-ID" not in client.get("/feeds/all.ics").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("path", [
+    "/week/2026-W54.pdf", "/week/2026-W00.docx", "/week/0000-W01.xlsx", "/week/9999-W52.docx",
+    "/week/99999999999999999999-W01.docx", "/week/2026-W49.exe", "/week/2026-W49.", "/week/2026-w49.docx",
+    "/week/2026-W49/khong-co.docx", "/week/2026-W49/%2e%2e.docx", "/week/2026-W49/c%E1%BB%95ng.xlsx",
+    "/week/2026-W49/tap-chi-cong-san.html", "/week/%00.pdf",
+])
+def test_published_week_paths_refuse_what_is_no_week_with_a_404(seeded, path):
+    """publish-feeds' stable week paths: an unknown week, kind or organization is a 404 page, never a 500."""
+    response = seeded.test_client().get(path)
+    assert response.status_code == 404, (path, response.status_code, response.get_data(as_text=True)[:300])

@@ -213,9 +213,10 @@ def iso_week_path(monday: date, kind: str, organization: str | None = None) -> s
 
 
 def _iso_monday(name: str) -> date:
-    """The Monday of ISO week '2026-W49'; 404 for any other name (2026-W54 included)."""
+    """The Monday of ISO week '2026-W49'; 404 for any other name (2026-W54 included) and outside the
+    calendar's years (9999-W52 would run past the last date Python can hold)."""
     found = ISO_WEEK.match(name)
-    if found:
+    if found and year_in_range(int(found[1])):
         try:
             return date.fromisocalendar(int(found[1]), int(found[2]), 1)
         except ValueError:
